@@ -1,0 +1,223 @@
+"""The ``namhoc`` command.
+
+    namhoc serve            run the web app (gunicorn) and the background worker
+    namhoc demo             migrate, load the demo data (idempotent), print the demo sign-in
+    namhoc ingest FILE...   read directives and print their structure
+    namhoc manage ...       any Django management command
+    namhoc <command> ...    namhoc's own management commands (e.g. ``namhoc units load``)
+
+Errors are printed in Vietnamese and English, with exit status 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from namhoc import __version__
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An error to report to the person at the terminal: Vietnamese first, then English."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.vi = vi
+        self.en = en
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"Lỗi: tham số không hợp lệ ({message}).\nError: {message}\n")
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "namhoc.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise CliError(f"Cấu hình không hợp lệ: {exc}", f"Invalid configuration: {exc}") from exc
+
+
+def _namhoc_commands() -> dict[str, str]:
+    """Management commands that namhoc's own apps provide, by name."""
+    from django.core.management import get_commands
+
+    return {name: app for name, app in get_commands().items() if app.startswith("namhoc.")}
+
+
+def _build_parser(extra_commands: Sequence[str]) -> _Parser:
+    parser = _Parser(
+        prog="namhoc",
+        description="namhoc — chỉ đạo năm học: văn bản, nhiệm vụ, số liệu. "
+        "(namhoc — the school-year steering cycle.)",
+    )
+    parser.add_argument("--version", action="version", version=f"namhoc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="chạy ứng dụng web / run the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    serve.add_argument(
+        "--dev", action="store_true", help="Django's auto-reloading development server"
+    )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not start the background task worker"
+    )
+
+    demo = sub.add_parser("demo", help="nạp dữ liệu mẫu / load the demo data")
+    demo.add_argument("--quiet", action="store_true")
+
+    sub.add_parser("manage", help="lệnh quản trị Django / Django management", add_help=False)
+    sub.add_parser("ingest", help="đọc văn bản chỉ đạo / read directives", add_help=False)
+    for name in extra_commands:
+        sub.add_parser(name, help=f"namhoc manage {name} …", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(args_in)
+    except CliError as exc:
+        sys.stderr.write(f"Lỗi: {exc.vi}\nError: {exc.en}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(args_in: list[str]) -> int:
+    # Commands that take their own arguments are dispatched before argparse sees them.
+    if args_in and args_in[0] == "ingest":
+        from namhoc.ingest.command import main as ingest_main
+
+        return ingest_main(args_in[1:])
+    needs_django = not args_in or args_in[0] not in {"--version", "-h", "--help"}
+    extra: list[str] = []
+    if needs_django:
+        _setup_django()
+        extra = sorted(_namhoc_commands())
+    if args_in and args_in[0] == "manage":
+        return _manage(args_in[1:])
+    if args_in and args_in[0] in extra:
+        return _manage(args_in)
+
+    parser = _build_parser(extra)
+    args = parser.parse_args(args_in)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "demo":
+        return _demo(quiet=args.quiet)
+    if args.command == "serve":
+        return _serve(args)
+    parser.error(f"unknown command {args.command!r}")
+
+
+def _manage(argv: list[str]) -> int:
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["namhoc manage", *argv])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def _demo(*, quiet: bool) -> int:
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        raise CliError(
+            "không nạp dữ liệu mẫu khi NAMHOC_ENV=production.",
+            "refusing to load demo data when NAMHOC_ENV=production.",
+        )
+    from namhoc.demo import load_demo
+
+    summary = load_demo(verbose=not quiet)
+    print(summary.sign_in_text())
+    return 0
+
+
+def _migrate_or_explain() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return
+    if settings.PRODUCTION:
+        raise CliError(
+            f"cơ sở dữ liệu còn {len(pending)} migration chưa áp dụng; chạy 'namhoc manage migrate'.",
+            f"the database has {len(pending)} unapplied migrations; run 'namhoc manage migrate'.",
+        )
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"cổng {args.port} không hợp lệ.", f"invalid port {args.port}.")
+    _migrate_or_explain()
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "namhoc.cli", "manage", "db_worker", "--queue-name", "*"]
+        )
+    try:
+        if args.dev:
+            call_command("runserver", f"{args.host}:{args.port}")
+        else:
+            _run_gunicorn(host=args.host, port=args.port, workers=args.workers)
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def _run_gunicorn(*, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from namhoc.config.wsgi import application
+
+    class _App(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", max(1, workers))
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self) -> object:
+            return application
+
+    print(f"namhoc đang chạy tại / is serving at http://{host}:{port}/", flush=True)
+    _App().run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,234 @@
+"""namhoc settings: one file, every environment difference read through ``env.py``.
+
+Modes (``NAMHOC_ENV``):
+- ``development`` (default): embedded SQLite under the data directory, a secret key generated
+  and kept there, DEBUG on unless told otherwise.
+- ``test``: as development, with a fast password hasher and background tasks run immediately.
+- ``production``: secret key, allowed hosts required; secure cookies, HSTS, HTTPS redirect.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from namhoc.config.env import (
+    EnvError,
+    env_bool,
+    env_choice,
+    env_database_url,
+    env_int,
+    env_list,
+    env_optional,
+    env_path,
+    env_str,
+    load_or_create_secret,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/namhoc
+REPO_DIR = BASE_DIR.parent.parent
+
+NAMHOC_ENV = env_choice("NAMHOC_ENV", ("development", "test", "production"), "development")
+PRODUCTION = NAMHOC_ENV == "production"
+TESTING = NAMHOC_ENV == "test"
+
+DATA_DIR = env_path("NAMHOC_DATA_DIR", REPO_DIR / "var")
+DEBUG = env_bool("NAMHOC_DEBUG", NAMHOC_ENV == "development")
+if PRODUCTION and DEBUG:
+    raise EnvError("NAMHOC_DEBUG", "must not be on when NAMHOC_ENV=production")
+
+if PRODUCTION:
+    SECRET_KEY = env_str("NAMHOC_SECRET_KEY")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise EnvError("NAMHOC_SECRET_KEY", "must be at least 50 random characters in production")
+else:
+    SECRET_KEY = env_optional("NAMHOC_SECRET_KEY") or load_or_create_secret(DATA_DIR / "secret_key")
+
+ALLOWED_HOSTS = env_list(
+    "NAMHOC_ALLOWED_HOSTS",
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise EnvError("NAMHOC_ALLOWED_HOSTS", "is required in production (comma-separated host names)")
+CSRF_TRUSTED_ORIGINS = env_list("NAMHOC_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "csp",
+    "ninja",
+    "namhoc.core",
+    "namhoc.accounts",
+    "namhoc.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "namhoc.web.middleware.NoStoreWhenSignedInMiddleware",
+]
+
+ROOT_URLCONF = "namhoc.config.urls"
+WSGI_APPLICATION = "namhoc.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "namhoc.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+_database = env_database_url("NAMHOC_DATABASE_URL")
+if _database is None:
+    if PRODUCTION and not env_bool("NAMHOC_ALLOW_SQLITE", False):
+        raise EnvError(
+            "NAMHOC_DATABASE_URL",
+            "is required in production (postgres://…); set NAMHOC_ALLOW_SQLITE=1 to run a "
+            "single-server install on the embedded SQLite database",
+        )
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "namhoc.sqlite3"}
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database.setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
+            # BEGIN so that concurrent writers queue instead of failing with "database is locked".
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    _database["CONN_MAX_AGE"] = 0
+    _database["CONN_HEALTH_CHECKS"] = False
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    # One PBKDF2 hash costs ~0.5 s on the CI machine; tests only need a hash, not a strong one.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+SESSION_COOKIE_AGE = env_int("NAMHOC_SESSION_MAX_AGE", 12 * 3600, minimum=300)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+# Collected (and compressed, fingerprinted) only in production; development serves from the apps.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
+MEDIA_ROOT = DATA_DIR / "media"  # private: files are served only through access-checked views
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+UPLOAD_MAX_BYTES = env_int("NAMHOC_UPLOAD_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Background tasks -----------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("NAMHOC_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("NAMHOC_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("NAMHOC_HSTS_PRELOAD", False)
+    if env_bool("NAMHOC_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        USE_X_FORWARDED_HOST = True
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("NAMHOC_LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

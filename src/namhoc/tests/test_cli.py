@@ -1,0 +1,117 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from namhoc import __version__
+from namhoc.accounts.models import User
+from namhoc.cli import main
+from namhoc.demo import DEMO_PASSWORD
+
+
+def run_cli(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NAMHOC_")}
+    clean.update({"NAMHOC_DATA_DIR": str(tmp_path), "NAMHOC_ENV": "test", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "namhoc.cli", *args],
+        capture_output=True, text=True, env=clean, timeout=300, check=False,
+    )
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"namhoc {__version__}\n"
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("serve", "demo", "manage", "ingest"):
+        assert command in out
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 0
+    assert "usage: namhoc" in capsys.readouterr().out
+
+
+def test_unknown_command_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Lỗi: tham số không hợp lệ" in err
+    assert "Error: argument COMMAND: invalid choice: 'frobnicate'" in err
+
+
+def test_bad_option_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--port", "eighty"])
+    assert info.value.code == 2
+    assert "invalid int value: 'eighty'" in capsys.readouterr().err
+
+
+def test_serve_refuses_an_impossible_port(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "70000", "--no-worker"]) == 2
+    err = capsys.readouterr().err
+    assert "Lỗi: cổng 70000 không hợp lệ." in err
+    assert "Error: invalid port 70000." in err
+
+
+def test_manage_passes_through(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manage", "check"]) == 0
+    assert "System check identified no issues" in capsys.readouterr().out
+
+
+def test_manage_reports_unknown_management_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manage", "no_such_command"]) == 1
+    assert "Unknown command: 'no_such_command'" in capsys.readouterr().err
+
+
+def test_demo_is_idempotent_and_its_sign_in_works(
+    transactional_db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--quiet"]) == 0
+    first_out = capsys.readouterr().out
+    assert f"demo / {DEMO_PASSWORD}" in first_out
+    count = User.objects.count()
+    demo = User.objects.get(username="demo")
+    demo.full_name = "Tên do người dùng sửa"
+    demo.save()
+
+    assert main(["demo", "--quiet"]) == 0
+    assert User.objects.count() == count
+    demo.refresh_from_db()
+    assert demo.full_name == "Tên do người dùng sửa"
+    assert demo.check_password(DEMO_PASSWORD)
+
+
+def test_demo_refuses_production(tmp_path: Path) -> None:
+    result = run_cli(
+        "demo",
+        tmp_path=tmp_path,
+        NAMHOC_ENV="production",
+        NAMHOC_SECRET_KEY="k7Qx-9vLm2Rt" * 5,
+        NAMHOC_ALLOWED_HOSTS="namhoc.example.vn",
+        NAMHOC_ALLOW_SQLITE="1",
+    )
+    assert result.returncode == 2
+    assert "Lỗi: không nạp dữ liệu mẫu khi NAMHOC_ENV=production." in result.stderr
+    assert "Error: refusing to load demo data when NAMHOC_ENV=production." in result.stderr
+
+
+def test_demo_creates_a_wal_sqlite_database_in_the_data_dir(tmp_path: Path) -> None:
+    result = run_cli("demo", "--quiet", tmp_path=tmp_path, NAMHOC_ENV="development")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "namhoc.sqlite3").exists()
+    assert (tmp_path / "secret_key").exists()
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "namhoc.sqlite3") as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
