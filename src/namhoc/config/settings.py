@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "namhoc.core",
+    "namhoc.orgunits",
     "namhoc.accounts",
     "namhoc.web",
 ]

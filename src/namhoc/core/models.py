@@ -1,6 +1,10 @@
-"""Abstract bases shared by every app. No domain models here."""
+"""Abstract bases shared by every app, and the audit log. No domain models here."""
 
 from django.db import models
+
+from namhoc.core.models_audit import AuditEvent
+
+__all__ = ["AuditEvent", "TimeStampedModel"]
 
 
 class TimeStampedModel(models.Model):
