@@ -164,7 +164,8 @@ def _migrate_or_explain() -> None:
         return
     if settings.PRODUCTION:
         raise CliError(
-            f"cơ sở dữ liệu còn {len(pending)} migration chưa áp dụng; chạy 'namhoc manage migrate'.",
+            f"cơ sở dữ liệu còn {len(pending)} migration chưa áp dụng; "
+            "chạy 'namhoc manage migrate'.",
             f"the database has {len(pending)} unapplied migrations; run 'namhoc manage migrate'.",
         )
     call_command("migrate", interactive=False, verbosity=0)
@@ -181,7 +182,7 @@ def _serve(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
     worker = None
     if not args.no_worker:
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        worker = subprocess.Popen(
             [sys.executable, "-m", "namhoc.cli", "manage", "db_worker", "--queue-name", "*"]
         )
     try:
@@ -204,7 +205,7 @@ def _run_gunicorn(*, host: str, port: int, workers: int) -> None:
 
     from namhoc.config.wsgi import application
 
-    class _App(BaseApplication):  # type: ignore[misc]
+    class _App(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", max(1, workers))

@@ -13,7 +13,9 @@ from namhoc.core.errors import DomainError
 api = NinjaAPI(
     title="namhoc API",
     version=__version__,
-    description="Văn bản chỉ đạo, nhiệm vụ, phân công, số liệu — cùng một lớp phân quyền với giao diện web.",
+    description=(
+        "Văn bản chỉ đạo, nhiệm vụ, phân công, số liệu — cùng một lớp phân quyền với giao diện web."
+    ),
     auth=django_auth,
     urls_namespace="api",
 )

@@ -41,7 +41,9 @@ def _raw(name: str, environ: Mapping[str, str] | None = None) -> str | None:
     return value.strip()
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str:
     value = _raw(name, environ)
     if value is None or value == "":
         if default is None:

@@ -30,8 +30,9 @@ class AuditContext:
     request_id: str = ""
 
 
+_DEFAULT_CONTEXT = AuditContext()
 _context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "namhoc_audit_context", default=AuditContext()
+    "namhoc_audit_context", default=_DEFAULT_CONTEXT
 )
 
 
@@ -48,7 +49,7 @@ def current_audit_context() -> AuditContext:
     return _context.get()
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any) -> Any:  # noqa: PLR0911 - one return per JSON shape
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dt.datetime | dt.date | dt.time):

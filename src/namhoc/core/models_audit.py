@@ -8,8 +8,12 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField("lúc", auto_now_add=True, db_index=True)  # stored in UTC
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField("người thực hiện (lúc đó)", max_length=150)
     action = models.CharField("thao tác", max_length=40, db_index=True)
@@ -17,7 +21,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField("đối tượng", max_length=255)
     unit_id = models.BigIntegerField(
-        "đơn vị", null=True, blank=True, db_index=True,
+        "đơn vị",
+        null=True,
+        blank=True,
+        db_index=True,
         help_text="the org unit the object belongs to: scopes who may read this row",
     )
     changes = models.JSONField("thay đổi", default=dict, blank=True)
@@ -33,4 +40,6 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        )

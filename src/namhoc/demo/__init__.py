@@ -31,7 +31,7 @@ def _ensure_user(
     username: str, *, full_name: str, password: str, is_superuser: bool = False
 ) -> None:
     user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
+    user, _created = user_model.objects.get_or_create(
         username=username, defaults={"full_name": full_name, "is_active": True}
     )
     # The printed password must work, so it is (re)set on every run: these are demo accounts.

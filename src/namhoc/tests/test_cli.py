@@ -16,7 +16,11 @@ def run_cli(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
     clean.update({"NAMHOC_DATA_DIR": str(tmp_path), "NAMHOC_ENV": "test", **env})
     return subprocess.run(
         [sys.executable, "-m", "namhoc.cli", *args],
-        capture_output=True, text=True, env=clean, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=300,
+        check=False,
     )
 
 

@@ -27,10 +27,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        database = {"status": "error", "vendor": connection.vendor, "error": type(exc).__name__}
+        failure = {"status": "error", "vendor": connection.vendor, "error": type(exc).__name__}
         return JsonResponse(
-            {"status": "error", "version": __version__, "database": database}, status=503
+            {"status": "error", "version": __version__, "database": failure}, status=503
         )
     latency_ms = round((time.perf_counter() - started) * 1000, 2)
-    database = {"status": "ok", "vendor": connection.vendor, "latency_ms": latency_ms}
+    database: dict[str, str | float] = {
+        "status": "ok",
+        "vendor": connection.vendor,
+        "latency_ms": latency_ms,
+    }
     return JsonResponse({"status": "ok", "version": __version__, "database": database})

@@ -19,7 +19,15 @@ from namhoc.config.env import (
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("true", True), ("YES", True), ("on", True), ("0", False), ("off", False), ("", True)],
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        ("on", True),
+        ("0", False),
+        ("off", False),
+        ("", True),
+    ],
 )
 def test_env_bool_reads_the_usual_spellings(raw: str, expected: bool) -> None:
     assert env_bool("NAMHOC_X", True, environ={"NAMHOC_X": raw}) is expected
@@ -54,7 +62,12 @@ def test_env_int_default_and_value() -> None:
 
 def test_env_choice_lists_the_choices() -> None:
     with pytest.raises(EnvError) as info:
-        env_choice("NAMHOC_ENV", ("development", "production"), "development", environ={"NAMHOC_ENV": "prod"})
+        env_choice(
+            "NAMHOC_ENV",
+            ("development", "production"),
+            "development",
+            environ={"NAMHOC_ENV": "prod"},
+        )
     assert str(info.value) == "NAMHOC_ENV: expected one of development, production, got 'prod'"
 
 
@@ -73,7 +86,10 @@ def test_env_str_required() -> None:
 def test_secret_from_file(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s3cret-value\n", encoding="utf-8")
-    assert env_str("NAMHOC_SECRET_KEY", environ={"NAMHOC_SECRET_KEY_FILE": str(secret)}) == "s3cret-value"
+    assert (
+        env_str("NAMHOC_SECRET_KEY", environ={"NAMHOC_SECRET_KEY_FILE": str(secret)})
+        == "s3cret-value"
+    )
     with pytest.raises(EnvError, match="NAMHOC_SECRET_KEY_FILE: cannot read"):
         env_str("NAMHOC_SECRET_KEY", environ={"NAMHOC_SECRET_KEY_FILE": str(tmp_path / "missing")})
 
@@ -81,7 +97,11 @@ def test_secret_from_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("mysql://u@h/db", "expected postgres://user:password@host:port/dbname or sqlite:///path, got a URL with scheme 'mysql'"),
+        (
+            "mysql://u@h/db",
+            "expected postgres://user:password@host:port/dbname or sqlite:///path, "
+            "got a URL with scheme 'mysql'",
+        ),
         ("localhost/db", "got a URL with scheme '(none)'"),
         ("postgres://u@h:5432", "the URL names no database"),
     ],
@@ -95,11 +115,17 @@ def test_database_url_rejects_what_namhoc_cannot_use(url: str, message: str) -> 
 
 def test_database_url_selects_postgresql() -> None:
     config = env_database_url(
-        "NAMHOC_DATABASE_URL", environ={"NAMHOC_DATABASE_URL": "postgres://nh:pw@127.0.0.1:5439/namhoc"}
+        "NAMHOC_DATABASE_URL",
+        environ={"NAMHOC_DATABASE_URL": "postgres://nh:pw@127.0.0.1:5439/namhoc"},
     )
     assert config is not None
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["NAME"], config["USER"], config["HOST"], config["PORT"]) == ("namhoc", "nh", "127.0.0.1", 5439)
+    assert (config["NAME"], config["USER"], config["HOST"], config["PORT"]) == (
+        "namhoc",
+        "nh",
+        "127.0.0.1",
+        5439,
+    )
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
@@ -115,7 +141,11 @@ def _run_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPr
     clean.update({"NAMHOC_DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "namhoc.cli", "manage", "check"],
-        capture_output=True, text=True, env=clean, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=clean,
+        timeout=120,
+        check=False,
     )
 
 
@@ -123,10 +153,19 @@ def _run_settings(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedPr
     ("env", "message"),
     [
         ({"NAMHOC_DEBUG": "maybe"}, "NAMHOC_DEBUG: expected a boolean"),
-        ({"NAMHOC_ENV": "staging"}, "NAMHOC_ENV: expected one of development, test, production, got 'staging'"),
+        (
+            {"NAMHOC_ENV": "staging"},
+            "NAMHOC_ENV: expected one of development, test, production, got 'staging'",
+        ),
         ({"NAMHOC_ENV": "production"}, "NAMHOC_SECRET_KEY: is required but not set"),
-        ({"NAMHOC_ENV": "production", "NAMHOC_SECRET_KEY": "short"}, "NAMHOC_SECRET_KEY: must be at least 50 random characters"),
-        ({"NAMHOC_ENV": "production", "NAMHOC_SECRET_KEY": "x1y2z3w4v5" * 6}, "NAMHOC_ALLOWED_HOSTS: is required in production"),
+        (
+            {"NAMHOC_ENV": "production", "NAMHOC_SECRET_KEY": "short"},
+            "NAMHOC_SECRET_KEY: must be at least 50 random characters",
+        ),
+        (
+            {"NAMHOC_ENV": "production", "NAMHOC_SECRET_KEY": "x1y2z3w4v5" * 6},
+            "NAMHOC_ALLOWED_HOSTS: is required in production",
+        ),
         ({"NAMHOC_DATABASE_URL": "mysql://u@h/db"}, "NAMHOC_DATABASE_URL: expected postgres://"),
     ],
 )

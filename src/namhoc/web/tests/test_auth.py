@@ -48,7 +48,8 @@ def test_wrong_password_is_refused_in_vietnamese(specialist: User) -> None:
 def test_sign_in_follows_next_only_to_this_site(specialist: User, password: str) -> None:
     client = Client()
     response = client.post(
-        "/dang-nhap/?next=https://evil.example/", {"username": "chuyenvien", "password": password, "next": "https://evil.example/"}
+        "/dang-nhap/?next=https://evil.example/",
+        {"username": "chuyenvien", "password": password, "next": "https://evil.example/"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
