@@ -183,7 +183,10 @@ def _serve(args: argparse.Namespace) -> int:
     worker = None
     if not args.no_worker:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "namhoc.cli", "manage", "db_worker", "--queue-name", "*"]
+            [
+                *(sys.executable, "-m", "namhoc.cli", "manage", "db_worker"),
+                *("--queue-name", "*", "--reload" if args.dev else "--no-reload"),
+            ]
         )
     try:
         if args.dev:
@@ -212,6 +215,7 @@ def _run_gunicorn(*, host: str, port: int, workers: int) -> None:
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> object:
             return application

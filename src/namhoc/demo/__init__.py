@@ -21,7 +21,7 @@ class DemoSummary:
     notes: list[str] = field(default_factory=list)
 
     def sign_in_text(self) -> str:
-        lines = ["", "Đăng nhập thử / Demo sign-in (http://127.0.0.1:8000/):"]
+        lines = ["", "Đăng nhập thử / Demo sign-in:"]
         lines += [f"  {role}: {username} / {password}" for username, password, role in self.users]
         lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)
