@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "namhoc.core",
     "namhoc.orgunits",
     "namhoc.accounts",
+    "namhoc.directives",
+    "namhoc.tracking",
+    "namhoc.indicators",
     "namhoc.web",
 ]
 
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "namhoc.accounts.middleware.SessionTimeoutMiddleware",
+    "namhoc.accounts.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -149,7 +154,18 @@ if TESTING:
     # One PBKDF2 hash costs ~0.5 s on the CI machine; tests only need a hash, not a strong one.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Sign-in goes through the throttle (namhoc.accounts.throttle; ADR 0004).
+AUTHENTICATION_BACKENDS = ["namhoc.accounts.backends.ThrottledModelBackend"]
+SIGNIN_WINDOW_MINUTES = 15
+SIGNIN_FAILURES_PER_ACCOUNT = 5
+SIGNIN_FAILURES_PER_ADDRESS = env_int("NAMHOC_SIGNIN_FAILURES_PER_ADDRESS", 20, minimum=5)
+# Reverse proxies in front that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+PROXY_HOPS = env_int("NAMHOC_PROXY_HOPS", 0, minimum=0, maximum=5)
+
+# Absolute session lifetime (seconds) and idle timeout; both enforced by
+# namhoc.accounts.middleware.SessionTimeoutMiddleware.
 SESSION_COOKIE_AGE = env_int("NAMHOC_SESSION_MAX_AGE", 12 * 3600, minimum=300)
+SESSION_IDLE_SECONDS = 60 * env_int("NAMHOC_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
