@@ -45,3 +45,41 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in. Counted per account and per address to throttle guessing.
+
+    Rows for unknown user names are kept the same way as for real ones, so that the answer does
+    not tell whether an account exists. Old rows are useless after the window and may be pruned.
+    """
+
+    username = models.CharField("tên đăng nhập (chuẩn hóa)", max_length=150)
+    ip = models.GenericIPAddressField("địa chỉ", null=True, blank=True)
+    occurred_at = models.DateTimeField("lúc", db_index=True)
+
+    class Meta:
+        verbose_name = "lần đăng nhập sai"
+        verbose_name_plural = "lần đăng nhập sai"
+        indexes = [
+            models.Index(fields=["username", "occurred_at"], name="signin_fail_user_idx"),
+            models.Index(fields=["ip", "occurred_at"], name="signin_fail_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """A session a user signed in with, so that disabling the user can end all of them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField("bắt đầu", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "phiên đăng nhập"
+        verbose_name_plural = "phiên đăng nhập"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 from namhoc import __version__
+from namhoc.api.accounts import users_router
+from namhoc.api.orgunits import units_router
 from namhoc.core.errors import DomainError
 
 api = NinjaAPI(
@@ -48,3 +50,7 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def me(request: HttpRequest) -> dict[str, str]:
     user = request.user
     return {"username": user.get_username(), "display_name": str(user)}
+
+
+api.add_router("/users", users_router)
+api.add_router("/units", units_router)

@@ -1,8 +1,59 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from namhoc import __version__
+from namhoc.accounts.selectors import has_admin_scope
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+# (label, url name, for unit admins only). Items whose URL does not exist are left out.
+NAV: tuple[tuple[str, str, bool], ...] = (
+    ("Tổng quan", "home", False),
+    ("Văn bản", "directives:list", False),
+    ("Nhiệm vụ", "tracking:my-work", False),
+    ("Số liệu", "indicators:index", False),
+    ("Đơn vị", "orgunits-index", False),
+    ("Người dùng", "users:list", True),
+    ("Nhật ký", "audit:list", True),
+)
+
+
+def _nav(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    is_admin: bool | None = None
+    items = []
+    for label, name, admin_only in NAV:
+        if admin_only:
+            if is_admin is None:
+                is_admin = has_admin_scope(user)
+            if not is_admin:
+                continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append(NavItem(label, url, current))
+    return items
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"namhoc_version": __version__, "namhoc_env": settings.NAMHOC_ENV}
+    return {
+        "namhoc_version": __version__,
+        "namhoc_env": settings.NAMHOC_ENV,
+        "nav_items": SimpleLazyObject(lambda: _nav(request)),
+    }

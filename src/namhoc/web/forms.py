@@ -1,5 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from namhoc.accounts.backends import LOCKOUT_ATTRIBUTE
 
 
 class SignInForm(AuthenticationForm):
@@ -17,3 +22,14 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget = forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
         )
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            # The throttle refused before checking the password: say so, the same way whether
+            # or not the account exists.
+            lockout = getattr(self.request, LOCKOUT_ATTRIBUTE, None)
+            if lockout is not None:
+                raise ValidationError(lockout.message, code="locked_out") from None
+            raise

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from namhoc.web import views
+from namhoc.web.accounts_urls import audit_patterns, users_patterns
 from namhoc.web.forms import SignInForm
 
 urlpatterns = [
@@ -17,4 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("nguoi-dung/", include(users_patterns)),
+    path("nhat-ky/", include(audit_patterns)),
+    path("don-vi/", include("namhoc.web.orgunits_urls")),
 ]
