@@ -81,6 +81,9 @@ def signin_failure_record(*, username: str | None, ip: str | None) -> None:
     SignInFailure.objects.create(
         username=normalize_username(username), ip=ip, occurred_at=timezone.now()
     )
+    # Failures only matter inside the window: pruning here keeps the table small without a
+    # scheduler (one indexed MIN() when there is nothing to delete).
+    signin_failures_prune()
 
 
 def signin_success_record(*, username: str | None) -> None:
