@@ -1,0 +1,82 @@
+"""Assignments of responsibility: "giao X chủ trì, phối hợp với Y ..." -> lead X, support Y."""
+
+from __future__ import annotations
+
+import re
+
+from namhoc.ingest.model import Assignment
+
+_I = re.IGNORECASE
+_ORG = (
+    r"(?:Sở|Phòng|Ủy ban|UBND|Ban|Bộ|Trung tâm|Trường|Các|các|Công an|Đoàn|Hội|Văn phòng|"
+    r"Thanh tra|Liên đoàn|Thủ trưởng|Chủ tịch|Hiệu trưởng|Giám đốc|Cơ quan|Công đoàn|"
+    r"Bảo hiểm|Đài|Báo|Cục|Vụ|Tổ|Hội đồng|HĐND|Huyện|Tỉnh|Thành)"
+)
+GIVEN = re.compile(
+    r"giao\s+(?:cho\s+)?(?P<lead>[^,;.:\n]{2,100}?)\s+(?:chủ\s+trì|chủ\s+động|có\s+trách\s+nhiệm|"
+    r"làm\s+đầu\s+mối|là\s+cơ\s+quan\s+thường\s+trực)",
+    _I,
+)
+LEADS = re.compile(r"(?P<lead>" + _ORG + r"[^,;.:\n]{0,80}?)\s*,?\s+chủ\s+trì(?!\s+(?:hội|cuộc))")
+SUPPORT = re.compile(
+    r"phối\s+hợp\s+(?:tốt\s+|chặt\s+chẽ\s+)?(?:với|cùng)\s+(?P<support>[^;.:\n]{2,160}?)"
+    r"(?=\s+(?:tham\s+mưu|triển\s+khai|xây\s+dựng|tổ\s+chức|thực\s+hiện|hướng\s+dẫn|kiểm\s+tra|"
+    r"rà\s+soát|báo\s+cáo|trình|đề\s+xuất|chỉ\s+đạo|tích\s+cực|để|nhằm|trong|theo|về)\b|[;.:\n]|$)",
+    _I,
+)
+SUPPORTS = re.compile(
+    r"(?P<support>"
+    + _ORG
+    + r"[^;.\n]{0,80}?)\s+phối\s+hợp\s+(?:tốt\s+|chặt\s+chẽ\s+)?(?:với|cùng)\s+"
+    r"(?P<lead>(?:" + _ORG + r")[^,;.:\n]{0,80}?)"
+    r"(?=\s+(?:tham\s+mưu|triển\s+khai|xây\s+dựng|tổ\s+chức|thực\s+hiện|hướng\s+dẫn|kiểm\s+tra|"
+    r"rà\s+soát|báo\s+cáo|trình|đề\s+xuất|chỉ\s+đạo|trong|để|nhằm)\b|[,;.:\n]|$)"
+)
+_STOP = re.compile(r"[.\n]")
+_ORG_START = re.compile(_ORG + r"\b", _I)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip(" ,;:-")
+
+
+def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    left = max(text.rfind(".", lo, pos), text.rfind("\n", lo, pos), lo - 1) + 1
+    stop = _STOP.search(text, pos, hi)
+    right = stop.start() + 1 if stop else hi
+    return left, right
+
+
+def find_assignments(text: str, start: int, end: int) -> list[Assignment]:
+    out: list[Assignment] = []
+    taken: set[int] = set()
+    for pattern in (GIVEN, LEADS):
+        for match in pattern.finditer(text, start, end):
+            if any(match.end() + delta in taken for delta in range(-4, 5)):
+                continue
+            lead = _clean(match["lead"])
+            if pattern is LEADS:
+                lead = re.split(r"\bgiao\s+(?:cho\s+)?", lead)[-1]
+                lead = _clean(lead)
+            if not _ORG_START.match(lead):
+                continue
+            s_start, s_end = _sentence(text, match.start(), start, end)
+            support_match = SUPPORT.search(text, match.end(), s_end)
+            support = [_clean(support_match["support"])] if support_match else []
+            taken.add(match.end())
+            out.append(Assignment([lead], support, _clean(text[s_start:s_end]), s_start, s_end))
+    sentence_starts = {a.start for a in out}
+    for match in SUPPORTS.finditer(text, start, end):
+        s_start, s_end = _sentence(text, match.start(), start, end)
+        if s_start in sentence_starts:
+            continue
+        sentence_starts.add(s_start)
+        clause_start = max(text.rfind(";", s_start, match.start()), s_start - 1) + 1
+        unit = _clean(text[clause_start : match.start("support") + len(match["support"])])
+        if ":" in unit:
+            unit = _clean(unit.rsplit(":", 1)[0])
+        out.append(
+            Assignment([_clean(match["lead"])], [unit], _clean(text[s_start:s_end]), s_start, s_end)
+        )
+    out.sort(key=lambda a: a.start)
+    return out

@@ -1,0 +1,269 @@
+"""Document references by the numbering grammar of Nghị định 30/2020/NĐ-CP and the Party's rules.
+
+Forms recognised (spacing, line breaks and typos as seen in real text are tolerated):
+
+- administrative ``1112/CT-BGDĐT``; dispatch ``4555/BGDĐT-GDPT`` (no type code);
+- legal normative ``71/2020/NĐ-CP``, joint ``42/2013/TTLT-BGDĐT-BLĐTBXH-BTC``, law ``43/2019/QH14``;
+- Party ``05-CT/TW``, ``29-NQ/TW``;
+- compound lists ``Thông tư số 17, 18, 19/2018/TT-BGDĐT`` (three documents);
+- variants ``18-2019-TT-BGDĐT``, ``31/2013TT-BGDĐT``, ``44 /2005/QĐ-UBND``, ``3248/QĐ- UBND``,
+  ``23/2015/TTLT-BGD ĐT-BNV``, ``số31-QĐ/TW``, a reference broken across lines.
+
+Each citation keeps the text as written (``raw``), the number with spacing removed (``number``)
+and the corrected form (``canonical``); every correction made is listed in ``corrections``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from namhoc.ingest.codes import (
+    TYPE_ALIASES,
+    doc_types,
+    issuer_aliases,
+    issuers,
+    nearest_issuer,
+)
+from namhoc.ingest.dates import parse_date_at
+from namhoc.ingest.model import Citation
+
+_WS = r"[ \t]{0,3}(?:\n[ \t]{0,3})?"
+_SEP = _WS + r"[/-]" + _WS
+_YEAR = r"(?:19[4-9]\d|20\d\d)"
+_SEG = r"[A-ZĐƯ][A-Za-zĐđƯư&]{0,11}\d{0,2}(?:[ ][A-ZĐ]{1,3}(?=[-/]))?"
+
+CITATION = re.compile(
+    r"(?:(?<=[sS]ố)|(?<![\w/.\-&]))"
+    r"(?P<num>\d{1,5})"
+    r"(?:(?P<sep1>" + _SEP + r")(?P<year>" + _YEAR + r")(?:(?P<sep2>" + _SEP + r")|(?=[A-ZĐ]))"
+    r"|(?P<sep0>" + _SEP + r"))"
+    r"(?P<sym>" + _SEG + r"(?:" + _SEP + _SEG + r"){0,5})"
+    r"(?![\w&])"
+)
+_SEG_SPLIT = re.compile(r"\s*([/-])\s*")
+_LIST_BEFORE = re.compile(r"((?:\d{1,5}[ \t]*(?:,|và)[ \t]*){1,30})$")
+_DOC_WORD_BEFORE = re.compile(
+    r"(?:số|Số|Thông tư|Nghị định|Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Công văn|Văn bản|"
+    r"Hướng dẫn|Kết luận|Luật|Thông báo)[ \t:]*$"
+)
+_DATE_AFTER = re.compile(r"[ \t,]{0,3}(?:\n[ \t]*)?(?:ban hành |ký |)(?=[Nn]g[àa]y)")
+_TYPE_BEFORE = re.compile(
+    r"(Thông tư liên tịch|Thông tư|Nghị định|Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Công văn|"
+    r"Văn bản hợp nhất|Văn bản|Hướng dẫn|Kết luận|Luật|Thông báo|Công điện|Chương trình|Báo cáo|"
+    r"Tờ trình|Quy định|Đề án)[ \t]*(?:\n[ \t]*)?(?:số[ \t]*)?:?[ \t]*$",
+    re.IGNORECASE,
+)
+_LAW = re.compile(r"^QH\d{1,2}$")
+_MINISTRY = frozenset({"ministry"})
+_GOVERNMENT = frozenset({"government"})
+
+
+def _known(code: str) -> str | None:
+    """The table's code for ``code`` (itself, an alias, or a code with a stray space)."""
+    table = issuers()
+    if code in table:
+        return code
+    compact = code.replace(" ", "")
+    if compact in table:
+        return compact
+    alias = issuer_aliases().get(compact)
+    if alias:
+        return alias
+    without_amp = compact.replace("&", "")
+    if without_amp in table:
+        return without_amp
+    return None
+
+
+def _issuer_name(codes: Iterable[str]) -> str | None:
+    table = issuers()
+    names = [table[c].name for c in codes if c in table]
+    return ", ".join(names) if names else None
+
+
+class _Parsed:
+    def __init__(self) -> None:
+        self.doc_type_code: str | None = None
+        self.issuer_codes: list[str] = []
+        self.units: list[str] = []
+        self.canonical = ""
+        self.corrections: list[str] = []
+
+
+def _fix_type(code: str, parsed: _Parsed) -> str | None:
+    types = doc_types()
+    if code in types:
+        return code
+    fixed = TYPE_ALIASES.get(code) or TYPE_ALIASES.get(code.upper())
+    if fixed:
+        parsed.corrections.append(f"type {code} -> {fixed}")
+        return fixed
+    return None
+
+
+def _fix_issuer(code: str, type_code: str | None, parsed: _Parsed) -> str:
+    known = _known(code)
+    if known and known != code:
+        parsed.corrections.append(f"issuer {code} -> {known}")
+    code = known or code
+    kind = issuers()[code].kind if code in issuers() else None
+    wanted: frozenset[str] | None = None
+    if type_code in ("TT", "TTLT") and kind != "ministry":
+        wanted = _MINISTRY
+    elif type_code == "NĐ" and code != "CP":
+        wanted = _GOVERNMENT
+    elif kind is None and len(code) >= 4:
+        wanted = frozenset({"ministry", "government", "local", "party", "assembly"})
+    if wanted is not None:
+        nearest = nearest_issuer(code, wanted, limit=1)
+        if nearest and nearest != code:
+            parsed.corrections.append(f"issuer {code} -> {nearest}")
+            code = nearest
+    return code
+
+
+def _parse(num: str, year: str | None, segs: list[str], seps: list[str], party: bool) -> _Parsed:
+    parsed = _Parsed()
+    if party:
+        party_type = _fix_type(segs[0], parsed) or segs[0]
+        parsed.doc_type_code = party_type
+        parsed.issuer_codes = [_known(s) or s for s in segs[1:]]
+        parsed.canonical = f"{num}-{party_type}/" + "/".join(parsed.issuer_codes)
+        return parsed
+    if year and _LAW.match(segs[0]):
+        parsed.doc_type_code = "QH"
+        parsed.issuer_codes = ["QH"]
+        parsed.canonical = f"{num}/{year}/{segs[0]}"
+        return parsed
+    fixed_type = _fix_type(segs[0], parsed)
+    type_code = fixed_type if fixed_type is not None and (len(segs) > 1 or year) else None
+    if type_code is not None:
+        parsed.doc_type_code = type_code
+        issuer_segs = segs[1:]
+        head = f"{num}/{year}/{type_code}" if year else f"{num}/{type_code}"
+    else:
+        # A dispatch: ISSUER-UNIT, no type code.
+        parsed.doc_type_code = None
+        issuer_segs = segs
+        head = f"{num}/{year}" if year else f"{num}"
+    fixed: list[str] = []
+    for index, seg in enumerate(issuer_segs):
+        is_issuer = type_code is not None or index == 0
+        fixed.append(_fix_issuer(seg, parsed.doc_type_code, parsed) if is_issuer else seg)
+    if type_code is not None:
+        parsed.issuer_codes = fixed
+    else:
+        parsed.issuer_codes = fixed[:1]
+        parsed.units = fixed[1:]
+    rest = "-".join(fixed)
+    if type_code is not None:
+        parsed.canonical = f"{head}-{rest}" if rest else head
+    else:
+        parsed.canonical = f"{head}/{rest}"
+    return parsed
+
+
+def _type_name_before(text: str, start: int) -> str | None:
+    match = _TYPE_BEFORE.search(text, max(0, start - 40), start)
+    if match is None:
+        return None
+    word = match.group(1)
+    return word[0].upper() + word[1:].lower() if word.isupper() else word
+
+
+def _date_after(text: str, end: int) -> str | None:
+    match = _DATE_AFTER.match(text, end, min(len(text), end + 40))
+    if match is None:
+        return None
+    parsed = parse_date_at(text, match.end())
+    return parsed[0] if parsed else None
+
+
+def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Citation]:
+    """Every document reference in ``text[start:end]``, in order of appearance."""
+    end = len(text) if end is None else end
+    out: list[Citation] = []
+    types = doc_types()
+    for match in CITATION.finditer(text, start, end):
+        sym = match["sym"]
+        parts = _SEG_SPLIT.split(sym.replace("\n", " "))
+        segs = [p.strip() for p in parts[0::2]]
+        seps = parts[1::2]
+        year = match["year"]
+        sep0 = match["sep0"]
+        party = sep0 is not None and sep0.strip() == "-" and "/" in seps and not year
+        if party and len(segs) < 2:
+            continue
+        if not year and not party and len(segs) < 2:
+            continue
+        if not party and sep0 is not None and sep0.strip() == "-":
+            # "18-CT-..." is not a grammar we know; "5-10" etc. never reach here (no letters).
+            continue
+        parsed = _parse(match["num"], year, segs, seps, party)
+        corrections = list(parsed.corrections)
+        if year and (match["sep1"].strip() != "/" or (match["sep2"] or "").strip() != "/"):
+            corrections.append("separators -> /")
+        raw = text[match.start() : match.end()]
+        number = re.sub(r"\s+", "", raw)
+        type_code = parsed.doc_type_code
+        doc_type = types.get(type_code) if type_code else None
+        written_type = _type_name_before(text, match.start())
+        if type_code is None:
+            doc_type = written_type if written_type in ("Công văn", "Văn bản") else "Công văn"
+        elif type_code == "QH" and written_type:
+            doc_type = written_type
+        date = _date_after(text, match.end())
+        year_value = int(year) if year else (int(date[:4]) if date else None)
+        issuer_code = "-".join(parsed.issuer_codes) if parsed.issuer_codes else None
+        citation = Citation(
+            number=number,
+            canonical=parsed.canonical,
+            doc_type=doc_type,
+            doc_type_code=type_code,
+            year=year_value,
+            issuer_code=issuer_code,
+            issuer=_issuer_name(parsed.issuer_codes),
+            date=date,
+            raw=raw,
+            start=match.start(),
+            end=match.end(),
+            corrections=corrections,
+        )
+        out.extend(_compound(text, match.start(), citation))
+        out.append(citation)
+    return out
+
+
+def _compound(text: str, num_start: int, citation: Citation) -> list[Citation]:
+    """The numbers before a reference that share its tail: 17, 18 in "17, 18, 19/2018/..."."""
+    window_start = max(0, num_start - 200)
+    match = _LIST_BEFORE.search(text, window_start, num_start)
+    if match is None or not _DOC_WORD_BEFORE.search(
+        text, max(0, match.start() - 30), match.start()
+    ):
+        return []
+    tail_number = citation.number[len(citation.raw.split("/")[0].split("-")[0].strip()) :]
+    tail_canonical = citation.canonical[
+        citation.canonical.index(citation.canonical.lstrip("0123456789")[0]) :
+    ]
+    out: list[Citation] = []
+    for number in re.finditer(r"\d{1,5}", match.group(1)):
+        n_start = match.start(1) + number.start()
+        out.append(
+            Citation(
+                number=number.group() + tail_number,
+                canonical=number.group() + tail_canonical,
+                doc_type=citation.doc_type,
+                doc_type_code=citation.doc_type_code,
+                year=citation.year,
+                issuer_code=citation.issuer_code,
+                issuer=citation.issuer,
+                date=citation.date,
+                raw=number.group(),
+                start=n_start,
+                end=n_start + len(number.group()),
+                corrections=list(citation.corrections),
+            )
+        )
+    return out

@@ -1,0 +1,160 @@
+"""The result of reading a document: plain dataclasses and their JSON form.
+
+Every ``start``/``end`` pair is a half-open character span in :attr:`IngestResult.text`, the
+normalized text (see :mod:`namhoc.ingest.normalize`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA = "namhoc.ingest/1"
+
+
+@dataclass
+class Source:
+    name: str
+    format: str
+    sha256: str
+    bytes: int
+    chars: int = 0
+
+
+@dataclass
+class Signer:
+    title: str | None
+    name: str | None
+
+
+@dataclass
+class SubjectDocument:
+    """The document a news article is about, as far as the article identifies it."""
+
+    doc_type: str | None
+    issuer: str | None
+    number: str | None
+    date: str | None
+    start: int
+    end: int
+
+
+@dataclass
+class DocumentInfo:
+    kind: str = "document"  # "document" (the text of a document) or "article" (news about one)
+    issuer: str | None = None
+    issuer_parent: str | None = None
+    doc_type: str | None = None
+    doc_type_code: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    date: str | None = None
+    place: str | None = None
+    title: str | None = None
+    addressees: list[str] = field(default_factory=list)
+    signer: Signer | None = None
+    school_year: str | None = None
+    theme: str | None = None
+    subject: SubjectDocument | None = None
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str = ""
+
+
+@dataclass
+class OutlineNode:
+    label: str
+    kind: str
+    level: int
+    title: str
+    start: int
+    end: int
+    children: list[OutlineNode] = field(default_factory=list)
+
+
+@dataclass
+class Task:
+    label: str
+    title: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Citation:
+    number: str
+    canonical: str
+    doc_type: str | None
+    doc_type_code: str | None
+    year: int | None
+    issuer_code: str | None
+    issuer: str | None
+    date: str | None
+    raw: str
+    start: int
+    end: int
+    corrections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    value: float
+    unit: str
+    raw: str
+    kind: str  # "target" (to reach) or "result" (reached)
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass
+class Assignment:
+    lead: list[str]
+    support: list[str]
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class IngestResult:
+    source: Source
+    text: str
+    document: DocumentInfo
+    body: Span
+    furniture: list[Span]
+    outline: list[OutlineNode]
+    tasks: list[Task]
+    citations: list[Citation]
+    furniture_citations: list[Citation]
+    targets: list[Target]
+    assignments: list[Assignment]
+    warnings: list[str]
+
+    def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"schema": SCHEMA}
+        data["source"] = asdict(self.source)
+        data["document"] = asdict(self.document)
+        data["body"] = {"start": self.body.start, "end": self.body.end}
+        data["furniture"] = [asdict(span) for span in self.furniture]
+        data["outline"] = [asdict(node) for node in self.outline]
+        data["tasks"] = [asdict(task) for task in self.tasks]
+        data["citations"] = [asdict(c) for c in self.citations]
+        data["furniture_citations"] = [asdict(c) for c in self.furniture_citations]
+        data["targets"] = [asdict(t) for t in self.targets]
+        data["assignments"] = [asdict(a) for a in self.assignments]
+        data["warnings"] = list(self.warnings)
+        if include_text:
+            data["text"] = self.text
+        return data
+
+    def to_json(self, *, include_text: bool = False, indent: int | None = None) -> str:
+        return json.dumps(
+            self.to_dict(include_text=include_text), ensure_ascii=False, indent=indent
+        )

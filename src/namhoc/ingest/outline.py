@@ -1,0 +1,144 @@
+"""The outline: numbered and headed sections (I., 1., 1.1., a), -, +, all-caps headings) as a tree.
+
+A marker's level comes from the order in which marker kinds first appear under their parent
+(the way people read a Vietnamese plan: I. > 1. > a) > - > +), so any nesting order works.
+Duplicated numbers are kept in order and reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from namhoc.ingest.lines import is_upper_line, split_lines
+from namhoc.ingest.model import OutlineNode
+
+_ROMAN_VALID = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "part",
+        re.compile(
+            r"^(?P<label>(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?[\wÀ-ỹ]+|(?:CHƯƠNG|Chương)\s+[IVXLC\d]+|"
+            r"(?:MỤC|Mục)\s+[IVXLC\d]+)\s*[.:\-]?\s*"
+        ),
+    ),
+    ("article", re.compile(r"^(?P<label>(?:Điều|ĐIỀU)\s+\d{1,3})\s*[.:]\s*")),
+    ("roman", re.compile(r"^(?P<label>[IVXLC]{1,6}[.)])\s*(?=\S)")),
+    ("multi", re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){1,4}\.?)(?:\s+|(?=[^\d\s.]))")),
+    ("decimal", re.compile(r"^(?P<label>\d{1,2}[.)])(?:\s+|(?=[^\d\s.,/%)]))")),
+    ("upper", re.compile(r"^(?P<label>[A-ZĐ][.)])\s+")),
+    ("letter", re.compile(r"^(?P<label>[a-zđ][).])\s+")),
+    ("dash", re.compile(r"^(?P<label>-)\s*(?=[^\s\d-])")),
+    ("plus", re.compile(r"^(?P<label>\+)\s*(?=\S)")),
+    ("bullet", re.compile(r"^(?P<label>[•·▪●◦*])\s*(?=\S)")),
+]
+_NUMERIC_KINDS = frozenset({"roman", "multi", "decimal", "upper", "letter", "article", "part"})
+_MAX_TITLE = 240
+
+
+def _marker(line: str) -> tuple[str, str, int] | None:
+    for name, pattern in MARKERS:
+        match = pattern.match(line)
+        if not match:
+            continue
+        label = match["label"]
+        if name == "roman" and not _ROMAN_VALID.match(label[:-1]):
+            continue
+        kind = f"multi{label.rstrip('.').count('.')}" if name == "multi" else name
+        return kind, label, match.end()
+    return None
+
+
+def _title(text: str) -> str:
+    title = " ".join(text.split())
+    return title if len(title) <= _MAX_TITLE else title[: _MAX_TITLE - 1] + "…"
+
+
+def build_outline(  # noqa: PLR0912 - one pass, one branch per kind of line
+    text: str, start: int, end: int, *, skip: list[tuple[int, int]] | None = None
+) -> tuple[list[OutlineNode], list[OutlineNode], list[str]]:
+    """(tree, nodes in document order, warnings) for ``text[start:end]``."""
+    skip = sorted(skip or [])
+    skip_at = 0
+    flat: list[OutlineNode] = []
+    stack: list[str] = []
+    for line in split_lines(text, start, end):
+        stripped = line.text.lstrip()
+        if not stripped or " | " in stripped:
+            continue
+        while skip_at < len(skip) and skip[skip_at][1] <= line.start:
+            skip_at += 1
+        if skip_at < len(skip) and skip[skip_at][0] <= line.start:
+            continue
+        indent = len(line.text) - len(stripped)
+        found = _marker(stripped)
+        if found is None:
+            words = stripped.split()
+            if (
+                2 <= len(words) <= 25
+                and is_upper_line(stripped)
+                and not stripped.endswith((",", ";"))
+            ):
+                found = ("caps", "", 0)
+            else:
+                continue
+        kind, label, body_at = found
+        if kind == "caps":
+            stack = ["caps"] if "caps" not in stack else stack[: stack.index("caps") + 1]
+            level = stack.index("caps")
+        elif kind in stack:
+            level = stack.index(kind)
+            del stack[level + 1 :]
+        else:
+            stack.append(kind)
+            level = len(stack) - 1
+        title_text = stripped[body_at:] if kind != "caps" else stripped
+        node = OutlineNode(
+            label=label,
+            kind=kind,
+            level=level,
+            title=_title(title_text),
+            start=line.start + indent,
+            end=end,
+        )
+        flat.append(node)
+    # Spans: a node ends where the next node at its level or above begins.
+    open_nodes: list[OutlineNode] = []
+    for node in flat:
+        while open_nodes and open_nodes[-1].level >= node.level:
+            finished = open_nodes.pop()
+            finished.end = _trim(text, finished.start, node.start)
+        open_nodes.append(node)
+    for node in open_nodes:
+        node.end = _trim(text, node.start, end)
+    roots: list[OutlineNode] = []
+    parents: list[OutlineNode] = []
+    for node in flat:
+        while parents and parents[-1].level >= node.level:
+            parents.pop()
+        (parents[-1].children if parents else roots).append(node)
+        parents.append(node)
+    return roots, flat, _duplicates(roots)
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _duplicates(nodes: list[OutlineNode]) -> list[str]:
+    warnings: list[str] = []
+    previous: OutlineNode | None = None
+    for node in nodes:
+        if (
+            previous is not None
+            and node.kind in _NUMERIC_KINDS
+            and node.kind == previous.kind
+            and node.label == previous.label
+        ):
+            warnings.append(
+                f"outline: number {node.label!r} repeated at offset {node.start} (kept in order)"
+            )
+        previous = node
+        warnings.extend(_duplicates(node.children))
+    return warnings

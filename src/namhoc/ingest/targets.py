@@ -1,0 +1,69 @@
+"""Numeric targets and results: "tỷ lệ ... đạt 66,37%", "huy động 100% trẻ", "32 học sinh"."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from namhoc.ingest.model import Target
+
+_I = re.IGNORECASE
+PERCENT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{1,3})?)\s?%")
+UNITS = (
+    "học sinh|trẻ em|trẻ|trường|giải|văn bản|giáo viên|cán bộ|lớp học|lớp|phòng học|hồ sơ|"
+    "đơn vị|xã|phường|nhà giáo|chỉ tiêu|điểm trường|cơ sở giáo dục|cơ sở|học viên|sinh viên|"
+    "nhân viên|huy chương|công trình|thí sinh|sáng kiến|đề tài|lượt|thư viện|máy tính|bộ thiết bị"
+)
+COUNT = re.compile(
+    r"(?<![\w.,/\-])(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,7})\s+(?P<unit>" + UNITS + r")(?![\w])"
+)
+_RESULT = re.compile(r"\bđã\b|đạt được|kết quả|năm qua|năm học vừa qua", _I)
+_SENTENCE_STOP = re.compile(r"[.;\n](?=\s|$)")
+
+
+def _value(num: str, percent: bool) -> float:
+    if percent:
+        return float(num.replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", num):
+        return float(num.replace(".", ""))
+    return float(num.replace(",", "."))
+
+
+def _sentence(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    left = max(lo, start - 400)
+    cut = left
+    for match in _SENTENCE_STOP.finditer(text, left, start):
+        cut = match.end()
+    right_match = _SENTENCE_STOP.search(text, end, min(hi, end + 400))
+    right = right_match.start() + 1 if right_match else min(hi, end + 400)
+    return cut, right
+
+
+def find_targets(text: str, start: int, end: int, excluded: list[tuple[int, int]]) -> list[Target]:
+    out: list[Target] = []
+    merged: list[list[int]] = []
+    for x, y in sorted(excluded):
+        if merged and x <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], y)
+        else:
+            merged.append([x, y])
+    starts = [x for x, _y in merged]
+
+    def blocked(a: int, b: int) -> bool:
+        index = bisect.bisect_right(starts, b - 1) - 1
+        return index >= 0 and merged[index][1] > a
+
+    found: list[tuple[int, int, float, str]] = []
+    for match in PERCENT.finditer(text, start, end):
+        found.append((match.start(), match.end(), _value(match["num"], True), "%"))
+    for match in COUNT.finditer(text, start, end):
+        found.append((match.start(), match.end(), _value(match["num"], False), match["unit"]))
+    found.sort()
+    for a, b, value, unit in found:
+        if blocked(a, b):
+            continue
+        s_start, s_end = _sentence(text, a, b, start, end)
+        sentence = " ".join(text[s_start:s_end].split())
+        kind = "result" if _RESULT.search(sentence) else "target"
+        out.append(Target(value, unit, text[a:b], kind, sentence, a, b))
+    return out
