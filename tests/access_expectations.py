@@ -100,6 +100,15 @@ def _rename(world: Any, rel: str) -> dict[str, Any]:
     return {"full_name": "Tên Đã Sửa", "email": ""}
 
 
+def _unit_key(world: Any, rel: str) -> dict[str, Any]:
+    return {"key": world.unit[rel].key}
+
+
+def in_scope(ok: int, *, out: int = 404) -> dict[str, dict[str, int]]:
+    """About a unit (or its object): every role gets ``ok`` in its subtree, ``out`` elsewhere."""
+    return {role: {rel: ok if rel in IN_SCOPE else out for rel in RELATIONS} for role in ROLES}
+
+
 E = Expect
 
 EXPECTATIONS: dict[str, list[Expect]] = {
@@ -199,4 +208,11 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     "api/users/memberships/<int:membership_id>": [
         E("DELETE", 401, 204, admin_in_scope(204), params=_membership, mutates=True),
     ],
+    # Org units (read-only pages and API)
+    "don-vi/": [E("GET", 302, 200, same(200), relation_free=True)],
+    "don-vi/<str:key>/": [E("GET", 302, 200, in_scope(200), params=_unit_key)],
+    "api/units": [E("GET", 401, 200, same(200), relation_free=True)],
+    "api/units/<key>": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
+    "api/units/<key>/subtree": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
+    "api/units/<key>/ancestors": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
 }

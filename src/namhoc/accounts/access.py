@@ -29,7 +29,7 @@ from django.db.models import Model, Q, QuerySet
 
 from namhoc.accounts.models import Membership, Role
 from namhoc.core.errors import Forbidden, NotFound
-from namhoc.orgunits.models import OrgUnit
+from namhoc.orgunits.models import OrgUnit, OrgUnitSuccession
 from namhoc.orgunits.tree import ancestor_paths, subtree_q
 
 M = TypeVar("M", bound=Model)
@@ -69,9 +69,18 @@ def member_paths(user: Any, *, role: Role | None = None) -> list[str]:
     if not _is_member(user):
         return []
     memberships = Membership.objects.filter(user_id=user.pk)
-    if role is not None:
+    if role is not None and role != Role.VIEWER:
         memberships = memberships.filter(role=role)
-    paths = sorted(set(memberships.values_list("unit__path", flat=True)))
+    unit_paths = memberships.values_list("unit__path", flat=True)
+    if role is None or role == Role.VIEWER:
+        # Reading reaches into history: the people of a unit read the units it absorbed (a 2025
+        # province its pre-reform provinces, with their districts and communes; a commune the
+        # communes merged into it). Same single query, as a UNION.
+        absorbed = OrgUnitSuccession.objects.filter(
+            successor_id__in=memberships.values("unit_id")
+        ).values_list("predecessor__path", flat=True)
+        unit_paths = unit_paths.union(absorbed)
+    paths = sorted(set(unit_paths))
     roots: list[str] = []
     for path in paths:  # sorted: an ancestor comes before its descendants
         if not roots or not path.startswith(roots[-1]):
@@ -126,7 +135,11 @@ def require_role(user: Any, unit: OrgUnit, role: Role | None) -> None:
     """
     roles = roles_at(user, unit)
     if not roles:
-        raise NotFound()
+        # No membership above it; a unit absorbed by one of the user's units is still readable.
+        readable = any(unit.path.startswith(root) for root in member_paths(user))
+        if not readable:
+            raise NotFound()
+        roles = {Role.VIEWER}
     if role is not None and role != Role.VIEWER and role not in roles:
         raise Forbidden()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import OrgTree, People
 from django.contrib.auth.models import AnonymousUser
@@ -14,7 +16,7 @@ from namhoc.accounts.access import (
 )
 from namhoc.accounts.models import Membership, Role
 from namhoc.core.errors import Forbidden, NotFound
-from namhoc.orgunits.models import OrgUnit
+from namhoc.orgunits.models import OrgUnit, OrgUnitEvent, OrgUnitSuccession
 
 
 def keys(units: object) -> set[str]:
@@ -123,3 +125,55 @@ def test_access_object_and_get_object_in_scope(org: OrgTree, people: People) -> 
         get_object_in_scope(
             people.viewer, Membership.objects.all(), pk=principal_role.pk, need=Role.APPROVER
         )
+
+
+def _legacy_province_merged_into(successor: OrgUnit, ministry: OrgUnit) -> tuple[OrgUnit, OrgUnit]:
+    """A pre-reform province (with one district) merged into ``successor`` on 1/7/2025."""
+    legacy = OrgUnit.objects.create(
+        key="p2024-x",
+        name="Tỉnh Cũ",
+        kind=OrgUnit.Kind.PROVINCE,
+        name_folded="tinh cu",
+        parent=ministry,
+        path=ministry.path + "0090",
+        depth=1,
+        valid_to=dt.date(2025, 7, 1),
+    )
+    district = OrgUnit.objects.create(
+        key="d2024-x",
+        name="Huyện Cũ",
+        kind=OrgUnit.Kind.DISTRICT,
+        name_folded="huyen cu",
+        parent=legacy,
+        path=legacy.path + "0001",
+        depth=2,
+        valid_to=dt.date(2025, 7, 1),
+    )
+    event = OrgUnitEvent.objects.create(
+        key="test:merge:p2024-x", kind="merge", date=dt.date(2025, 7, 1), title="Sáp nhập"
+    )
+    OrgUnitSuccession.objects.create(
+        event=event, predecessor=legacy, successor=successor, share="whole", is_primary=True
+    )
+    return legacy, district
+
+
+def test_people_of_a_successor_read_the_units_it_absorbed(org: OrgTree, people: People) -> None:
+    # Given a pre-reform province merged into province A
+    legacy, district = _legacy_province_merged_into(org.province_a, org.ministry)
+
+    # Then province A's people read it and its district, but may not change them
+    assert access_unit(people.province_officer, district.key) == district
+    assert access_unit(people.viewer, legacy.pk) == legacy
+    with pytest.raises(Forbidden):
+        access_unit(people.province_officer, district, need=Role.SPECIALIST)
+    assert set(visible_units(people.province_officer).filter(valid_to__isnull=False)) >= {
+        legacy,
+        district,
+    }
+    assert legacy not in visible_units(people.province_officer, role=Role.SPECIALIST)
+    # And nobody else does: not province B, not a commune of province A
+    for user in (people.outsider, people.commune_officer):
+        with pytest.raises(NotFound):
+            access_unit(user, district.key)
+        assert not visible_units(user).filter(pk=legacy.pk).exists()
