@@ -80,6 +80,12 @@ def _build_parser(extra_commands: Sequence[str]) -> _Parser:
 
     demo = sub.add_parser("demo", help="nạp dữ liệu mẫu / load the demo data")
     demo.add_argument("--quiet", action="store_true")
+    demo.add_argument(
+        "--schools-scale",
+        type=float,
+        default=1.0,
+        help="share of the ~50,000 synthetic schools to generate (default 1.0)",
+    )
 
     sub.add_parser("manage", help="lệnh quản trị Django / Django management", add_help=False)
     sub.add_parser("ingest", help="đọc văn bản chỉ đạo / read directives", add_help=False)
@@ -121,7 +127,7 @@ def _main(args_in: list[str]) -> int:
         parser.print_help()
         return 0
     if args.command == "demo":
-        return _demo(quiet=args.quiet)
+        return _demo(quiet=args.quiet, schools_scale=args.schools_scale)
     if args.command == "serve":
         return _serve(args)
     parser.error(f"unknown command {args.command!r}")
@@ -137,7 +143,7 @@ def _manage(argv: list[str]) -> int:
     return 0
 
 
-def _demo(*, quiet: bool) -> int:
+def _demo(*, quiet: bool, schools_scale: float) -> int:
     from django.conf import settings
 
     if settings.PRODUCTION:
@@ -147,7 +153,12 @@ def _demo(*, quiet: bool) -> int:
         )
     from namhoc.demo import load_demo
 
-    summary = load_demo(verbose=not quiet)
+    if not 0 < schools_scale <= 1:
+        raise CliError(
+            f"--schools-scale phải trong khoảng (0, 1], nhận được {schools_scale}.",
+            f"--schools-scale must be in (0, 1], got {schools_scale}.",
+        )
+    summary = load_demo(verbose=not quiet, schools_scale=schools_scale)
     print(summary.sign_in_text())
     return 0
 
@@ -182,7 +193,7 @@ def _serve(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
     worker = None
     if not args.no_worker:
-        worker = subprocess.Popen(
+        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
                 *(sys.executable, "-m", "namhoc.cli", "manage", "db_worker"),
                 *("--queue-name", "*", "--reload" if args.dev else "--no-reload"),

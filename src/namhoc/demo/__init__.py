@@ -1,18 +1,25 @@
 """Demo data for a first look at namhoc: loaded by ``namhoc demo``, idempotent.
 
 Every step is safe to run again: it finds what an earlier run created instead of adding a copy,
-and it never deletes or overwrites data that people entered.
+and it never deletes or overwrites data that people entered. Writes go through the services,
+so the demo's own changes appear in the audit log like anybody's.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from namhoc.accounts.models import Membership, Role, User
+from namhoc.accounts.services import membership_grant, user_create, user_set_password
+from namhoc.core.audit import audit_context
+from namhoc.orgunits.models import OrgUnit
+
 DEMO_PASSWORD = "namhoc-demo-2025"  # noqa: S105 - printed on purpose: the demo runs on loopback
+DEMO_PROVINCE = "p2025-31"  # Thành phố Hải Phòng (merged with Hải Dương on 1/7/2025)
 
 
 @dataclass
@@ -23,34 +30,108 @@ class DemoSummary:
     def sign_in_text(self) -> str:
         lines = ["", "Đăng nhập thử / Demo sign-in:"]
         lines += [f"  {role}: {username} / {password}" for username, password, role in self.users]
-        lines += [f"  {note}" for note in self.notes]
+        if self.notes:
+            lines += ["", "Dữ liệu mẫu / Demo data:"]
+            lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)
 
 
-def _ensure_user(
-    username: str, *, full_name: str, password: str, is_superuser: bool = False
-) -> None:
-    user_model = get_user_model()
-    user, _created = user_model.objects.get_or_create(
-        username=username, defaults={"full_name": full_name, "is_active": True}
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    full_name: str
+    unit: OrgUnit
+    roles: tuple[Role, ...]
+    label: str
+
+
+def _ensure_superuser(username: str, full_name: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_superuser(
+            username=username, password=DEMO_PASSWORD, full_name=full_name, email=""
+        )
+    elif not (user.is_superuser and user.is_active and user.check_password(DEMO_PASSWORD)):
+        user.is_superuser = user.is_staff = user.is_active = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def _ensure_person(admin: User, person: DemoPerson) -> User:
+    user = User.objects.filter(username=person.username).first()
+    if user is None:
+        user = user_create(
+            actor=admin,
+            username=person.username,
+            full_name=person.full_name,
+            password=DEMO_PASSWORD,
+            unit=person.unit,
+            role=person.roles[0],
+        )
+    elif not user.check_password(DEMO_PASSWORD):
+        # The printed password must work: reset it (audited) if someone changed it.
+        user_set_password(actor=admin, user=user, password=DEMO_PASSWORD)
+    held = set(
+        Membership.objects.filter(user=user, unit=person.unit).values_list("role", flat=True)
     )
-    # The printed password must work, so it is (re)set on every run: these are demo accounts.
-    user.set_password(password)
-    user.is_active = True
-    if is_superuser:
-        user.is_staff = True
-        user.is_superuser = True
-    user.save()
+    for role in person.roles:
+        if role not in held:
+            membership_grant(actor=admin, user=user, unit=person.unit, role=role)
+    return user
 
 
-def load_demo(*, verbose: bool = True) -> DemoSummary:
+def _demo_people() -> list[DemoPerson]:
+    province = OrgUnit.objects.get(key=DEMO_PROVINCE)
+    school = (
+        OrgUnit.objects.filter(
+            kind=OrgUnit.Kind.SCHOOL,
+            school_level=OrgUnit.SchoolLevel.PRIMARY,
+            parent__kind=OrgUnit.Kind.COMMUNE,
+            path__startswith=province.path,
+            valid_to__isnull=True,
+        )
+        .select_related("parent")
+        .order_by("path")
+        .first()
+    )
+    if school is None or school.parent is None:
+        raise RuntimeError("the demo needs the synthetic schools of Hải Phòng")
+    commune = school.parent
+    return [
+        DemoPerson(
+            "demo", "Nguyễn Thị Lan", province, (Role.SPECIALIST, Role.APPROVER),
+            f"Chuyên viên {province.office_name or 'Sở GDĐT'}",
+        ),
+        DemoPerson(
+            "demo-quantri", "Trần Văn Hùng", province, (Role.UNIT_ADMIN,),
+            f"Quản trị đơn vị {province.name}",
+        ),
+        DemoPerson(
+            "demo-xa", "Lê Minh Tâm", commune, (Role.SPECIALIST, Role.APPROVER),
+            f"Cán bộ giáo dục {commune.name}",
+        ),
+        DemoPerson(
+            "demo-truong", "Phạm Thu Hà", school, (Role.SPECIALIST, Role.APPROVER),
+            f"Hiệu trưởng {school.name}",
+        ),
+    ]  # fmt: skip
+
+
+def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummary:
+    from namhoc.orgunits.demo import load_demo_units
+
+    started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
     summary = DemoSummary()
-    with transaction.atomic():
-        _ensure_user("demo", full_name="Chuyên viên Sở GDĐT (demo)", password=DEMO_PASSWORD)
-        _ensure_user(
-            "admin", full_name="Quản trị hệ thống", password=DEMO_PASSWORD, is_superuser=True
-        )
-    summary.users.append(("demo", DEMO_PASSWORD, "Chuyên viên / Specialist"))
-    summary.users.append(("admin", DEMO_PASSWORD, "Quản trị / Admin (/admin/)"))
+    with audit_context(source="cli"):
+        units = load_demo_units(verbose=verbose, schools_scale=schools_scale)
+        summary.notes += units.notes()
+        with transaction.atomic():
+            admin = _ensure_superuser("admin", "Quản trị hệ thống")
+            for person in _demo_people():
+                _ensure_person(admin, person)
+                summary.users.append((person.username, DEMO_PASSWORD, person.label))
+    summary.users.append(("admin", DEMO_PASSWORD, "Quản trị hệ thống (/admin/)"))
+    summary.notes.append(f"Thời gian nạp / load time: {time.monotonic() - started:.1f} s")
     return summary

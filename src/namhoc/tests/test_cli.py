@@ -4,11 +4,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from namhoc import __version__
-from namhoc.accounts.models import User
+from namhoc.accounts.models import Membership, User
 from namhoc.cli import main
+from namhoc.core.models import AuditEvent
 from namhoc.demo import DEMO_PASSWORD
+from namhoc.orgunits.models import OrgUnit
 
 
 def run_cli(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -81,19 +84,48 @@ def test_manage_reports_unknown_management_commands(capsys: pytest.CaptureFixtur
 def test_demo_is_idempotent_and_its_sign_in_works(
     transactional_db: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--quiet"]) == 0
+    # Given a first demo load
+    assert main(["demo", "--quiet", "--schools-scale", "0.01"]) == 0
     first_out = capsys.readouterr().out
     assert f"demo / {DEMO_PASSWORD}" in first_out
-    count = User.objects.count()
+    assert f"demo-truong / {DEMO_PASSWORD}" in first_out
+    counts = (
+        User.objects.count(),
+        Membership.objects.count(),
+        OrgUnit.objects.count(),
+        AuditEvent.objects.count(),
+    )
     demo = User.objects.get(username="demo")
-    demo.full_name = "Tên do người dùng sửa"
-    demo.save()
+    assert set(demo.memberships.values_list("unit__key", "role")) == {
+        ("p2025-31", "specialist"),
+        ("p2025-31", "approver"),
+    }
+    # and a person who changed their own name
+    User.objects.filter(pk=demo.pk).update(full_name="Tên do người dùng sửa")
 
-    assert main(["demo", "--quiet"]) == 0
-    assert User.objects.count() == count
+    # When the demo is loaded again
+    assert main(["demo", "--quiet", "--schools-scale", "0.01"]) == 0
+
+    # Then nothing is duplicated, nothing re-audited, the edit is kept and the sign-in works
+    assert (
+        User.objects.count(),
+        Membership.objects.count(),
+        OrgUnit.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
     demo.refresh_from_db()
     assert demo.full_name == "Tên do người dùng sửa"
     assert demo.check_password(DEMO_PASSWORD)
+    client = Client()
+    assert client.login(username="demo-truong", password=DEMO_PASSWORD)
+    assert client.get("/").status_code == 200
+
+
+def test_demo_rejects_a_bad_scale(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--schools-scale", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "Lỗi: --schools-scale phải trong khoảng (0, 1], nhận được 3.0." in err
+    assert "Error: --schools-scale must be in (0, 1], got 3.0." in err
 
 
 def test_demo_refuses_production(tmp_path: Path) -> None:
@@ -111,7 +143,9 @@ def test_demo_refuses_production(tmp_path: Path) -> None:
 
 
 def test_demo_creates_a_wal_sqlite_database_in_the_data_dir(tmp_path: Path) -> None:
-    result = run_cli("demo", "--quiet", tmp_path=tmp_path, NAMHOC_ENV="development")
+    result = run_cli(
+        "demo", "--quiet", "--schools-scale", "0.01", tmp_path=tmp_path, NAMHOC_ENV="development"
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "namhoc.sqlite3").exists()
     assert (tmp_path / "secret_key").exists()
