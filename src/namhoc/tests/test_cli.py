@@ -153,3 +153,23 @@ def test_demo_creates_a_wal_sqlite_database_in_the_data_dir(tmp_path: Path) -> N
 
     with sqlite3.connect(tmp_path / "namhoc.sqlite3") as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # Given a document with a long readable outline
+    text = "KẾ HOẠCH\n" + "".join(f"{i}. Nhiệm vụ số {i} của năm học\n" for i in range(1, 3000))
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NAMHOC_")}
+    # When the reader of the output stops after one line (like `| head -1`)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "namhoc.cli", "ingest", str(source)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()
+    process.wait(timeout=120)
+    # Then no traceback is printed
+    assert "Traceback" not in process.stderr.read().decode()
+    assert process.returncode in {0, 141}
