@@ -166,7 +166,8 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         [sys.executable, "-m", "namhoc.cli", "ingest", str(source)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     process.stdout.readline()
     process.stdout.close()
     process.wait(timeout=120)
