@@ -216,3 +216,685 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     "api/units/<key>/subtree": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
     "api/units/<key>/ancestors": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
 }
+
+
+# --- directives and tracking (issue 5) -------------------------------------------------------
+# Objects per relation, made once per world: a published directive P and a draft D issued by the
+# relation's unit (P implements the directive above it), an assignment A to the relation's unit
+# from the directive of the unit above it, an evidence file on A. Published directives are also
+# readable from below their issuer ("parent": visible, but not changeable -> 403).
+
+_ISSUER = {"own": "parent", "child": "own", "sibling": "parent", "parent": "ministry",
+           "other_province": "province_b"}  # fmt: skip
+
+
+def _dt(world: Any) -> dict[str, Any]:
+    cache = world.__dict__.get("_directives")
+    if cache is not None:
+        return cache
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from namhoc.directives.files import store_blob
+    from namhoc.directives.models import (
+        Citation,
+        Directive,
+        DirectiveTask,
+        SourceDocument,
+        Target,
+    )
+    from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
+
+    units = {**world.unit, "ministry": world.org.ministry, "province_b": world.org.province_b}
+
+    def directive(rel: str, status: str, upper: Any = None) -> Any:
+        text = f"Kế hoạch {rel} {status}\n1. Nhiệm vụ một\nPhần một.\nPhần hai chi tiết.\n"
+        blob = store_blob(text.encode(), folder="directives", kind="txt")
+        source, _ = SourceDocument.objects.get_or_create(
+            unit=units[rel], sha256=blob.sha256,
+            defaults={"filename": "kh.txt", "format": "txt", "size": blob.size,
+                      "file": blob.name, "status": "ready", "text": text},
+        )  # fmt: skip
+        d = Directive.objects.create(
+            unit=units[rel], source=source, status=status, upper=upper, number=f"{rel}/KH",
+            school_year="2025-2026", title=f"Kế hoạch {rel}",
+            published_at=timezone.now() if status == "published" else None,
+        )  # fmt: skip
+        for i in (1, 2):
+            DirectiveTask.objects.create(
+                directive=d, position=i, label=str(i), title=f"Nhiệm vụ {i} xây dựng trường",
+                text="Phần một về trường lớp.\nPhần hai chi tiết về trường lớp.",
+            )  # fmt: skip
+        Citation.objects.create(directive=d, number="2901/QĐ-BGDĐT")
+        Target.objects.create(directive=d, value=70, unit_label="%")
+        return d
+
+    p: dict[str, Any] = {}
+    p["ministry"] = directive("ministry", "published")
+    p["province_b"] = directive("province_b", "published", p["ministry"])
+    p["parent"] = directive("parent", "published", p["ministry"])
+    p["own"] = directive("own", "published", p["parent"])
+    p["child"] = directive("child", "published", p["own"])
+    p["sibling"] = directive("sibling", "published", p["parent"])
+    p["other_province"] = directive("other_province", "published", p["province_b"])
+    drafts = {rel: directive(rel, "draft") for rel in RELATIONS}
+    assignments, evidence = {}, {}
+    pdf = store_blob(b"%PDF-1.4\n%%EOF\n", folder="evidence", kind="pdf")
+    for rel in RELATIONS:
+        task = p[_ISSUER[rel]].tasks.get(position=1)
+        a = Assignment.objects.create(
+            task=task, unit=units[rel], school_year="2025-2026", deadline=dt.date(2099, 1, 1)
+        )
+        update = ProgressUpdate.objects.create(
+            assignment=a, text="Đang làm", percent=10, created_at=timezone.now()
+        )
+        evidence[rel] = Evidence.objects.create(
+            update=update, file=pdf.name, original_name="bb.pdf",
+            content_type="application/pdf", size=pdf.size, sha256=pdf.sha256,
+        )  # fmt: skip
+        assignments[rel] = a
+    cache = {"p": p, "d": drafts, "a": assignments, "e": evidence}
+    world.__dict__["_directives"] = cache
+    return cache
+
+
+def _pub(world: Any, rel: str) -> dict[str, Any]:
+    return {"directive_id": _dt(world)["p"][rel].pk}
+
+
+def _pub_source(world: Any, rel: str) -> dict[str, Any]:
+    return {"source_id": _dt(world)["p"][rel].source_id}
+
+
+def _draft(world: Any, rel: str) -> dict[str, Any]:
+    return {"directive_id": _dt(world)["d"][rel].pk}
+
+
+def _draft_task(world: Any, rel: str) -> dict[str, Any]:
+    d = _dt(world)["d"][rel]
+    return {"directive_id": d.pk, "task_id": d.tasks.get(position=1).pk}
+
+
+def _draft_citation(world: Any, rel: str) -> dict[str, Any]:
+    d = _dt(world)["d"][rel]
+    return {"directive_id": d.pk, "citation_id": d.citations.get().pk}
+
+
+def _draft_target(world: Any, rel: str) -> dict[str, Any]:
+    d = _dt(world)["d"][rel]
+    return {"directive_id": d.pk, "target_id": d.targets.get().pk}
+
+
+def _issuer_task(world: Any, rel: str) -> dict[str, Any]:
+    return {"task_id": _dt(world)["p"][_ISSUER[rel]].tasks.get(position=1).pk}
+
+
+def _api_draft_task(world: Any, rel: str) -> dict[str, Any]:
+    return {"task_id": _dt(world)["d"][rel].tasks.get(position=1).pk}
+
+
+def _assignment(world: Any, rel: str) -> dict[str, Any]:
+    return {"assignment_id": _dt(world)["a"][rel].pk}
+
+
+def _evidence(world: Any, rel: str) -> dict[str, Any]:
+    return {"evidence_id": _dt(world)["e"][rel].pk}
+
+
+def _unit_key_arg(world: Any, rel: str) -> dict[str, Any]:
+    return {"unit_key": world.unit[rel].key}
+
+
+def _version(world: Any, rel: str) -> dict[str, Any]:
+    return {"version": 1}
+
+
+def _task_form(world: Any, rel: str) -> dict[str, Any]:
+    pk = _dt(world)["d"][rel].tasks.get(position=1).pk
+    return {f"t{pk}-version": 1, f"t{pk}-label": "1", f"t{pk}-title": "Đã sửa"}
+
+
+def _split_form(world: Any, rel: str) -> dict[str, Any]:
+    pk = _dt(world)["d"][rel].tasks.get(position=1).pk
+    return {f"s{pk}-version": 1, f"s{pk}-before": "Phần hai"}
+
+
+def _link_form(world: Any, rel: str) -> dict[str, Any]:
+    d = _dt(world)["p"][rel]
+    return {"task": d.tasks.get(position=1).pk, "upper_task": d.upper.tasks.get(position=1).pk,
+            "decision": "confirm"}  # fmt: skip
+
+
+def _api_link(world: Any, rel: str) -> dict[str, Any]:
+    d = _dt(world)["p"][rel]
+    return {"task_id": d.tasks.get(position=1).pk,
+            "upper_task_id": d.upper.tasks.get(position=1).pk}  # fmt: skip
+
+
+def _level(world: Any, rel: str) -> dict[str, Any]:
+    return {"level": world.unit[rel].kind, "role": "lead"}
+
+
+def _paste(world: Any, rel: str) -> dict[str, Any]:
+    return {"unit": world.unit[rel].key, "text": "Kế hoạch thực hiện nhiệm vụ năm học " * 5}
+
+
+def _upload(world: Any, rel: str) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"unit": world.unit[rel].key,
+            "file": SimpleUploadedFile("kh.txt", ("Kế hoạch năm học " * 10).encode())}  # fmt: skip
+
+
+def _update_form(world: Any, rel: str) -> dict[str, Any]:
+    return {"text": "Đã xong một phần", "percent": "50"}
+
+
+def by_role(spec: dict[str, int], rest: dict[str, int]) -> dict[str, dict[str, int]]:
+    """``spec`` per relation for specialists, ``rest`` for the other roles."""
+    return {role: dict(spec if role == "specialist" else rest) for role in ROLES}
+
+
+def rel(own: int, child: int, sibling: int, parent: int, other: int) -> dict[str, int]:
+    return {"own": own, "child": child, "sibling": sibling, "parent": parent,
+            "other_province": other}  # fmt: skip
+
+
+# read a published directive / its source: in scope and from below the issuer
+READ_PUB = by_role(rel(200, 200, 404, 200, 404), rel(200, 200, 404, 200, 404))
+
+
+def change_pub(ok: int) -> dict[str, dict[str, int]]:
+    return by_role(rel(ok, ok, 404, 403, 404), rel(403, 403, 404, 403, 404))
+
+
+def change_draft(ok: int) -> dict[str, dict[str, int]]:
+    return by_role(rel(ok, ok, 404, 404, 404), rel(403, 403, 404, 404, 404))
+
+
+ASSIGNMENT_READ = by_role(rel(200, 200, 404, 404, 404), rel(200, 200, 404, 404, 404))
+
+
+def report(ok: int) -> dict[str, dict[str, int]]:  # specialist at the assignee unit
+    return by_role(rel(ok, ok, 404, 404, 404), rel(403, 403, 404, 404, 404))
+
+
+def terms(ok: int) -> dict[str, dict[str, int]]:  # specialist at the issuer (A[own]: p-a)
+    return by_role(rel(403, ok, 404, 404, 404), rel(403, 403, 404, 404, 404))
+
+
+def assign(ok: int) -> dict[str, dict[str, int]]:  # the issuer task of each relation
+    return by_role(rel(403, ok, 403, 403, 404), rel(403, 403, 403, 403, 404))
+
+
+ISSUER_TASK_READ = same(200) | {
+    role: rel(200, 200, 200, 200, 404) for role in ROLES
+}  # the issuer's published task is readable from below
+M = True
+
+EXPECTATIONS.update(
+    {
+        "van-ban/": [E("GET", 302, 200, same(200), relation_free=True)],
+        "van-ban/tai-len/": [
+            E(
+                "GET",
+                302,
+                200,
+                by_role(rel(200, 200, 200, 200, 200), rel(404, 404, 404, 404, 404)),
+                relation_free=True,
+            ),
+            E(
+                "POST",
+                302,
+                302,
+                by_role(rel(302, 302, 400, 400, 400), same(404)["viewer"]),
+                data=_paste,
+                mutates=M,
+            ),
+        ],
+        "van-ban/tep/<int:source_id>/": [E("GET", 302, 200, READ_PUB, params=_pub_source)],
+        "van-ban/tep/<int:source_id>/trang-thai/": [
+            E("GET", 302, 200, READ_PUB, params=_pub_source)
+        ],
+        "van-ban/tep/<int:source_id>/doc-lai/": [
+            E("POST", 302, 302, change_pub(302), params=_pub_source, mutates=M)
+        ],
+        "van-ban/tep/<int:source_id>/tai-ve/": [E("GET", 302, 200, READ_PUB, params=_pub_source)],
+        "van-ban/<int:directive_id>/": [E("GET", 302, 200, READ_PUB, params=_pub)],
+        "van-ban/<int:directive_id>/thong-tin/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft,
+                data=lambda w, r: {"version": 1, "title": "Đã sửa"},
+                mutates=M,
+            )
+        ],
+        "van-ban/<int:directive_id>/nhiem-vu/them/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft,
+                data=lambda w, r: {"title": "Nhiệm vụ mới"},
+                mutates=M,
+            )
+        ],
+        "van-ban/<int:directive_id>/nhiem-vu/<int:task_id>/": [
+            E("POST", 302, 302, change_draft(302), params=_draft_task, data=_task_form, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/nhiem-vu/<int:task_id>/gop/": [
+            E("POST", 302, 302, change_draft(302), params=_draft_task, data=_version, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/nhiem-vu/<int:task_id>/tach/": [
+            E("POST", 302, 302, change_draft(302), params=_draft_task, data=_split_form, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/nhiem-vu/<int:task_id>/xoa/": [
+            E("POST", 302, 302, change_draft(302), params=_draft_task, data=_version, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/van-ban-dan/them/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft,
+                data=lambda w, r: {"number": "4555/BGDĐT-GDPT"},
+                mutates=M,
+            )
+        ],
+        "van-ban/<int:directive_id>/van-ban-dan/<int:citation_id>/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft_citation,
+                data=lambda w, r: {"number": "2902/QĐ-BGDĐT"},
+                mutates=M,
+            )
+        ],
+        "van-ban/<int:directive_id>/chi-tieu/<int:target_id>/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft_target,
+                data=lambda w, r: {"value": "75", "unit_label": "%"},
+                mutates=M,
+            )
+        ],
+        "van-ban/<int:directive_id>/ban-hanh/": [
+            E("POST", 302, 302, change_draft(302), params=_draft, data=_version, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/sua-doi/": [
+            E("POST", 302, 302, change_pub(302), params=_pub, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/cap-tren/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft,
+                data=lambda w, r: {"upper": ""},
+                mutates=M,
+            )
+        ],
+        "van-ban/<int:directive_id>/lien-ket/": [E("GET", 302, 200, READ_PUB, params=_pub)],
+        "van-ban/<int:directive_id>/lien-ket/goi-y/": [
+            E("POST", 302, 302, change_pub(302), params=_pub, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/lien-ket/quyet-dinh/": [
+            E("POST", 302, 302, change_pub(302), params=_pub, data=_link_form, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/bao-phu/": [E("GET", 302, 200, READ_PUB, params=_pub)],
+        "theo-doi/nhiem-vu/<int:task_id>/phan-cong/": [
+            E("GET", 302, 200, ISSUER_TASK_READ, params=_issuer_task),
+            E("POST", 302, 302, assign(302), params=_issuer_task, data=_level, mutates=M),
+        ],
+        "theo-doi/phan-cong/<int:assignment_id>/": [
+            E("GET", 302, 200, ASSIGNMENT_READ, params=_assignment)
+        ],
+        "theo-doi/phan-cong/<int:assignment_id>/cap-nhat/": [
+            E("POST", 302, 302, report(302), params=_assignment, data=_update_form, mutates=M)
+        ],
+        "theo-doi/phan-cong/<int:assignment_id>/dieu-chinh/": [
+            E(
+                "POST",
+                302,
+                302,
+                terms(302),
+                params=_assignment,
+                data=lambda w, r: {"version": 1, "role": "support"},
+                mutates=M,
+            )
+        ],
+        "theo-doi/minh-chung/<int:evidence_id>/tai-ve/": [
+            E("GET", 302, 200, ASSIGNMENT_READ, params=_evidence)
+        ],
+        "theo-doi/don-vi/<str:unit_key>/": [
+            E("GET", 302, 200, in_scope(200), params=_unit_key_arg)
+        ],
+        "theo-doi/bang-dieu-khien/": [E("GET", 302, 200, same(200), relation_free=True)],
+        # API
+        "api/directives": [E("GET", 401, 200, same(200), relation_free=True)],
+        "api/directives/sources": [
+            E(
+                "POST",
+                401,
+                201,
+                by_role(rel(201, 201, 404, 404, 404), rel(403, 403, 404, 404, 404)),
+                data=_upload,
+                mutates=M,
+            )
+        ],
+        "api/directives/sources/paste": [
+            E(
+                "POST",
+                401,
+                201,
+                by_role(rel(201, 201, 404, 404, 404), rel(403, 403, 404, 404, 404)),
+                data=_paste,
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/sources/<source_id>": [E("GET", 401, 200, READ_PUB, params=_pub_source)],
+        "api/directives/<directive_id>": [
+            E("GET", 401, 200, READ_PUB, params=_pub),
+            E(
+                "PATCH",
+                401,
+                200,
+                change_draft(200),
+                params=_draft,
+                data=lambda w, r: {"version": 1, "title": "Đã sửa"},
+                json=True,
+                mutates=M,
+            ),
+        ],
+        "api/directives/tasks/<task_id>": [
+            E(
+                "PATCH",
+                401,
+                200,
+                change_draft(200),
+                params=_api_draft_task,
+                data=lambda w, r: {"version": 1, "title": "Đã sửa"},
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/tasks/<task_id>/merge-next": [
+            E(
+                "POST",
+                401,
+                200,
+                change_draft(200),
+                params=_api_draft_task,
+                data=_version,
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/tasks/<task_id>/split": [
+            E(
+                "POST",
+                401,
+                200,
+                change_draft(200),
+                params=_api_draft_task,
+                data=lambda w, r: {"version": 1, "at": 24},
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/<directive_id>/publish": [
+            E(
+                "POST",
+                401,
+                200,
+                change_draft(200),
+                params=_draft,
+                data=_version,
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/<directive_id>/revise": [
+            E("POST", 401, 201, change_pub(201), params=_pub, mutates=M)
+        ],
+        "api/directives/<directive_id>/upper": [
+            E(
+                "PUT",
+                401,
+                200,
+                change_draft(200),
+                params=_draft,
+                data=lambda w, r: {"upper_id": None},
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/<directive_id>/links": [
+            E("GET", 401, 200, READ_PUB, params=_pub),
+            E("POST", 401, 200, change_pub(200), params=_pub, data=_api_link, json=True, mutates=M),
+        ],
+        "api/directives/<directive_id>/links/suggest": [
+            E("POST", 401, 200, change_pub(200), params=_pub, mutates=M)
+        ],
+        "api/directives/<directive_id>/coverage": [E("GET", 401, 200, READ_PUB, params=_pub)],
+        "api/tracking/tasks/<task_id>/assignments": [
+            E("GET", 401, 200, ISSUER_TASK_READ, params=_issuer_task),
+            E(
+                "POST",
+                401,
+                201,
+                assign(201),
+                params=_issuer_task,
+                data=_level,
+                json=True,
+                mutates=M,
+            ),
+        ],
+        "api/tracking/assignments/<assignment_id>": [
+            E("GET", 401, 200, ASSIGNMENT_READ, params=_assignment),
+            E(
+                "PATCH",
+                401,
+                200,
+                terms(200),
+                params=_assignment,
+                data=lambda w, r: {"version": 1, "role": "support"},
+                json=True,
+                mutates=M,
+            ),
+        ],
+        "api/tracking/assignments/<assignment_id>/updates": [
+            E("GET", 401, 200, ASSIGNMENT_READ, params=_assignment),
+            E("POST", 401, 201, report(201), params=_assignment, data=_update_form, mutates=M),
+        ],
+        "api/tracking/units/<unit_key>/open-work": [
+            E("GET", 401, 200, in_scope(200), params=_unit_key_arg)
+        ],
+        # without ?unit=&school_year= the query is incomplete: 422 for everyone signed in
+        "api/tracking/dashboard": [E("GET", 401, 422, same(422), relation_free=True)],
+    }
+)
+
+
+# --- indicators: figures, approval, targets, dashboards (issue 6) ------------------------------
+# Each relation's unit gets a data set it (or a unit below it) reports, so that reads succeed
+# for the superuser everywhere; writes are checked at "own" (commune c-a1: population figures).
+_FIG_DS = {"own": "DN_TH", "child": "DN_TH", "sibling": "DN_THCS", "parent": "DN_TH",
+           "other_province": "DN_MN"}  # fmt: skip
+
+
+def _fig(world: Any) -> str:
+    """Load the catalogue and the 2025-2026 periods once per world; the start-of-year code."""
+    if "_figures" not in world.__dict__:
+        from namhoc.indicators.catalogue import catalogue_load, periods_ensure
+
+        catalogue_load()
+        world.__dict__["_figures"] = periods_ensure("2025-2026")[0].code
+    return str(world.__dict__["_figures"])
+
+
+def _fig_entry(world: Any, rel: str) -> dict[str, Any]:
+    return {"key": world.unit[rel].key, "period_code": _fig(world), "data_set_code": _FIG_DS[rel]}
+
+
+def _fig_own_entry(world: Any, rel: str) -> dict[str, Any]:
+    return {"key": world.unit[rel].key, "period_code": _fig(world), "data_set_code": "DS_XA"}
+
+
+def _fig_unit(world: Any, rel: str) -> dict[str, Any]:
+    _fig(world)
+    return {"key": world.unit[rel].key}
+
+
+def _fig_population(world: Any, rel: str) -> dict[str, Any]:
+    return {"DS_5T": "120", "v-DS_5T": ""}
+
+
+def _fig_target(world: Any, rel: str) -> dict[str, Any]:
+    return {"indicator": "MN_TRE_5T", "value": "100", "ky": _fig(world)}
+
+
+def _fig_api_values(world: Any, rel: str) -> dict[str, Any]:
+    return {"period": _fig(world), "data_set": "DS_XA", "values": {"DS_5T": 120}}
+
+
+def _fig_api_approval(world: Any, rel: str) -> dict[str, Any]:
+    return {"period": _fig(world), "data_set": "DN_TH"}
+
+
+def _fig_api_target(world: Any, rel: str) -> dict[str, Any]:
+    _fig(world)
+    return {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "value": 100}
+
+
+def _only(role: str, ok: int, other: int = 403) -> dict[str, dict[str, int]]:
+    """Checked at "own" only: ``role`` gets ``ok``, every other role ``other``."""
+    return {r: dict.fromkeys(RELATIONS, ok if r == role else other) for r in ROLES}
+
+
+_FIG_ENTRY = "so-lieu/<str:key>/ky/<str:period_code>/bieu/<str:data_set_code>/"
+EXPECTATIONS.update(
+    {
+        "so-lieu/": [E("GET", 302, 200, same(200), relation_free=True)],
+        _FIG_ENTRY: [E("GET", 302, 200, in_scope(200), params=_fig_entry)],
+        _FIG_ENTRY + "luu/": [
+            E("GET", 302, 405, same(405), params=_fig_own_entry, relation_free=True),
+            E(
+                "POST",
+                302,
+                200,
+                _only("specialist", 200),
+                params=_fig_own_entry,
+                data=_fig_population,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        # c-a1's school has no figures yet: an approver is told why (400), others may not (403)
+        _FIG_ENTRY + "phe-duyet/": [
+            E(
+                "POST",
+                302,
+                400,
+                _only("approver", 400),
+                params=_fig_entry,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        _FIG_ENTRY + "mau.xlsx": [E("GET", 302, 200, in_scope(200), params=_fig_entry)],
+        # no file attached: a specialist is told so (400), others may not import (403)
+        _FIG_ENTRY + "nhap-excel/": [
+            E(
+                "POST",
+                302,
+                400,
+                _only("specialist", 400),
+                params=_fig_entry,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        "so-lieu/<str:key>/tong-quan/": [E("GET", 302, 200, in_scope(200), params=_fig_unit)],
+        "so-lieu/<str:key>/xep-hang/": [E("GET", 302, 200, in_scope(200), params=_fig_unit)],
+        "so-lieu/<str:key>/chi-tieu/": [
+            E("GET", 302, 200, in_scope(200), params=_fig_unit),
+            E(
+                "POST",
+                302,
+                302,
+                _only("approver", 302),
+                params=_fig_unit,
+                data=_fig_target,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        "api/indicators/catalogue": [E("GET", 401, 200, same(200), relation_free=True)],
+        "api/indicators/periods": [E("GET", 401, 200, same(200), relation_free=True)],
+        # reads need ?period=&data_set= (422 without); the API tests cover scope on reads
+        "api/indicators/units/<key>/values": [
+            E("GET", 401, 422, same(422), params=_fig_unit, relation_free=True),
+            E(
+                "PUT",
+                401,
+                200,
+                _only("specialist", 200),
+                params=_fig_unit,
+                data=_fig_api_values,
+                json=True,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        "api/indicators/units/<key>/approval": [
+            E(
+                "POST",
+                401,
+                400,
+                _only("approver", 400),
+                params=_fig_unit,
+                data=_fig_api_approval,
+                json=True,
+                relation_free=True,
+                mutates=True,
+            ),
+            E("DELETE", 401, 422, same(422), params=_fig_unit, relation_free=True),
+        ],
+        "api/indicators/units/<key>/targets": [
+            E(
+                "PUT",
+                401,
+                200,
+                _only("approver", 200),
+                params=_fig_unit,
+                data=_fig_api_target,
+                json=True,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        "api/indicators/units/<key>/dashboard": [
+            E("GET", 401, 422, same(422), params=_fig_unit, relation_free=True)
+        ],
+        "api/indicators/units/<key>/table": [
+            E("GET", 401, 422, same(422), params=_fig_unit, relation_free=True)
+        ],
+        "api/indicators/units/<key>/scorecard": [
+            E("GET", 401, 422, same(422), params=_fig_unit, relation_free=True)
+        ],
+    }
+)

@@ -54,3 +54,5 @@ def me(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/users", users_router)
 api.add_router("/units", units_router)
+api.add_router("/directives", "namhoc.api.directives.router")
+api.add_router("/tracking", "namhoc.api.tracking.router")

@@ -120,6 +120,7 @@ def _demo_people() -> list[DemoPerson]:
 
 def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummary:
     from namhoc.orgunits.demo import load_demo_units
+    from namhoc.tracking.demo import load_demo_directives
 
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
@@ -129,9 +130,15 @@ def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummar
         summary.notes += units.notes()
         with transaction.atomic():
             admin = _ensure_superuser("admin", "Quản trị hệ thống")
-            for person in _demo_people():
+            people = _demo_people()
+            for person in people:
                 _ensure_person(admin, person)
                 summary.users.append((person.username, DEMO_PASSWORD, person.label))
+        summary.notes += load_demo_directives(
+            actor=admin,
+            province_key=DEMO_PROVINCE,
+            include_communes=[p.unit.key for p in people if p.unit.kind == OrgUnit.Kind.COMMUNE],
+        )
     summary.users.append(("admin", DEMO_PASSWORD, "Quản trị hệ thống (/admin/)"))
     summary.notes.append(f"Thời gian nạp / load time: {time.monotonic() - started:.1f} s")
     return summary

@@ -22,7 +22,7 @@ class NavItem:
 NAV: tuple[tuple[str, str, bool], ...] = (
     ("Tổng quan", "home", False),
     ("Văn bản", "directives:list", False),
-    ("Nhiệm vụ", "tracking:my-work", False),
+    ("Theo dõi", "tracking:dashboard", False),
     ("Số liệu", "indicators:index", False),
     ("Đơn vị", "orgunits-index", False),
     ("Người dùng", "users:list", True),

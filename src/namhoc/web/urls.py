@@ -21,4 +21,5 @@ urlpatterns = [
     path("nguoi-dung/", include(users_patterns)),
     path("nhat-ky/", include(audit_patterns)),
     path("don-vi/", include("namhoc.web.orgunits_urls")),
+    path("", include("namhoc.web.directives_urls")),
 ]

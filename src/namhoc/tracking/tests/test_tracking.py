@@ -1,0 +1,310 @@
+"""Assignments, progress, evidence, status across deadlines, roll-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from namhoc.core.errors import DomainError
+from namhoc.core.models import AuditEvent
+from namhoc.directives import services as directive_services
+from namhoc.directives.tests.helpers import PROVINCE_DOC, published, upload
+from namhoc.orgunits.models import OrgUnit
+from namhoc.tracking import selectors, services
+from namhoc.tracking.models import Assignment, AssignmentStatus, Evidence, ProgressUpdate
+from namhoc.tracking.selectors import OnTimeRate, on_time_rates
+from namhoc.tracking.services import UploadedFile
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> mock._patch:
+    """Freeze the clock (a process boundary) at a local time in Vietnam."""
+    moment = dt.datetime(year, month, day, hour, tzinfo=VN)
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def plan(org, people):
+    return published(people.province_officer, org.province_a, PROVINCE_DOC)
+
+
+def test_assign_post_updates_and_status_across_deadlines(org, people, plan):
+    task = plan.tasks.get(position=3)
+    deadline = dt.date(2025, 12, 31)
+    lead = services.assignment_create(
+        actor=people.province_officer, task=task, unit=org.commune_a1, deadline=deadline
+    )
+    support = services.assignment_create(
+        actor=people.province_officer,
+        task=task,
+        unit=org.commune_a2,
+        role=Assignment.Role.SUPPORT,
+        deadline=deadline,
+    )
+    assert lead.school_year == "2025-2026"
+
+    # before the deadline: in progress
+    assert lead.status_on(dt.date(2025, 12, 31)) == AssignmentStatus.IN_PROGRESS
+    # the lead reports 100 % on the deadline day, 23:30 in Vietnam (16:30 UTC): on time
+    with mock.patch(
+        "django.utils.timezone.now",
+        return_value=dt.datetime(2025, 12, 31, 23, 30, tzinfo=VN),
+    ):
+        services.update_post(
+            actor=people.commune_officer,
+            assignment=lead,
+            text="Đã huy động 100% trẻ 5 tuổi ra lớp.",
+            percent=100,
+            files=[UploadedFile("bao-cao.pdf", PDF), UploadedFile("anh.png", PNG)],
+        )
+    lead.refresh_from_db()
+    assert lead.completed_on == dt.date(2025, 12, 31)
+    assert lead.status_on(dt.date(2026, 3, 1)) == AssignmentStatus.DONE_ON_TIME
+    assert list(Evidence.objects.values_list("content_type", flat=True)) == [
+        "application/pdf",
+        "image/png",
+    ]
+    # the support unit has not finished: overdue once the deadline passed
+    assert support.status_on(dt.date(2026, 1, 1)) == AssignmentStatus.OVERDUE
+    with at(2026, 1, 10):
+        services.update_post(
+            actor=people.province_officer,
+            assignment=support,
+            text="Hoàn thành phối hợp.",
+            percent=100,
+        )
+    support.refresh_from_db()
+    assert support.status_on(dt.date(2026, 3, 1)) == AssignmentStatus.DONE_LATE
+
+    with at(2026, 1, 11):
+        rates = on_time_rates(
+            unit_ids=[org.province_a.pk, org.commune_a1.pk], school_year="2025-2026"
+        )
+    assert rates[org.province_a.pk] == OnTimeRate(done_on_time=1, done_late=1)
+    assert rates[org.province_a.pk].rate == 0.5
+    assert rates[org.commune_a1.pk] == OnTimeRate(done_on_time=1)
+    assert AuditEvent.objects.filter(action="progress.post").count() == 2
+
+
+def test_reopening_below_100_percent(org, people, plan):
+    assignment = services.assignment_create(
+        actor=people.province_officer,
+        task=plan.tasks.get(position=1),
+        unit=org.commune_a1,
+        deadline=dt.date(2026, 5, 31),
+    )
+    services.update_post(
+        actor=people.commune_officer, assignment=assignment, text="Xong", percent=100
+    )
+    services.update_post(
+        actor=people.commune_officer, assignment=assignment, text="Còn một điểm trường", percent=80
+    )
+    assignment.refresh_from_db()
+    assert (assignment.percent, assignment.completed_at, assignment.completed_on) == (
+        80,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [
+        ([UploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf")], "bad_type"),
+        ([UploadedFile("trang.html", b"<html><body>x</body></html>")], "bad_type"),
+        ([UploadedFile("rong.pdf", b"")], "empty"),
+    ],
+)
+def test_bad_evidence_refuses_the_whole_update(org, people, plan, files, code):
+    assignment = services.assignment_create(
+        actor=people.province_officer, task=plan.tasks.get(position=1), unit=org.commune_a1
+    )
+    with pytest.raises(DomainError) as excinfo:
+        services.update_post(
+            actor=people.commune_officer,
+            assignment=assignment,
+            text="Báo cáo",
+            percent=100,
+            files=[UploadedFile("ok.docx", docx_bytes()), *files],
+        )
+    assert excinfo.value.code == code
+    assert ProgressUpdate.objects.count() == 0
+    assert Evidence.objects.count() == 0
+    assignment.refresh_from_db()
+    assert assignment.completed_at is None
+
+
+def test_evidence_size_cap(org, people, plan, settings):
+    settings.UPLOAD_MAX_BYTES = len(PDF) - 1
+    assignment = services.assignment_create(
+        actor=people.province_officer, task=plan.tasks.get(position=1), unit=org.commune_a1
+    )
+    with pytest.raises(DomainError) as excinfo:
+        services.update_post(
+            actor=people.commune_officer,
+            assignment=assignment,
+            text="Báo cáo",
+            percent=50,
+            files=[UploadedFile("a.pdf", PDF)],
+        )
+    assert excinfo.value.code == "too_large"
+
+
+def test_assign_to_every_commune_in_one_step(org, people, plan):
+    task = plan.tasks.get(position=5)
+    services.assignment_create(actor=people.province_officer, task=task, unit=org.commune_a2)
+    result = services.assignments_create_for_level(
+        actor=people.province_officer,
+        task=task,
+        kind=OrgUnit.Kind.COMMUNE,
+        deadline=dt.date(2026, 1, 15),
+    )
+    assert [a.unit.key for a in result.created] == ["c-a1"]
+    assert [u.key for u in result.skipped] == ["c-a2"]
+    schools = services.assignments_create_for_level(
+        actor=people.province_officer, task=task, kind=OrgUnit.Kind.SCHOOL
+    )
+    assert [a.unit.key for a in schools.created] == ["s-a1", "s-a2"]
+
+
+@pytest.mark.parametrize("unit_name", ["province_a", "province_b", "commune_b1", "district_a_old"])
+def test_assign_only_below_the_issuer(org, people, plan, unit_name):
+    with pytest.raises(DomainError) as excinfo:
+        services.assignment_create(
+            actor=people.province_officer,
+            task=plan.tasks.get(position=1),
+            unit=getattr(org, unit_name),
+        )
+    assert excinfo.value.code in {"unit_not_below", "unit_dissolved"}
+    assert Assignment.objects.count() == 0
+
+
+def test_draft_tasks_cannot_be_assigned(org, people):
+    draft = upload(people.province_officer, org.province_a, PROVINCE_DOC)
+    with pytest.raises(DomainError) as excinfo:
+        services.assignment_create(
+            actor=people.province_officer, task=draft.tasks.get(position=1), unit=org.commune_a1
+        )
+    assert excinfo.value.code == "not_published"
+
+
+def test_assignment_update_is_optimistic(org, people, plan):
+    assignment = services.assignment_create(
+        actor=people.province_officer, task=plan.tasks.get(position=1), unit=org.commune_a1
+    )
+    services.assignment_update(
+        actor=people.province_officer,
+        assignment=assignment,
+        version=1,
+        role="lead",
+        deadline=dt.date(2026, 2, 1),
+        target_value=None,
+        target_unit="",
+        note="",
+    )
+    with pytest.raises(DomainError) as excinfo:
+        services.assignment_update(
+            actor=people.province_admin,
+            assignment=assignment,
+            version=1,
+            role="support",
+            deadline=dt.date(2026, 3, 1),
+            target_value=None,
+            target_unit="",
+            note="",
+        )
+    assert excinfo.value.status == 409
+    assignment.refresh_from_db()
+    assert (assignment.role, assignment.deadline) == ("lead", dt.date(2026, 2, 1))
+
+
+def test_revision_carries_the_work_over(org, people, plan):
+    task = plan.tasks.get(position=2)
+    assignment = services.assignment_create(
+        actor=people.province_officer, task=task, unit=org.commune_a1
+    )
+    revision = directive_services.directive_revise(actor=people.province_officer, directive=plan)
+    from namhoc.directives.tests.helpers import publish
+
+    publish(people.province_officer, revision)
+    assignment.refresh_from_db()
+    assert assignment.task.directive_id == revision.pk
+    assert assignment.task.origin_id == task.pk
+
+
+def test_on_time_rates_roll_up_by_subtree_in_sql(org, people, plan, django_assert_num_queries):
+    tasks = list(plan.tasks.order_by("position"))
+    today = dt.date(2026, 2, 1)
+    cases = [
+        # (unit, deadline, completed_on)
+        (org.commune_a1, dt.date(2026, 1, 15), dt.date(2026, 1, 10)),  # on time
+        (org.school_a1, dt.date(2026, 1, 15), dt.date(2026, 1, 20)),  # late
+        (org.commune_a2, dt.date(2026, 1, 15), None),  # overdue
+        (org.school_a2, dt.date(2026, 3, 1), None),  # in progress
+        (org.school_a1, None, None),  # no deadline: in progress
+    ]
+    for index, (unit, deadline, done) in enumerate(cases):
+        assignment = services.assignment_create(
+            actor=people.province_officer, task=tasks[index], unit=unit, deadline=deadline
+        )
+        if done:
+            Assignment.objects.filter(pk=assignment.pk).update(
+                completed_on=done,
+                completed_at=dt.datetime.combine(done, dt.time(9), tzinfo=VN),
+                percent=100,
+            )
+    ids = [
+        org.province_a.pk,
+        org.commune_a1.pk,
+        org.commune_a2.pk,
+        org.school_a1.pk,
+        org.province_b.pk,
+    ]
+    # provinces and communes and schools: three depths, three aggregate queries plus the units
+    with django_assert_num_queries(4):
+        rates = on_time_rates(unit_ids=ids, school_year="2025-2026", on=today)
+    assert rates[org.province_a.pk] == OnTimeRate(
+        done_on_time=1, done_late=1, overdue=1, in_progress=2
+    )
+    assert rates[org.province_a.pk].rate == pytest.approx(1 / 3)
+    assert rates[org.commune_a1.pk] == OnTimeRate(done_on_time=1, done_late=1, in_progress=1)
+    assert rates[org.commune_a2.pk] == OnTimeRate(overdue=1, in_progress=1)
+    assert rates[org.school_a1.pk] == OnTimeRate(done_late=1, in_progress=1)
+    assert rates[org.province_b.pk] == OnTimeRate()
+    assert rates[org.province_b.pk].rate is None
+    assert on_time_rates(unit_ids=[org.province_a.pk], school_year="2024-2025", on=today) == {
+        org.province_a.pk: OnTimeRate()
+    }
+
+    children = selectors.by_child_unit(org.province_a, school_year="2025-2026", on=today)
+    assert [(u.key, f.done, f.overdue, f.in_progress) for u, f in children] == [
+        ("c-a1", 2, 0, 1),
+        ("c-a2", 0, 1, 1),
+    ]
+    per_task = selectors.by_task(org.province_a, school_year="2025-2026", on=today)
+    assert [(t.label, t.figures.rate) for t in per_task] == [
+        ("1", 1.0),
+        ("2", 0.0),
+        ("3", 0.0),
+        ("4", None),
+        ("5", None),
+    ]
+    open_work = list(selectors.open_work(org.school_a1))
+    assert [a.deadline for a in open_work] == [None]

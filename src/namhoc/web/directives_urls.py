@@ -1,0 +1,49 @@
+"""URLs of the directive and tracking pages (included once from ``namhoc.web.urls``)."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from namhoc.web import directives_views as d
+from namhoc.web import tracking_views as t
+
+directive_patterns = [
+    path("", d.directive_list, name="list"),
+    path("tai-len/", d.upload, name="upload"),
+    path("tep/<int:source_id>/", d.source_detail, name="source"),
+    path("tep/<int:source_id>/trang-thai/", d.source_status, name="source_status"),
+    path("tep/<int:source_id>/doc-lai/", d.source_retry, name="source_retry"),
+    path("tep/<int:source_id>/tai-ve/", d.source_download, name="source_download"),
+    path("<int:directive_id>/", d.detail, name="detail"),
+    path("<int:directive_id>/thong-tin/", d.header_update, name="header"),
+    path("<int:directive_id>/nhiem-vu/them/", d.task_add, name="task_add"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/", d.task_update, name="task"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/gop/", d.task_merge, name="task_merge"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/tach/", d.task_split, name="task_split"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/xoa/", d.task_delete, name="task_delete"),
+    path("<int:directive_id>/van-ban-dan/them/", d.citation_save, name="citation_add"),
+    path("<int:directive_id>/van-ban-dan/<int:citation_id>/", d.citation_save, name="citation"),
+    path("<int:directive_id>/chi-tieu/<int:target_id>/", d.target_save, name="target"),
+    path("<int:directive_id>/ban-hanh/", d.publish, name="publish"),
+    path("<int:directive_id>/sua-doi/", d.revise, name="revise"),
+    path("<int:directive_id>/cap-tren/", d.set_upper, name="upper"),
+    path("<int:directive_id>/lien-ket/", d.links, name="links"),
+    path("<int:directive_id>/lien-ket/goi-y/", d.links_suggest, name="links_suggest"),
+    path("<int:directive_id>/lien-ket/quyet-dinh/", d.link_decide, name="link_decide"),
+    path("<int:directive_id>/bao-phu/", d.coverage, name="coverage"),
+]
+
+tracking_patterns = [
+    path("nhiem-vu/<int:task_id>/phan-cong/", t.assign, name="assign"),
+    path("phan-cong/<int:assignment_id>/", t.assignment_detail, name="assignment"),
+    path("phan-cong/<int:assignment_id>/cap-nhat/", t.update_post, name="update_post"),
+    path("phan-cong/<int:assignment_id>/dieu-chinh/", t.terms_update, name="terms"),
+    path("minh-chung/<int:evidence_id>/tai-ve/", t.evidence_download, name="evidence"),
+    path("don-vi/<str:unit_key>/", t.unit_work, name="unit_work"),
+    path("bang-dieu-khien/", t.dashboard, name="dashboard"),
+]
+
+urlpatterns = [
+    path("van-ban/", include((directive_patterns, "directives"))),
+    path("theo-doi/", include((tracking_patterns, "tracking"))),
+]
