@@ -21,7 +21,8 @@ LEADS = re.compile(r"(?P<lead>" + _ORG + r"[^,;.:\n]{0,80}?)\s*,?\s+chủ\s+trì
 SUPPORT = re.compile(
     r"phối\s+hợp\s+(?:tốt\s+|chặt\s+chẽ\s+)?(?:với|cùng)\s+(?P<support>[^;.:\n]{2,160}?)"
     r"(?=\s+(?:tham\s+mưu|triển\s+khai|xây\s+dựng|tổ\s+chức|thực\s+hiện|hướng\s+dẫn|kiểm\s+tra|"
-    r"rà\s+soát|báo\s+cáo|trình|đề\s+xuất|chỉ\s+đạo|tích\s+cực|để|nhằm|trong|theo|về)\b|[;.:\n]|$)",
+    r"rà\s+soát|báo\s+cáo|trình|đề\s+xuất|chỉ\s+đạo|tích\s+cực|để|nhằm|trong|theo|về|"
+    r"(?-i:nghiên\s+cứu|giải\s+quyết|xử\s+lý|bồi\s+dưỡng|tuyên\s+truyền))\b|[;.:\n]|$)",
     _I,
 )
 SUPPORTS = re.compile(
@@ -33,6 +34,8 @@ SUPPORTS = re.compile(
     r"rà\s+soát|báo\s+cáo|trình|đề\s+xuất|chỉ\s+đạo|trong|để|nhằm)\b|[,;.:\n]|$)"
 )
 _STOP = re.compile(r"[.\n]")
+# "... về Bộ Giáo dục và Đào tạo để chủ trì": the purpose word is not part of the unit.
+_TRAILING_WORD = re.compile(r"\s+(?:để|sẽ|cần|phải|thì)$")
 _ORG_START = re.compile(_ORG + r"\b", _I)
 
 
@@ -57,7 +60,7 @@ def find_assignments(text: str, start: int, end: int) -> list[Assignment]:
             lead = _clean(match["lead"])
             if pattern is LEADS:
                 lead = re.split(r"\bgiao\s+(?:cho\s+)?", lead)[-1]
-                lead = _clean(lead)
+                lead = _clean(_TRAILING_WORD.sub("", lead))
             if not _ORG_START.match(lead):
                 continue
             s_start, s_end = _sentence(text, match.start(), start, end)

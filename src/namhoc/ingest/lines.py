@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# The national motto (or the Party's), printed in every formal header and in forms in annexes.
+MOTTO = re.compile(
+    r"CỘNG\s*HÒA\s*XÃ\s*HỘI\s*CHỦ\s*NGHĨA\s*VIỆT\s*NAM|ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM|"
+    r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -136,12 +136,22 @@ class IngestResult:
     targets: list[Target]
     assignments: list[Assignment]
     warnings: list[str]
+    # A formal document's header block (issuer ... title, addressees) and closing block
+    # (signature, "Nơi nhận:"); the outline, tasks, targets and assignments lie outside both.
+    header: Span | None = None
+    closing: Span | None = None
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {"schema": SCHEMA}
         data["source"] = asdict(self.source)
         data["document"] = asdict(self.document)
         data["body"] = {"start": self.body.start, "end": self.body.end}
+        data["header"] = (
+            {"start": self.header.start, "end": self.header.end} if self.header else None
+        )
+        data["closing"] = (
+            {"start": self.closing.start, "end": self.closing.end} if self.closing else None
+        )
         data["furniture"] = [asdict(span) for span in self.furniture]
         data["outline"] = [asdict(node) for node in self.outline]
         data["tasks"] = [asdict(task) for task in self.tasks]

@@ -1,7 +1,9 @@
 """The outline: numbered and headed sections (I., 1., 1.1., a), -, +, all-caps headings) as a tree.
 
 A marker's level comes from the order in which marker kinds first appear under their parent
-(the way people read a Vietnamese plan: I. > 1. > a) > - > +), so any nesting order works.
+(the way people read a Vietnamese plan: I. > 1. > a) > - > +), so any nesting order works;
+only "Phần/Chương/Mục" always stand above "Điều". A "Chương I" alone on its line takes the
+capitals line after it as its title.
 Duplicated numbers are kept in order and reported.
 """
 
@@ -9,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from namhoc.ingest.lines import is_upper_line, split_lines
+from namhoc.ingest.codes import doc_type_by_name
+from namhoc.ingest.lines import MOTTO, is_upper_line, split_lines
 from namhoc.ingest.model import OutlineNode
 
 _ROMAN_VALID = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
@@ -31,6 +34,16 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("plus", re.compile(r"^(?P<label>\+)\s*(?=\S)")),
     ("bullet", re.compile(r"^(?P<label>[•·▪●◦*])\s*(?=\S)")),
 ]
+# Lines of a formal header that can also turn up in the text (an annex's own header, a form):
+# the motto, "Số: ...", a document type alone ("QUYẾT ĐỊNH:", the enacting formula), and a
+# table's heading row ("STT HỌ VÀ TÊN ...").
+_NOT_HEADING = re.compile(
+    r"^(?:Số\s*:|SỐ\s*:|STT\s|(?:"
+    + "|".join(re.escape(n.upper()) for n in sorted(doc_type_by_name(), key=len, reverse=True))
+    + r")\s*:?\s*$)"
+)
+# Kinds whose nesting the law fixes (Nghị định 30/2020: Phần > Chương > Mục > Điều).
+_RANK = {"part": 0, "article": 1}
 _NUMERIC_KINDS = frozenset({"roman", "multi", "decimal", "upper", "letter", "article", "part"})
 _MAX_TITLE = 240
 
@@ -53,7 +66,7 @@ def _title(text: str) -> str:
     return title if len(title) <= _MAX_TITLE else title[: _MAX_TITLE - 1] + "…"
 
 
-def build_outline(  # noqa: PLR0912 - one pass, one branch per kind of line
+def build_outline(  # noqa: PLR0912, PLR0915 - one pass, one branch per kind of line
     text: str, start: int, end: int, *, skip: list[tuple[int, int]] | None = None
 ) -> tuple[list[OutlineNode], list[OutlineNode], list[str]]:
     """(tree, nodes in document order, warnings) for ``text[start:end]``."""
@@ -61,10 +74,17 @@ def build_outline(  # noqa: PLR0912 - one pass, one branch per kind of line
     skip_at = 0
     flat: list[OutlineNode] = []
     stack: list[str] = []
+    untitled: OutlineNode | None = None  # "Chương I" whose title is the next line
     for line in split_lines(text, start, end):
         stripped = line.text.lstrip()
         if not stripped or " | " in stripped:
             continue
+        if untitled is not None:
+            heading = untitled
+            untitled = None
+            if _marker(stripped) is None and is_upper_line(stripped) and len(stripped) < 200:
+                heading.title = _title(stripped)
+                continue
         while skip_at < len(skip) and skip[skip_at][1] <= line.start:
             skip_at += 1
         if skip_at < len(skip) and skip[skip_at][0] <= line.start:
@@ -77,6 +97,8 @@ def build_outline(  # noqa: PLR0912 - one pass, one branch per kind of line
                 2 <= len(words) <= 25
                 and is_upper_line(stripped)
                 and not stripped.endswith((",", ";"))
+                and not _NOT_HEADING.match(stripped)
+                and not MOTTO.search(stripped)
             ):
                 found = ("caps", "", 0)
             else:
@@ -88,6 +110,11 @@ def build_outline(  # noqa: PLR0912 - one pass, one branch per kind of line
         elif kind in stack:
             level = stack.index(kind)
             del stack[level + 1 :]
+        elif kind in _RANK and any(_RANK.get(k, -1) > _RANK[kind] for k in stack):
+            # "Chương II" after "Điều 3": a chapter holds articles, never the reverse.
+            level = next(i for i, k in enumerate(stack) if _RANK.get(k, -1) > _RANK[kind])
+            del stack[level:]
+            stack.append(kind)
         else:
             stack.append(kind)
             level = len(stack) - 1
@@ -101,6 +128,8 @@ def build_outline(  # noqa: PLR0912 - one pass, one branch per kind of line
             end=end,
         )
         flat.append(node)
+        if kind == "part" and not node.title:
+            untitled = node
     # Spans: a node ends where the next node at its level or above begins.
     open_nodes: list[OutlineNode] = []
     for node in flat:

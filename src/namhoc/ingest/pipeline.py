@@ -115,13 +115,19 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
     if not text.strip():
         raise IngestError("empty", "Tệp không có chữ nào.", "The file holds no text.")
     body, furniture = find_body(text, normalize_text(raw.article) if raw.article else None)
-    info, own_number, header_warnings = parse_header(text, body.start, body.end)
+    info, own_number, header_warnings, layout = parse_header(text, body.start, body.end)
     warnings.extend(header_warnings)
     analysis = _mask(text, furniture)
+    # The document's own text: after the header block, without the closing block (signature,
+    # "Nơi nhận:"); an annex after the closing block is kept. Citations still read everything.
+    start = layout.header_end
+    closing = Span(*layout.closing, "closing") if layout.closing else None
+    content = _mask(analysis, [closing]) if closing else analysis
     skip = [(s.start, s.end) for s in furniture if s.kind == "line"]
-    outline, _flat, outline_warnings = build_outline(analysis, body.start, body.end, skip=skip)
+    outline, _flat, outline_warnings = build_outline(content, start, body.end, skip=skip)
     warnings.extend(outline_warnings)
-    tasks, task_warnings = find_tasks(analysis, body.start, body.end, outline)
+    tasks_end = closing.start if closing else body.end
+    tasks, task_warnings = find_tasks(content, start, tasks_end, outline)
     warnings.extend(task_warnings)
     citations = [
         c
@@ -148,8 +154,8 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
     )
     excluded = [(c.start, c.end) for c in citations]
     excluded += [(a, b) for _iso, a, b in find_dates(analysis, body.start, body.end)]
-    targets = find_targets(analysis, body.start, body.end, excluded)
-    assignments = find_assignments(analysis, body.start, body.end)
+    targets = find_targets(content, start, body.end, excluded)
+    assignments = find_assignments(content, start, body.end)
     source = Source(
         name=name,
         format=raw.format,
@@ -162,6 +168,8 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
         text=text,
         document=info,
         body=Span(body.start, body.end, "body"),
+        header=Span(body.start, start, "header") if start > body.start else None,
+        closing=closing,
         furniture=furniture,
         outline=outline,
         tasks=tasks,

@@ -17,6 +17,13 @@ UNITS = (
 COUNT = re.compile(
     r"(?<![\w.,/\-])(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,7})\s+(?P<unit>" + UNITS + r")(?![\w])"
 )
+# A share of an exam's marks or of its syllabus is not a target: "Tự luận (30% tổng số điểm)",
+# "khoảng 10 % kiến thức lớp 8", "Nội dung lớp 12 (khoảng 80 %)".
+_SHARE_AFTER = re.compile(r"(?:\s*-\s*\d{1,3}\s?%)?\s*(?:(?:tổng\s+)?số\s+điểm|kiến\s+thức\b)", _I)
+_SHARE_LINE = re.compile(
+    r"\s*(?:[-+•]\s*)?(?:(?:[IVX]{1,4}|\d{1,2}(?:\.\d{1,2})*)\.?\s*){0,2}"
+    r"(?:Nội\s+dung|(?:Phần\s+)?[Kk]iến\s+thức)\b[^.;\n]{0,60}$"
+)
 _RESULT = re.compile(r"\bđã\b|đạt được|kết quả|năm qua|năm học vừa qua", _I)
 _SENTENCE_STOP = re.compile(r"[.;\n](?=\s|$)")
 
@@ -55,6 +62,10 @@ def find_targets(text: str, start: int, end: int, excluded: list[tuple[int, int]
 
     found: list[tuple[int, int, float, str]] = []
     for match in PERCENT.finditer(text, start, end):
+        if _SHARE_AFTER.match(text, match.end()) or _SHARE_LINE.match(
+            text, text.rfind("\n", start, match.start()) + 1, match.start()
+        ):
+            continue
         found.append((match.start(), match.end(), _value(match["num"], True), "%"))
     for match in COUNT.finditer(text, start, end):
         found.append((match.start(), match.end(), _value(match["num"], False), match["unit"]))

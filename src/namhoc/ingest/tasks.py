@@ -120,7 +120,10 @@ def find_tasks(
     text: str, body_start: int, body_end: int, outline: list[OutlineNode]
 ) -> tuple[list[Task], list[str]]:
     warnings: list[str] = []
-    groups = sorted(_groups(outline), key=lambda g: g[0].start)
+    groups = sorted(
+        (g for g in _groups(outline) if body_start <= g[0].start < body_end),
+        key=lambda g: g[0].start,
+    )
     anchors = _anchors(text, body_start, body_end)
     for anchor in anchors:
         group = next((g for g in groups if anchor.end <= g[0].start <= anchor.end + _WINDOW), None)

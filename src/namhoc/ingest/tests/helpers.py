@@ -55,15 +55,42 @@ def para(text: str, *, num_id: int | None = None, ilvl: int = 0, font: str | Non
     return f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A small PDF whose pages hold the given ASCII lines (an empty list: a page with no text)."""
+def make_pdf(
+    pages: list[list[str]], stamps: list[tuple[int, float, int, str]] | None = None
+) -> bytes:
+    """A small PDF whose pages hold the given ASCII lines (an empty list: a page with no text).
+
+    ``stamps``: (page, x, line, text) drawn in a signature field's appearance (a widget
+    annotation), not in the page's content, the way signing systems stamp numbers and dates.
+    Lines are 14 points apart from y = 780; Helvetica 11.
+    """
     objects: list[bytes] = []
     page_ids = []
     font_id = 3
     objects.append(b"")  # 1: catalog
     objects.append(b"")  # 2: pages
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")  # 3
-    for lines in pages:
+    for page_index, lines in enumerate(pages):
+        annots = []
+        for stamp_page, x, line_no, stamp in stamps or []:
+            if stamp_page != page_index:
+                continue
+            width, y = 8.0 * len(stamp) + 4, 780 - 14 * line_no
+            draw = f"BT /F1 11 Tf 2 3 Td ({stamp}) Tj ET".encode("latin-1")
+            objects.append(
+                b"<< /Type /XObject /Subtype /Form /BBox [0 0 %.1f 14] "
+                b"/Resources << /Font << /F1 %d 0 R >> >> /Length %d >>\nstream\n"
+                % (width, font_id, len(draw))
+                + draw
+                + b"\nendstream"
+            )
+            appearance = len(objects)
+            objects.append(
+                b"<< /Type /Annot /Subtype /Widget /FT /Sig /T (signature%d) /F 4 "
+                b"/Rect [%.1f %.1f %.1f %.1f] /AP << /N %d 0 R >> >>"
+                % (len(annots) + 1, x, y - 3, x + width, y + 11, appearance)
+            )
+            annots.append(len(objects))
         if lines:
             ops = ["BT /F1 11 Tf 14 TL 50 780 Td"]
             for line in lines:
@@ -75,9 +102,11 @@ def make_pdf(pages: list[list[str]]) -> bytes:
         stream = "\n".join(ops).encode("latin-1")
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         content_id = len(objects)
+        annot_refs = b" ".join(b"%d 0 R" % i for i in annots)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, font_id)
+            b"/Resources << /Font << /F1 %d 0 R >> >> /Annots [%s] >>"
+            % (content_id, font_id, annot_refs)
         )
         page_ids.append(len(objects))
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
