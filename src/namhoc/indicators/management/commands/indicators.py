@@ -1,0 +1,56 @@
+"""``namhoc indicators load-catalogue`` / ``periods 2025-2026`` / ``rebuild``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from namhoc.core.audit import audit_context
+from namhoc.core.errors import DomainError
+from namhoc.indicators.catalogue import catalogue_load, periods_ensure
+from namhoc.indicators.rollup import rollup_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Số liệu, chỉ tiêu: nạp danh mục chỉ tiêu, tạo kỳ báo cáo, tính lại số liệu tổng hợp. "
+        "/ Figures: load the indicator catalogue, create periods, rebuild roll-ups."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        sub.add_parser(
+            "load-catalogue",
+            help="nạp (hoặc cập nhật) danh mục chỉ số, biểu, chỉ tiêu / load the catalogue",
+        )
+        periods = sub.add_parser("periods", help="tạo các kỳ báo cáo của năm học / create periods")
+        periods.add_argument("school_years", nargs="+", metavar="NAM_HOC", help="vd. 2025-2026")
+        sub.add_parser(
+            "rebuild",
+            help="tính lại quan hệ tổng hợp và số liệu tổng hợp từ số liệu gốc "
+            "(chạy sau khi sắp xếp lại đơn vị) / rebuild roll-ups from raw values",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        try:
+            with audit_context(source="cli"):
+                action = options["action"]
+                if action == "load-catalogue":
+                    summary = catalogue_load()
+                    self.stdout.write(
+                        f"Đã nạp {summary.elements} chỉ số dữ liệu, {summary.data_sets} biểu, "
+                        f"{summary.rules} quy tắc kiểm tra, {summary.indicators} chỉ tiêu."
+                    )
+                elif action == "periods":
+                    for year in options["school_years"]:
+                        names = ", ".join(p.code for p in periods_ensure(year))
+                        self.stdout.write(f"Năm học {year}: {names}")
+                else:
+                    rows = rollup_rebuild()
+                    self.stdout.write(f"Đã tính lại {rows} dòng số liệu tổng hợp.")
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"({time.perf_counter() - started:.1f} s)")

@@ -1,0 +1,128 @@
+"""Test helpers for figures: the catalogue, periods, approvers and a legacy commune, on top of
+the root conftest's fixed tree (``org``, ``people``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from namhoc.accounts.models import Membership, Role, User
+from namhoc.core.text import fold
+from namhoc.indicators.catalogue import catalogue_load, periods_ensure
+from namhoc.indicators.models import Aggregate, DataElement, DataSet, Period
+from namhoc.orgunits.models import (
+    OrgUnit,
+    OrgUnitEvent,
+    OrgUnitPlacement,
+    OrgUnitSuccession,
+)
+from namhoc.orgunits.tree import child_path, depth_of
+
+REFORM_DAY = dt.date(2025, 7, 1)
+
+# Figures a primary school may report in DN_TH (all rules hold).
+TH_FIGURES: dict[str, object] = {
+    "TH_LOP": 12,
+    "TH_HS": 400,
+    "TH_HS_NU": 190,
+    "TH_HS_DTTS": 30,
+    "TH_HS_DUNG_TUOI": 395,
+    "TH_HS_2BUOI": 380,
+    "TH_HS_KT": 3,
+    "TH_GV": 18,
+    "TH_GV_CHUAN": 16,
+    "TH_PHONG": 12,
+    "TH_PHONG_KC": 10,
+    "TH_CHUAN_QG": 1,
+}
+THCS_FIGURES: dict[str, object] = {
+    "THCS_LOP": 16,
+    "THCS_HS": 600,
+    "THCS_HS_NU": 290,
+    "THCS_HS_DTTS": 12,
+    "THCS_HS_DUNG_TUOI": 560,
+    "THCS_HS_L9": 140,
+    "THCS_GV": 34,
+    "THCS_GV_CHUAN": 30,
+    "THCS_PHONG": 16,
+    "THCS_PHONG_KC": 16,
+    "THCS_CHUAN_QG": 0,
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    org: Any
+    people: Any
+    start_2025: Period  # 2025-2026.DN
+    start_2024: Period  # 2024-2025.DN
+    end_2025: Period
+    dn_th: DataSet
+    dn_thcs: DataSet
+    dn_mn: DataSet
+    ds_xa: DataSet
+    commune_approver: User  # approver at c-a1
+    province_approver: User  # approver at p-a
+    legacy_commune: OrgUnit  # dissolved 1/7/2025, under d-a-old, merged into c-a1
+
+
+def grant(username: str, unit: OrgUnit, role: Role) -> User:
+    user = User.objects.create_user(username=username, password="x", full_name=username)
+    Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def legacy_commune(org: Any) -> OrgUnit:
+    """Xã Phú Lộc cũ: under the dissolved district d-a-old, merged into c-a1 on 1/7/2025."""
+    district = org.district_a_old
+    path = child_path(district.path, 1)
+    unit = OrgUnit.objects.create(
+        key="c-old-1",
+        name="Xã Phú Lộc (cũ)",
+        name_folded=fold("Xã Phú Lộc (cũ)"),
+        kind=OrgUnit.Kind.COMMUNE,
+        parent=district,
+        path=path,
+        depth=depth_of(path),
+        valid_to=REFORM_DAY,
+        is_synthetic=True,
+    )
+    OrgUnitPlacement.objects.create(
+        unit=unit, parent=district, path=path, depth=unit.depth, valid_to=REFORM_DAY
+    )
+    event = OrgUnitEvent.objects.create(
+        key="test:merge:c-old-1", kind=OrgUnitEvent.Kind.MERGE, date=REFORM_DAY, title="Sáp nhập"
+    )
+    OrgUnitSuccession.objects.create(
+        event=event, predecessor=unit, successor=org.commune_a1, is_primary=True
+    )
+    return unit
+
+
+def setup_figures(org: Any, people: Any) -> Figures:
+    catalogue_load()
+    start_2024 = periods_ensure("2024-2025")[0]
+    start_2025, _, end_2025 = periods_ensure("2025-2026")
+    return Figures(
+        org=org,
+        people=people,
+        start_2025=start_2025,
+        start_2024=start_2024,
+        end_2025=end_2025,
+        dn_th=DataSet.objects.get(code="DN_TH"),
+        dn_thcs=DataSet.objects.get(code="DN_THCS"),
+        dn_mn=DataSet.objects.get(code="DN_MN"),
+        ds_xa=DataSet.objects.get(code="DS_XA"),
+        commune_approver=grant("commune_approver", org.commune_a1, Role.APPROVER),
+        province_approver=grant("province_approver", org.province_a, Role.APPROVER),
+        legacy_commune=legacy_commune(org),
+    )
+
+
+def aggregate(unit: OrgUnit, code: str, period: Period) -> tuple[Decimal, int] | None:
+    row = Aggregate.objects.filter(
+        unit=unit, element=DataElement.objects.get(code=code), period=period
+    ).first()
+    return None if row is None else (row.total, row.count)

@@ -1,0 +1,381 @@
+"""Figures pages: entry with htmx save, approval, Excel import, dashboard, scorecard, targets."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from namhoc.indicators.models import Aggregate, Approval, DataValue, Target
+from namhoc.indicators.services import target_set, values_save
+from namhoc.indicators.tests.helpers import (
+    TH_FIGURES,
+    THCS_FIGURES,
+    Figures,
+    aggregate,
+    setup_figures,
+)
+
+ClientOf = Callable[[Any], Client]
+
+
+@pytest.fixture
+def figures(org: Any, people: Any) -> Figures:
+    return setup_figures(org, people)
+
+
+def entry_url(f: Figures, unit: str = "s-a1", suffix: str = "") -> str:
+    return f"/so-lieu/{unit}/ky/{f.start_2025.code}/bieu/DN_TH/{suffix}"
+
+
+def test_index_lists_my_units_and_data_sets(figures: Figures, client_of: ClientOf) -> None:
+    html = (
+        client_of(figures.people.school_principal).get("/so-lieu/?ky=2025-2026.DN").content.decode()
+    )
+    assert "Trường Tiểu học An Lạc" in html
+    assert entry_url(figures) in html
+    assert "Tỉnh Bình Sơn" not in html
+
+
+def test_the_entry_page_shows_fields_values_and_versions(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    values_save(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values={"TH_HS": 1250},
+    )
+    response = client_of(f.people.school_principal).get(entry_url(f))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="TH_HS" inputmode="decimal" autocomplete="off"\n             value="1250"' in html
+    assert 'name="v-TH_HS" value="1"' in html
+    assert "Tổng số học sinh tiểu học" in html
+
+
+def test_saving_the_form_writes_figures_and_rollups(figures: Figures, client_of: ClientOf) -> None:
+    f = figures
+    response = client_of(f.people.school_principal).post(
+        entry_url(f, suffix="luu/"),
+        {"TH_HS": "1.250", "v-TH_HS": "", "TH_HS_NU": "600", "v-TH_HS_NU": ""},
+    )
+    assert response.status_code == 200
+    assert "Đã lưu 2 số liệu." in response.content.decode()
+    assert aggregate(f.org.province_a, "TH_HS", f.start_2025) == (Decimal(1250), 1)
+
+
+def test_htmx_save_returns_the_form_with_per_field_messages(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    response = client_of(f.people.school_principal).post(
+        entry_url(f, suffix="luu/"),
+        {"TH_HS": "400", "TH_HS_NU": "500", "TH_LOP": "mười"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.startswith('\n<form id="entry-form"') or html.lstrip().startswith(
+        '<form id="entry-form"'
+    )
+    assert "Số học sinh nữ (500) không được lớn hơn tổng số học sinh (400)." in html
+    assert "Phải là một số, ví dụ 1250 hoặc 12,5." in html
+    assert 'value="mười"' in html
+    assert not DataValue.objects.exists()
+
+
+def test_bad_input_without_htmx_is_a_400_and_saves_nothing(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    response = client_of(figures.people.school_principal).post(
+        entry_url(figures, suffix="luu/"), {"TH_HS": "-3"}
+    )
+    assert response.status_code == 400
+    assert "Không được là số âm." in response.content.decode()
+    assert not DataValue.objects.exists()
+
+
+def test_a_stale_form_is_a_409_and_keeps_the_newer_figure(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    values_save(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values={"TH_HS": 400},
+    )
+    values_save(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values={"TH_HS": 410},
+    )
+    response = client_of(f.people.commune_officer).post(
+        entry_url(f, suffix="luu/"), {"TH_HS": "420", "v-TH_HS": "1"}
+    )
+    assert response.status_code == 409
+    assert "Đã được sửa thành 410 sau khi bạn mở biểu." in response.content.decode()
+    assert DataValue.objects.get().value == 410
+
+
+@pytest.mark.parametrize(
+    ("user", "status"), [("outsider", 404), ("viewer", 403), ("province_admin", 403)]
+)
+def test_refused_saves_change_nothing(
+    figures: Figures, client_of: ClientOf, user: str, status: int
+) -> None:
+    response = client_of(getattr(figures.people, user)).post(
+        entry_url(figures, suffix="luu/"), {"TH_HS": "400"}
+    )
+    assert response.status_code == status
+    assert not DataValue.objects.exists()
+    assert not Aggregate.objects.exists()
+
+
+def test_outsiders_do_not_see_the_page(figures: Figures, client_of: ClientOf) -> None:
+    client = client_of(figures.people.outsider)
+    assert client.get(entry_url(figures)).status_code == 404
+    assert client.get(entry_url(figures, suffix="mau.xlsx")).status_code == 404
+    assert client.get("/so-lieu/s-a1/tong-quan/").status_code == 404
+    assert client.get("/so-lieu/p-a/xep-hang/").status_code == 404
+
+
+def test_unknown_period_or_data_set_is_404(figures: Figures, client_of: ClientOf) -> None:
+    client = client_of(figures.people.school_principal)
+    assert client.get("/so-lieu/s-a1/ky/2099-2100.DN/bieu/DN_TH/").status_code == 404
+    assert client.get("/so-lieu/s-a1/ky/2025-2026.DN/bieu/NOPE/").status_code == 404
+
+
+def test_approval_from_the_page_locks_the_school_form(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    values_save(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values=TH_FIGURES,
+    )
+    refused = client_of(f.people.commune_officer).post(entry_url(f, "c-a1", "phe-duyet/"))
+    assert refused.status_code == 403
+    assert not Approval.objects.exists()
+    response = client_of(f.commune_approver).post(entry_url(f, "c-a1", "phe-duyet/"))
+    assert response.status_code == 302
+    assert Approval.objects.filter(unit=f.org.commune_a1).exists()
+    page = client_of(f.people.school_principal).get(entry_url(f)).content.decode()
+    assert "Số liệu đã được <strong>Xã An Lạc</strong> phê duyệt" in page
+    blocked = client_of(f.people.school_principal).post(
+        entry_url(f, suffix="luu/"), {"TH_HS": "401"}
+    )
+    assert blocked.status_code == 409
+    assert DataValue.objects.get(element__code="TH_HS").value == 400
+    # Only someone above un-approves.
+    assert (
+        client_of(f.commune_approver)
+        .post(entry_url(f, "c-a1", "phe-duyet/"), {"action": "revoke"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_of(f.province_approver)
+        .post(entry_url(f, "c-a1", "phe-duyet/"), {"action": "revoke"})
+        .status_code
+        == 302
+    )
+    assert not Approval.objects.exists()
+
+
+def test_the_commune_page_shows_status_and_totals(figures: Figures, client_of: ClientOf) -> None:
+    f = figures
+    values_save(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values={"TH_HS": 400},
+    )
+    html = client_of(f.commune_approver).get(entry_url(f, "c-a1")).content.decode()
+    assert "Chưa đủ" in html
+    assert "Chưa thể phê duyệt: Còn 1 đơn vị chưa nhập đủ số liệu: Trường Tiểu học An Lạc." in html
+
+
+def test_excel_round_trip_through_the_pages(figures: Figures, client_of: ClientOf) -> None:
+    f = figures
+    client = client_of(f.people.commune_officer)
+    response = client.get(entry_url(f, "c-a1", "mau.xlsx"))
+    assert response.status_code == 200
+    assert (
+        response["Content-Type"]
+        == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book["So lieu"]
+    sheet["D5"] = 400
+    sheet["E5"] = 900
+    wrong = io.BytesIO()
+    book.save(wrong)
+    wrong.name = "mau.xlsx"
+    wrong.seek(0)
+    refused = client.post(entry_url(f, "c-a1", "nhap-excel/"), {"file": wrong})
+    assert refused.status_code == 400
+    assert (
+        "Ô E5 (Trường Tiểu học An Lạc): Số học sinh nữ (900) không được lớn hơn "
+        "tổng số học sinh (400)." in refused.content.decode()
+    )
+    assert not DataValue.objects.exists()
+    sheet["E5"] = 190
+    right = io.BytesIO()
+    book.save(right)
+    right.name = "mau.xlsx"
+    right.seek(0)
+    accepted = client.post(entry_url(f, "c-a1", "nhap-excel/"), {"file": right})
+    assert accepted.status_code == 302
+    assert DataValue.objects.count() == 2
+
+
+def test_a_hostile_upload_gets_a_message_not_a_crash(figures: Figures, client_of: ClientOf) -> None:
+    upload = io.BytesIO(b"PK\x03\x04garbage")
+    upload.name = "x.xlsx"
+    response = client_of(figures.people.commune_officer).post(
+        entry_url(figures, "c-a1", "nhap-excel/"), {"file": upload}
+    )
+    assert response.status_code == 400
+    assert "Tệp .xlsx bị hỏng, không đọc được." in response.content.decode()
+    viewer = client_of(figures.people.viewer).post(
+        entry_url(figures, "c-a1", "nhap-excel/"), {"file": upload}
+    )
+    assert viewer.status_code == 403
+
+
+def _fill_province_a(f: Figures) -> None:
+    values_save(
+        actor=f.people.superuser,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values=TH_FIGURES,
+    )
+    values_save(
+        actor=f.people.superuser,
+        unit=f.org.school_a2,
+        data_set=f.dn_thcs,
+        period=f.start_2025,
+        values=THCS_FIGURES,
+    )
+    values_save(
+        actor=f.people.superuser,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2024,
+        values={**TH_FIGURES, "TH_CHUAN_QG": 0},
+    )
+
+
+def test_dashboard_shows_values_targets_trend_and_children_in_few_queries(
+    figures: Figures, client_of: ClientOf, django_assert_max_num_queries: Any
+) -> None:
+    f = figures
+    _fill_province_a(f)
+    target_set(
+        actor=f.people.superuser,
+        indicator=_indicator("TL_CHUAN_QG"),
+        unit=f.org.province_a,
+        school_year="2025-2026",
+        value="80",
+    )
+    client = client_of(f.people.province_officer)
+    with django_assert_max_num_queries(28):  # ~14 for the page, the rest session and middleware
+        response = client.get("/so-lieu/p-a/tong-quan/?ky=2025-2026.DN&chi_tieu=TL_CHUAN_QG")
+    html = response.content.decode()
+    assert response.status_code == 200
+    # 1 of 2 schools at national standard: 50 %, from summed numerators and denominators.
+    assert '<span class="ind-value ind-bad">50,0 %</span>' in html
+    assert "chỉ tiêu 80 %" in html
+    assert "đạt 62,5%" in html
+    assert "<svg" in html
+    assert "polyline" in html
+    assert "Xã An Lạc" in html
+    assert "Phường Hòa Bình" in html
+
+
+def _indicator(code: str) -> Any:
+    from namhoc.indicators.models import Indicator
+
+    return Indicator.objects.get(code=code)
+
+
+def test_scorecard_ranks_children_and_shows_weights(
+    figures: Figures, client_of: ClientOf, django_assert_max_num_queries: Any
+) -> None:
+    f = figures
+    _fill_province_a(f)
+    target_set(
+        actor=f.people.superuser,
+        indicator=_indicator("TL_CHUAN_QG"),
+        unit=f.org.province_a,
+        school_year="2025-2026",
+        value="100",
+    )
+    client = client_of(f.people.province_officer)
+    with django_assert_max_num_queries(28):  # ~14 for the page, the rest session and middleware
+        response = client.get("/so-lieu/p-a/xep-hang/?ky=2025-2026.DN&w_dat=0.6&w_han=0.4")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Điểm = 0,6 × mức đạt chỉ tiêu bình quân" in html
+    assert html.index("Xã An Lạc") < html.index("Phường Hòa Bình")
+    assert client.get("/so-lieu/p-a/xep-hang/?w_dat=5").status_code == 400
+
+
+def test_targets_set_and_allocate_from_the_page(figures: Figures, client_of: ClientOf) -> None:
+    f = figures
+    client = client_of(f.province_approver)
+    url = "/so-lieu/p-a/chi-tieu/?ky=2025-2026.DN"
+    assert (
+        client.post(
+            url, {"indicator": "MN_TRE_5T", "value": "1.000", "source": "102/KH-UBND"}
+        ).status_code
+        == 302
+    )
+    refused = client.post(
+        url,
+        {
+            "indicator": "MN_TRE_5T",
+            "action": "allocate",
+            f"c-{f.org.commune_a1.pk}": "600",
+            f"c-{f.org.commune_a2.pk}": "300",
+        },
+    )
+    assert refused.status_code == 400
+    assert (
+        "Tổng chỉ tiêu phân bổ (900) phải bằng chỉ tiêu của Tỉnh Phú An (1.000)."
+        in refused.content.decode()
+    )
+    assert Target.objects.count() == 1
+    ok = client.post(
+        url,
+        {
+            "indicator": "MN_TRE_5T",
+            "action": "allocate",
+            f"c-{f.org.commune_a1.pk}": "600",
+            f"c-{f.org.commune_a2.pk}": "400",
+        },
+    )
+    assert ok.status_code == 302
+    assert Target.objects.get(unit=f.org.commune_a2).value == 400
+    assert (
+        client_of(f.people.viewer).post(url, {"indicator": "MN_TRE_5T", "value": "5"}).status_code
+        == 403
+    )
+    assert Target.objects.get(unit=f.org.province_a).value == 1000
