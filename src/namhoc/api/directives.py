@@ -1,17 +1,21 @@
 """JSON API for directives: upload, reading status, review corrections, publish, revise, cascade.
 
 Same access layer and services as the pages. A stale ``version`` answers 409 with the current
-values under ``current``.
+values under ``current``. The directive list is paginated (``?limit=&offset=``, at most 500 a
+page; the answer is ``{"items": [...], "count": n}``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from namhoc.accounts.access import access_unit
 from namhoc.accounts.models import Role
@@ -23,6 +27,7 @@ from namhoc.directives.services import StaleEdit
 from namhoc.tracking import services as tracking_services
 
 router = Router(tags=["directives"])
+MAX_PAGE = 500
 
 
 class ErrorOut(Schema):
@@ -99,6 +104,23 @@ class DirectiveOut(Schema):
     theme: str
     version: int
     source_id: int
+
+
+class DirectiveRowOut(DirectiveOut):
+    """A row of the directive list, rendered from the model (one query per page)."""
+
+    task_count: int
+
+    @staticmethod
+    def resolve_unit(obj: Directive) -> str:
+        return obj.unit.key
+
+
+class TargetIn(Schema):
+    value: str | decimal.Decimal  # "97,5" or "97.5" or 97.5: parsed with a Vietnamese message
+    unit_label: str = ""
+    task_id: int | None = None
+    sentence: str = ""
 
 
 class DirectiveDetailOut(DirectiveOut):
@@ -239,15 +261,19 @@ def _conflict(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
     return api.create_response(request, {**exc.as_dict(), "current": exc.current}, status=409)
 
 
-@router.get("", response=list[DirectiveOut], summary="Directives the user may read")
+@router.get(
+    "",
+    response=list[DirectiveRowOut],
+    summary="Directives the user may read (paginated: limit, offset)",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def list_directives(
     request: HttpRequest, school_year: str = "", status: str = "", unit: str = ""
-) -> list[dict[str, Any]]:
+) -> QuerySet[Directive]:
     unit_obj = access_unit(request.user, unit) if unit else None
-    rows = selectors.directive_list(
+    return selectors.directive_list(
         request.user, unit=unit_obj, school_year=school_year, status=status
-    )[:500]
-    return [_directive_out(d) for d in rows]
+    )
 
 
 @router.post(
@@ -356,6 +382,38 @@ def split_task(request: HttpRequest, task_id: int, payload: SplitIn) -> Any:
         )
     except StaleEdit as exc:
         return _conflict(request, exc)
+
+
+@router.post(
+    "/{directive_id}/targets",
+    response={201: TargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Add a target (chỉ tiêu) the reader missed to a draft",
+)
+def add_target(request: HttpRequest, directive_id: int, payload: TargetIn) -> Status:
+    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
+    task = None
+    if payload.task_id is not None:
+        task = directive.tasks.filter(pk=payload.task_id).first()
+        if task is None:
+            raise DomainError("bad_task", "Nhiệm vụ không thuộc văn bản này.", field="task_id")
+    target = services.target_add(
+        actor=request.user,
+        directive=directive,
+        value=services.target_value_parse(payload.value),
+        unit_label=payload.unit_label,
+        task=task,
+        sentence=payload.sentence,
+    )
+    return Status(
+        201,
+        {
+            "id": target.pk,
+            "value": float(target.value),
+            "unit_label": target.unit_label,
+            "sentence": target.sentence,
+            "task_id": target.task_id,
+        },
+    )
 
 
 @router.post(

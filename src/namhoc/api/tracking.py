@@ -1,14 +1,23 @@
-"""JSON API for tracked work: assignments, progress updates with evidence, open work, dashboard."""
+"""JSON API for tracked work: assignments, progress updates with evidence, open work, dashboard.
+
+Lists are paginated (``?limit=&offset=``, at most 500 a page; the answer is
+``{"items": [...], "count": n}``). Rows are rendered from the model objects by the schemas'
+resolvers, so a page costs one COUNT and one page query, whatever the list's length.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from namhoc.accounts.access import access_unit, visible_units
 from namhoc.accounts.models import Role
@@ -19,10 +28,12 @@ from namhoc.directives.services import StaleEdit
 from namhoc.orgunits.tree import subtree_q
 from namhoc.tracking import selectors, services
 from namhoc.tracking.access import ASSIGNER, access_assignment
-from namhoc.tracking.models import Assignment
+from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
 from namhoc.tracking.selectors import OnTimeRate
 
 router = Router(tags=["tracking"])
+MAX_PAGE = 500
+_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 class AssignmentOut(Schema):
@@ -41,11 +52,38 @@ class AssignmentOut(Schema):
     completed_at: dt.datetime | None
     status: str
     version: int
+    updated_by: str
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_directive_id(obj: Assignment) -> int:
+        return obj.task.directive_id
+
+    @staticmethod
+    def resolve_unit(obj: Assignment) -> str:
+        return obj.unit.key
+
+    @staticmethod
+    def resolve_unit_name(obj: Assignment) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_target_value(obj: Assignment) -> float | None:
+        return float(obj.target_value) if obj.target_value is not None else None
+
+    @staticmethod
+    def resolve_status(obj: Assignment) -> str:
+        return obj.status_on(selectors.today())
+
+    @staticmethod
+    def resolve_updated_by(obj: Assignment) -> str:
+        return str(obj.updated_by or "")
 
 
 class AssignIn(Schema):
     units: list[str] = []
     level: str | None = None
+    school_level: str = ""
     role: str = Assignment.Role.LEAD
     deadline: dt.date | None = None
     target_value: decimal.Decimal | None = None
@@ -68,6 +106,14 @@ class EvidenceOut(Schema):
     size: int
     url: str
 
+    @staticmethod
+    def resolve_name(obj: Evidence) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_url(obj: Evidence) -> str:
+        return reverse("tracking:evidence", args=[obj.pk])
+
 
 class UpdateOut(Schema):
     id: int
@@ -76,6 +122,14 @@ class UpdateOut(Schema):
     created_at: dt.datetime
     author: str
     evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_author(obj: ProgressUpdate) -> str:
+        return str(obj.author or "")
+
+    @staticmethod
+    def resolve_evidence(obj: ProgressUpdate) -> list[Evidence]:
+        return list(obj.evidence.all())
 
 
 class FiguresOut(Schema):
@@ -106,24 +160,8 @@ class DashboardOut(Schema):
     by_task: list[TaskFiguresOut]
 
 
-def _out(a: Assignment) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "task_id": a.task_id,
-        "directive_id": a.task.directive_id,
-        "unit": a.unit.key,
-        "unit_name": a.unit.name,
-        "role": a.role,
-        "school_year": a.school_year,
-        "deadline": a.deadline,
-        "target_value": float(a.target_value) if a.target_value is not None else None,
-        "target_unit": a.target_unit,
-        "note": a.note,
-        "percent": a.percent,
-        "completed_at": a.completed_at,
-        "status": a.status_on(selectors.today()),
-        "version": a.version,
-    }
+def _rows(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return queryset.select_related("task", "unit", "updated_by")
 
 
 def _figures(f: OnTimeRate) -> dict[str, Any]:
@@ -136,11 +174,15 @@ def _figures(f: OnTimeRate) -> dict[str, Any]:
     }
 
 
-@router.get("/tasks/{task_id}/assignments", response={200: list[AssignmentOut], 404: ErrorOut})
-def task_assignments(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/tasks/{task_id}/assignments",
+    response={200: list[AssignmentOut], 404: ErrorOut},
+    summary="The units a task is assigned to (paginated: limit, offset)",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def task_assignments(request: HttpRequest, task_id: int) -> QuerySet[Assignment]:
     task = access_task(request.user, task_id)
-    rows = selectors.assignments_for_task(task.pk).select_related("task")
-    return [_out(a) for a in rows]
+    return _rows(selectors.assignments_for_task(task.pk))
 
 
 @router.post(
@@ -158,6 +200,7 @@ def assign(request: HttpRequest, task_id: int, payload: AssignIn) -> Status:
             actor=request.user,
             task=task,
             kind=payload.level,
+            school_level=payload.school_level,
             within=scope.values_list("pk", flat=True),
             role=payload.role,
             deadline=payload.deadline,
@@ -181,12 +224,17 @@ def assign(request: HttpRequest, task_id: int, payload: AssignIn) -> Status:
             )
             for unit in units
         ]
-    return Status(201, [_out(a) for a in created])
+    loaded = {a.pk: a for a in _rows(Assignment.objects.filter(pk__in=[a.pk for a in created]))}
+    return Status(201, [loaded[a.pk] for a in created])
+
+
+def _one(assignment_id: int) -> Assignment:
+    return _rows(Assignment.objects.all()).get(pk=assignment_id)
 
 
 @router.get("/assignments/{assignment_id}", response={200: AssignmentOut, 404: ErrorOut})
-def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
-    return _out(access_assignment(request.user, assignment_id))
+def get_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    return _one(access_assignment(request.user, assignment_id).pk)
 
 
 @router.patch(
@@ -197,9 +245,8 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> dict[str, Any]:
 def update_terms(request: HttpRequest, assignment_id: int, payload: TermsIn) -> Any:
     assignment = access_assignment(request.user, assignment_id, need=Role.SPECIALIST, side=ASSIGNER)
     try:
-        return _out(
-            services.assignment_update(actor=request.user, assignment=assignment, **payload.dict())
-        )
+        services.assignment_update(actor=request.user, assignment=assignment, **payload.dict())
+        return _one(assignment.pk)
     except StaleEdit as exc:
         from namhoc.api.api import api
 
@@ -209,32 +256,26 @@ def update_terms(request: HttpRequest, assignment_id: int, payload: TermsIn) -> 
         return response
 
 
-def _update_out(update: Any) -> dict[str, Any]:
-    from django.urls import reverse
-
-    return {
-        "id": update.pk,
-        "text": update.text,
-        "percent": update.percent,
-        "created_at": update.created_at,
-        "author": str(update.author or ""),
-        "evidence": [
-            {
-                "id": e.pk,
-                "name": e.original_name,
-                "content_type": e.content_type,
-                "size": e.size,
-                "url": reverse("tracking:evidence", args=[e.pk]),
-            }
-            for e in update.evidence.all()
-        ],
-    }
+@router.delete(
+    "/assignments/{assignment_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Withdraw an assignment (the assigner); 409 once the unit has reported progress",
+)
+def delete_assignment(request: HttpRequest, assignment_id: int) -> Status:
+    assignment = access_assignment(request.user, assignment_id, need=Role.SPECIALIST, side=ASSIGNER)
+    services.assignment_delete(actor=request.user, assignment=assignment)
+    return Status(204, None)
 
 
-@router.get("/assignments/{assignment_id}/updates", response={200: list[UpdateOut], 404: ErrorOut})
-def list_updates(request: HttpRequest, assignment_id: int) -> list[dict[str, Any]]:
+@router.get(
+    "/assignments/{assignment_id}/updates",
+    response={200: list[UpdateOut], 404: ErrorOut},
+    summary="Progress reports, newest first (paginated: limit, offset)",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def list_updates(request: HttpRequest, assignment_id: int) -> QuerySet[ProgressUpdate]:
     assignment = access_assignment(request.user, assignment_id)
-    return [_update_out(u) for u in selectors.updates_for(assignment)]
+    return selectors.updates_for(assignment)
 
 
 @router.post(
@@ -254,22 +295,47 @@ def post_update(
     update = services.update_post(
         actor=request.user, assignment=assignment, text=text, percent=percent, files=uploads
     )
-    return Status(201, _update_out(update))
+    return Status(201, selectors.updates_for(update.assignment).get(pk=update.pk))
 
 
-@router.get("/units/{unit_key}/open-work", response={200: list[AssignmentOut], 404: ErrorOut})
-def open_work(request: HttpRequest, unit_key: str) -> list[dict[str, Any]]:
+@router.get(
+    "/units/{unit_key}/open-work",
+    response={200: list[AssignmentOut], 404: ErrorOut},
+    summary="A unit's unfinished work, earliest deadline first (paginated: limit, offset)",
+)
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+def open_work(request: HttpRequest, unit_key: str) -> QuerySet[Assignment]:
     unit = access_unit(request.user, unit_key)
-    return [_out(a) for a in selectors.open_work(unit)]
+    return _rows(selectors.open_work(unit))
 
 
 @router.get(
     "/dashboard",
-    response={200: DashboardOut, 404: ErrorOut},
+    response={200: DashboardOut, 400: ErrorOut, 404: ErrorOut},
     summary="On-time figures of a unit's subtree for a school year, by child unit and by task",
+    description=(
+        "`unit` defaults to the user's own unit (their first membership's unit by path); "
+        "`school_year` to the current one (a school year starts on 1 August). "
+        "400 when the user belongs to no unit and names none."
+    ),
 )
-def dashboard(request: HttpRequest, unit: str, school_year: str) -> dict[str, Any]:
-    unit_obj = access_unit(request.user, unit)
+def dashboard(request: HttpRequest, unit: str = "", school_year: str = "") -> dict[str, Any]:
+    if unit:
+        unit_obj = access_unit(request.user, unit)
+    else:
+        home = selectors.home_unit(request.user)
+        if home is None:
+            raise DomainError(
+                "no_unit",
+                "Tài khoản chưa thuộc đơn vị nào; hãy chọn đơn vị (tham số unit).",
+                field="unit",
+            )
+        unit_obj = home
+    if not school_year:
+        school_year = selectors.current_school_year()
+    match = _SCHOOL_YEAR.match(school_year)
+    if match is None or int(match.group(2)) != int(match.group(1)) + 1:
+        raise DomainError("bad_school_year", "Năm học phải có dạng 2025-2026.", field="school_year")
     return {
         "unit": unit_obj.key,
         "school_year": school_year,

@@ -20,6 +20,9 @@ from namhoc.orgunits.models import OrgUnit
 
 DEMO_PASSWORD = "namhoc-demo-2025"  # noqa: S105 - printed on purpose: the demo runs on loopback
 DEMO_PROVINCE = "p2025-31"  # Thành phố Hải Phòng (merged with Hải Dương on 1/7/2025)
+# Provinces whose synthetic schools get demo figures (all 34 would write ~2 million values and
+# take minutes): Hải Phòng, Hà Nội, Huế, Đà Nẵng, TP Hồ Chí Minh, Cần Thơ.
+DEMO_FIGURES_PROVINCES = ("p2025-31", "p2025-01", "p2025-46", "p2025-48", "p2025-79", "p2025-92")
 
 
 @dataclass
@@ -119,6 +122,7 @@ def _demo_people() -> list[DemoPerson]:
 
 
 def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummary:
+    from namhoc.indicators.demo import load_demo_indicators
     from namhoc.orgunits.demo import load_demo_units
     from namhoc.tracking.demo import load_demo_directives
 
@@ -139,6 +143,7 @@ def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummar
             province_key=DEMO_PROVINCE,
             include_communes=[p.unit.key for p in people if p.unit.kind == OrgUnit.Kind.COMMUNE],
         )
+        load_demo_indicators(verbose=verbose, province_keys=DEMO_FIGURES_PROVINCES)
     summary.users.append(("admin", DEMO_PASSWORD, "Quản trị hệ thống (/admin/)"))
     summary.notes.append(f"Thời gian nạp / load time: {time.monotonic() - started:.1f} s")
     return summary

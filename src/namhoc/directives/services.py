@@ -50,8 +50,10 @@ __all__ = [
     "source_paste",
     "source_read",
     "source_upload",
+    "target_add",
     "target_delete",
     "target_update",
+    "target_value_parse",
     "task_add",
     "task_delete",
     "task_merge_next",
@@ -77,13 +79,18 @@ MAX_PASTE_CHARS = 500_000
 class StaleEdit(Conflict):
     """Someone saved the object since this user loaded it. ``current`` holds what they saved."""
 
-    def __init__(self, *, current: Mapping[str, Any], changed_by: str, changed_at: Any) -> None:
+    def __init__(
+        self, *, current: Mapping[str, Any], changed_by: str, changed_at: Any, what: str = ""
+    ) -> None:
         when = timezone.localtime(changed_at).strftime("%H:%M %d/%m/%Y") if changed_at else ""
-        super().__init__(
-            "stale",
-            f"{changed_by or 'Người khác'} đã lưu thay đổi lúc {when} sau khi bạn mở trang. "
-            "Nội dung bạn nhập vẫn được giữ bên dưới; hãy xem bản hiện tại, rồi lưu lại.",
-        )
+        keep = "Nội dung bạn nhập vẫn được giữ bên dưới; hãy xem bản hiện tại, rồi lưu lại."
+        if what:  # "Phân công này đã được Trần Văn Tỉnh sửa lúc 10:05 24/11/2026 ..."
+            by = f" {changed_by}" if changed_by else ""
+            message = f"{what} đã được{by} sửa lúc {when} sau khi bạn mở trang. {keep}"
+        else:
+            who = changed_by or "Người khác"
+            message = f"{who} đã lưu thay đổi lúc {when} sau khi bạn mở trang. {keep}"
+        super().__init__("stale", message)
         self.current = dict(current)
         self.changed_by = changed_by
         self.changed_at = changed_at
@@ -741,6 +748,77 @@ def target_update(
             changes=changes,
             unit_id=target.directive.unit_id,
         )
+    return target
+
+
+_TARGET_MAX = decimal.Decimal("9999999999.9999")  # the column: 14 digits, 4 after the point
+
+
+def target_value_parse(raw: str | int | float | decimal.Decimal | None) -> decimal.Decimal:
+    """A target's value as typed: "97,5" (Vietnamese decimal comma) or "97.5"; "1.250" with a
+    thousands point is ambiguous and refused. DomainError with the Vietnamese reason."""
+    shown = nfc(str(raw if raw is not None else "")).strip()
+    text = shown.replace(" ", "")
+    if not text:
+        raise DomainError("required", "Hãy nhập giá trị chỉ tiêu.", field="value")
+    if "," in text and "." in text:
+        raise DomainError(
+            "bad_value",
+            "Giá trị chỉ tiêu chỉ dùng một dấu thập phân (ví dụ 97,5).",
+            field="value",
+        )
+    try:
+        value = decimal.Decimal(text.replace(",", "."))
+    except decimal.InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise DomainError(
+            "bad_value",
+            f"Giá trị chỉ tiêu phải là một số (nhận được “{shown[:20]}”).",
+            field="value",
+        )
+    if abs(value) > _TARGET_MAX:
+        raise DomainError("bad_value", "Giá trị chỉ tiêu quá lớn.", field="value")
+    if value != value.quantize(decimal.Decimal("0.0001"), rounding=decimal.ROUND_DOWN):
+        raise DomainError(
+            "bad_value", "Giá trị chỉ tiêu có tối đa 4 chữ số sau dấu phẩy.", field="value"
+        )
+    return value
+
+
+@transaction.atomic
+def target_add(
+    *,
+    actor: Any,
+    directive: Directive,
+    value: decimal.Decimal,
+    unit_label: str = "",
+    task: DirectiveTask | None = None,
+    sentence: str = "",
+) -> Target:
+    """A target the reader missed, typed by a person on a draft (no span in the source)."""
+    directive = _locked_directive(directive)
+    _require_draft(directive)
+    if task is not None and task.directive_id != directive.pk:
+        raise DomainError("bad_task", "Nhiệm vụ không thuộc văn bản này.", field="task")
+    unit_label = nfc(unit_label).strip()
+    if len(unit_label) > 40:
+        raise DomainError("bad_unit_label", "Đơn vị tính dài tối đa 40 ký tự.", field="unit_label")
+    sentence = nfc(sentence).strip()
+    if len(sentence) > 1000:
+        raise DomainError(
+            "bad_sentence", "Câu nêu chỉ tiêu dài tối đa 1000 ký tự.", field="sentence"
+        )
+    target = Target.objects.create(
+        directive=directive, task=task, value=value, unit_label=unit_label, sentence=sentence
+    )
+    audit_record(
+        actor=actor,
+        action="target.create",
+        target=target,
+        changes=diff({}, snapshot(target, TARGET_FIELDS)),
+        unit_id=directive.unit_id,
+    )
     return target
 
 

@@ -25,6 +25,7 @@ from namhoc.directives import services
 from namhoc.directives.models import Directive, SourceDocument, TaskLink
 from namhoc.orgunits.models import OrgUnit
 from namhoc.tracking import services as tracking
+from namhoc.tracking.selectors import current_school_year
 
 __all__ = ["MINISTRY_NUMBER", "load_demo_directives"]
 
@@ -32,8 +33,13 @@ MINISTRY_NUMBER = "2901/QĐ-BGDĐT"
 MAX_COMMUNES = 8
 
 
-def _text(name: str) -> str:
-    return files("namhoc.directives").joinpath("data", "demo", name).read_text(encoding="utf-8")
+def _text(name: str, **fields: str) -> str:
+    """A demo document, written for the school year of today (``{school_year}``, ``{y1}``,
+    ``{y2}`` in the text), so that the demo's deadlines and years agree on any date."""
+    school_year = current_school_year()
+    y1, y2 = school_year.split("-")
+    template = files("namhoc.directives").joinpath("data", "demo", name).read_text(encoding="utf-8")
+    return template.format(school_year=school_year, y1=y1, y2=y2, **fields)
 
 
 def _read_now(actor: Any, unit: OrgUnit, text: str, filename: str) -> Directive:
@@ -94,8 +100,12 @@ def load_demo_directives(
         return [f"Văn bản mẫu: đã có ({MINISTRY_NUMBER} và kế hoạch của {province.name})."]
 
     with transaction.atomic():
-        upper = _publish(actor, _read_now(actor, ministry, _text("bo.txt"), "bo-kh-2025-2026.txt"))
-        text = _text("so.txt").format(
+        upper = _publish(
+            actor,
+            _read_now(actor, ministry, _text("bo.txt"), f"bo-kh-{current_school_year()}.txt"),
+        )
+        text = _text(
+            "so.txt",
             PROVINCE_UPPER=province.name.upper(),
             province=province.name,
             place=province.name.split(" ", 1)[-1],

@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class AssignmentStatus(models.TextChoices):
@@ -69,7 +70,19 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Who last changed the terms (role, deadline, target, note) and when: the version's author,
+    # named in the conflict message. Null for rows saved before this column existed (unknown,
+    # and not guessable) and for work assigned by the system. Progress reports do not touch
+    # them (nor the version): they are the assignee's side, not the terms.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người sửa phân công",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("sửa phân công lúc", default=timezone.now)
 
     class Meta:
         verbose_name = "phân công"

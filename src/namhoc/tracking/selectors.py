@@ -19,7 +19,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from namhoc.accounts.access import scope_queryset, visible_units
+from namhoc.accounts.access import is_staff_superuser, scope_queryset, visible_units
+from namhoc.accounts.models import Membership
 from namhoc.directives.access import visible_directives
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
@@ -31,6 +32,8 @@ __all__ = [
     "assignments_visible_to",
     "by_child_unit",
     "by_task",
+    "current_school_year",
+    "home_unit",
     "on_time_rates",
     "open_work",
     "status_q",
@@ -249,6 +252,32 @@ def school_years(user: Any) -> list[str]:
         .distinct()
     )
     return sorted(set(years), reverse=True)
+
+
+def current_school_year(day: dt.date | None = None) -> str:
+    """The school year a day falls in: August starts a new one (2025-08-01 -> "2025-2026",
+    2026-07-31 -> "2025-2026")."""
+    day = day or today()
+    start = day.year if day.month >= 8 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def home_unit(user: Any) -> OrgUnit | None:
+    """The unit a user's figures default to: the unit of their first membership by path (the
+    highest and leftmost); for a superuser without one, the first root. None: no unit."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = (
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("unit")
+        .order_by("unit__path", "pk")
+        .first()
+    )
+    if membership is not None:
+        return membership.unit
+    if is_staff_superuser(user):
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    return None
 
 
 def units_for_dashboard(user: Any) -> QuerySet[OrgUnit]:

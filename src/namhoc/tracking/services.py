@@ -29,6 +29,7 @@ from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
 __all__ = [
     "ASSIGNMENT_FIELDS",
     "MAX_EVIDENCE_FILES",
+    "HasUpdates",
     "UploadedFile",
     "assignment_create",
     "assignment_delete",
@@ -104,6 +105,7 @@ def assignment_create(
         target_unit=nfc(target_unit).strip()[:40],
         note=nfc(note).strip()[:500],
         assigned_by=_user(actor),
+        updated_by=_user(actor),
     )
     audit_record(
         actor=actor,
@@ -132,19 +134,27 @@ def assignments_create_for_level(
     target_value: decimal.Decimal | None = None,
     target_unit: str = "",
     within: Iterable[int] | None = None,
+    school_level: str = "",
 ) -> BulkResult:
     """Give ``task`` to every current unit of ``kind`` below the issuer, in one step.
 
     Units that already have it are skipped (and reported). ``within`` narrows the units (ids)
-    to those the acting user may see.
+    to those the acting user may see; ``school_level`` narrows schools to one level
+    ("các trường THCS").
     """
     directive = _require_published(task)
     if kind not in OrgUnit.Kind.values or kind == OrgUnit.Kind.MINISTRY:
         raise DomainError("bad_kind", "Cấp đơn vị không hợp lệ.", field="kind")
+    if school_level and (
+        kind != OrgUnit.Kind.SCHOOL or school_level not in OrgUnit.SchoolLevel.values
+    ):
+        raise DomainError("bad_school_level", "Cấp học không hợp lệ.", field="school_level")
     _validate(role, deadline, target_value)
     units = OrgUnit.objects.filter(
         subtree_q(directive.unit.path, include_self=False), kind=kind, valid_to__isnull=True
     ).order_by("path")
+    if school_level:
+        units = units.filter(school_level=school_level)
     if within is not None:
         units = units.filter(pk__in=list(within))
     units_list = list(units)
@@ -162,6 +172,7 @@ def assignments_create_for_level(
             target_value=target_value,
             target_unit=nfc(target_unit).strip()[:40],
             assigned_by=_user(actor),
+            updated_by=_user(actor),
         )
         for unit in fresh
     )
@@ -194,13 +205,19 @@ def assignment_update(
     target_unit: str,
     note: str,
 ) -> Assignment:
-    """Change the terms of an assignment (the assigner's side). Optimistic: stale -> StaleEdit."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    """Change the terms of an assignment (the assigner's side). Optimistic: stale -> StaleEdit
+    naming who saved the terms first (``updated_by``, ``updated_at``)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=assignment.pk)
+    )
     if assignment.version != version:
         raise StaleEdit(
             current=snapshot(assignment, ASSIGNMENT_FIELDS),
-            changed_by="",
+            changed_by=str(assignment.updated_by) if assignment.updated_by else "",
             changed_at=assignment.updated_at,
+            what="Phân công này",
         )
     _validate(role, deadline, target_value)
     before = snapshot(assignment, ASSIGNMENT_FIELDS)
@@ -213,6 +230,8 @@ def assignment_update(
     if not changes:
         return assignment
     assignment.version += 1
+    assignment.updated_by = _user(actor)
+    assignment.updated_at = timezone.now()
     assignment.save()
     audit_record(
         actor=actor,
@@ -224,10 +243,29 @@ def assignment_update(
     return assignment
 
 
+class HasUpdates(DomainError):
+    """The assignee has reported on this work: its reports and evidence are a record to keep."""
+
+    status = 409
+
+
 @transaction.atomic
 def assignment_delete(*, actor: Any, assignment: Assignment) -> None:
-    if assignment.updates.exists():
-        raise DomainError("has_updates", "Đơn vị đã báo cáo tiến độ; không xóa được phân công này.")
+    """Withdraw work given by mistake. Refused (HasUpdates, 409) once the assignee has reported
+    progress: the reports and evidence are the unit's record and must not vanish with it; the
+    assigner changes the terms instead. The row lock serializes with ``update_post``."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("unit", "task")
+        .get(pk=assignment.pk)
+    )
+    reports = assignment.updates.count()
+    if reports:
+        raise HasUpdates(
+            "has_updates",
+            f"{assignment.unit.name} đã báo cáo tiến độ {reports} lần; không xóa được phân công "
+            "này để giữ báo cáo và minh chứng. Hãy điều chỉnh hạn, vai trò hoặc ghi chú.",
+        )
     audit_record(
         actor=actor,
         action="assignment.delete",
@@ -268,7 +306,7 @@ def update_post(
             "too_many_files", f"Tối đa {MAX_EVIDENCE_FILES} tệp mỗi lần.", field="files"
         )
     kinds = [check_upload(f.data, allowed=EVIDENCE_KINDS, field="files") for f in files]
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     if assignment.task.directive.status != Directive.Status.PUBLISHED:
         raise DomainError("not_published", "Văn bản này không còn hiệu lực.")
     now = timezone.now()
@@ -295,7 +333,8 @@ def update_post(
     elif percent < 100:
         assignment.completed_at = None
         assignment.completed_on = None
-    assignment.version += 1
+    # Not the terms: neither ``version`` nor ``updated_by/at`` change, so an assigner's open
+    # terms form does not turn stale because the assignee reported.
     assignment.save()
     audit_record(
         actor=actor,
@@ -324,7 +363,7 @@ def directive_publish(*, actor: Any, directive: Directive, version: int) -> Dire
         for assignment in Assignment.objects.select_for_update().filter(task_id=task.origin_id):
             assignment.task = task
             assignment.school_year = directive.school_year
-            assignment.save(update_fields=["task", "school_year", "updated_at"])
+            assignment.save(update_fields=["task", "school_year"])
             audit_record(
                 actor=actor,
                 action="assignment.carry_over",

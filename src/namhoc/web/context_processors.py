@@ -23,7 +23,7 @@ NAV: tuple[tuple[str, str, bool], ...] = (
     ("Tổng quan", "home", False),
     ("Văn bản", "directives:list", False),
     ("Theo dõi", "tracking:dashboard", False),
-    ("Số liệu", "indicators:index", False),
+    ("Số liệu", "indicators-index", False),
     ("Đơn vị", "orgunits-index", False),
     ("Người dùng", "users:list", True),
     ("Nhật ký", "audit:list", True),

@@ -3,12 +3,15 @@ cascade links and coverage. Each view: parse input -> access -> service/selector
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,6 +94,15 @@ class TargetForm(forms.Form):
     task = forms.IntegerField(label="Nhiệm vụ", required=False)
 
 
+class TargetAddForm(forms.Form):
+    # The value is parsed by ``services.target_value_parse`` ("97,5" or "97.5"), so the
+    # message for a bad value is ours, in Vietnamese, the same on the page and in the API.
+    value = forms.CharField(label="Giá trị", max_length=40, required=False)
+    unit_label = forms.CharField(label="Đơn vị tính", max_length=200, required=False)
+    sentence = forms.CharField(label="Câu nêu chỉ tiêu", max_length=2000, required=False)
+    task = forms.CharField(label="Nhiệm vụ", max_length=20, required=False)
+
+
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -106,6 +118,45 @@ class LinkForm(forms.Form):
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+DIRECTIVES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a list, with links that keep the other query parameters (the filters)."""
+
+    page: Page
+    param: str
+    noun: str
+    prev_url: str
+    next_url: str
+
+
+def paginate(
+    request: HttpRequest,
+    items: Sequence[Any] | Any,
+    *,
+    per_page: int,
+    noun: str,
+    param: str = "trang",
+) -> Pager:
+    """Django's Paginator on ``items`` (a queryset: one COUNT and one page query); a bad or
+    too large page number gives the nearest page, never an error."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    return Pager(
+        page=page,
+        param=param,
+        noun=noun,
+        prev_url=url(page.previous_page_number()) if page.has_previous() else "",
+        next_url=url(page.next_page_number()) if page.has_next() else "",
+    )
 
 
 def _upload_units(user: Any) -> list[Any]:
@@ -139,6 +190,7 @@ def _review(
     task_forms: dict[int, forms.Form] | None = None,
     stale: StaleEdit | None = None,
     stale_task_id: int | None = None,
+    target_form: TargetAddForm | None = None,
 ) -> HttpResponse:
     directive = selectors.directive_with_parts(directive)
     tasks = list(directive.tasks.all())
@@ -181,6 +233,7 @@ def _review(
         "error": error,
         "stale": stale,
         "stale_task_id": stale_task_id,
+        "target_form": target_form,
         "difference": selectors.revision_diff(directive),
         "upper_choices": selectors.upper_candidates(request.user, directive) if can_edit else [],
         "next_revision": Directive.objects.filter(previous=directive).first(),
@@ -201,12 +254,14 @@ def directive_list(request: HttpRequest) -> HttpResponse:
         status = ""
     directives = selectors.directive_list(
         request.user, school_year=year, status=status, search=request.GET.get("q", "")[:100]
-    )[:200]
+    )
+    pager = paginate(request, directives, per_page=DIRECTIVES_PER_PAGE, noun="văn bản")
     return render(
         request,
         "directives/list.html",
         {
-            "directives": directives,
+            "directives": pager.page.object_list,
+            "pager": pager,
             "year": year,
             "status": status,
             "statuses": Directive.Status.choices,
@@ -542,6 +597,35 @@ def target_save(request: HttpRequest, directive_id: int, target_id: int) -> Http
             )
     except DomainError as exc:
         return _review(request, directive, status=exc.status, error=exc)
+    return redirect(f"{_review_url(directive)}#chi-tieu")
+
+
+@login_required
+@require_POST
+@with_domain_errors
+def target_add(request: HttpRequest, directive_id: int) -> HttpResponse:
+    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
+    form = TargetAddForm(request.POST)
+    try:
+        if not form.is_valid():  # only lengths can fail here: the service says which
+            raise DomainError("invalid", "Nội dung chỉ tiêu quá dài.")
+        data = form.cleaned_data
+        task, raw_task = None, data["task"].strip()
+        if raw_task:
+            task = directive.tasks.filter(pk=int(raw_task)).first() if raw_task.isdigit() else None
+            if task is None:
+                raise DomainError("bad_task", "Nhiệm vụ không thuộc văn bản này.", field="task")
+        services.target_add(
+            actor=request.user,
+            directive=directive,
+            value=services.target_value_parse(data["value"]),
+            unit_label=data["unit_label"],
+            task=task,
+            sentence=data["sentence"],
+        )
+    except DomainError as exc:
+        return _review(request, directive, status=exc.status, error=exc, target_form=form)
+    messages.success(request, "Đã thêm chỉ tiêu.")
     return redirect(f"{_review_url(directive)}#chi-tieu")
 
 

@@ -16,19 +16,36 @@ from django.views.decorators.http import require_GET, require_POST
 from namhoc.accounts.access import access_unit, has_role, visible_units
 from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError, NotFound
-from namhoc.core.text import fold
 from namhoc.directives.access import access_task
 from namhoc.directives.models import DirectiveTask
 from namhoc.directives.services import StaleEdit
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
-from namhoc.tracking import selectors, services
+from namhoc.tracking import prefill, selectors, services
 from namhoc.tracking.access import ASSIGNER, access_assignment, access_evidence
 from namhoc.tracking.models import Assignment, AssignmentStatus
 from namhoc.web.access import with_domain_errors
-from namhoc.web.directives_views import _download
+from namhoc.web.directives_views import _download, paginate
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+WORK_PER_PAGE = 50
+DASHBOARD_ROWS_PER_PAGE = 50
+
+
+def level_choices(units: list[OrgUnit]) -> list[tuple[str, str]]:
+    """ "Every unit of a level" among ``units``: each kind, and for schools each school level
+    present ("school:thcs" -> "Trường Trung học cơ sở")."""
+    order = list(OrgUnit.Kind.values)
+    choices: list[tuple[str, str]] = []
+    for kind in sorted({u.kind for u in units}, key=order.index):
+        choices.append((kind, str(OrgUnit.Kind(kind).label)))
+        if kind == OrgUnit.Kind.SCHOOL:
+            levels = list(OrgUnit.SchoolLevel.values)
+            present = {u.school_level for u in units if u.kind == kind and u.school_level}
+            for level in sorted(present, key=levels.index):
+                label = OrgUnit.SchoolLevel(level).label
+                choices.append((f"{kind}:{level}", f"Trường {label}"))
+    return choices
 
 
 class AssignForm(forms.Form):
@@ -44,9 +61,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, units: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["units"]).choices = [(str(u.pk), u.name) for u in units]
-        kinds = sorted({u.kind for u in units}, key=list(OrgUnit.Kind.values).index)
-        cast(forms.ChoiceField, self.fields["level"]).choices = [("", "—")] + [
-            (k, OrgUnit.Kind(k).label) for k in kinds
+        cast(forms.ChoiceField, self.fields["level"]).choices = [
+            ("", "—"),
+            *level_choices(units),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -86,18 +103,25 @@ def _assignable_units(task: DirectiveTask, user: Any) -> list[OrgUnit]:
     )
 
 
-def _prefill(task: DirectiveTask, units: list[OrgUnit]) -> list[str]:
-    """Units named as lead by the reader's assignment hints on this task."""
-    names = [fold(name) for hint in task.assignment_hints.all() for name in hint.lead]
-    return [str(u.pk) for u in units if any(u.name_folded and u.name_folded in n for n in names)]
+def _proposal(task: DirectiveTask, units: list[OrgUnit]) -> prefill.Proposal:
+    """Units and levels named as lead by the reader's assignment hints on this task."""
+    names = [name for hint in task.assignment_hints.all() for name in hint.lead]
+    return prefill.propose(names, units)
 
 
 def _assign_page(
     request: HttpRequest, task: DirectiveTask, form: AssignForm | None = None, *, status: int = 200
 ) -> HttpResponse:
     units = _assignable_units(task, request.user)
+    proposal = _proposal(task, units)
+    labels = dict(level_choices(units))
     if form is None:
-        form = AssignForm(units=units, initial={"units": _prefill(task, units), "role": "lead"})
+        initial = {
+            "units": [str(pk) for pk in proposal.units],
+            "level": proposal.levels[0].value if proposal.levels and not proposal.units else "",
+            "role": "lead",
+        }
+        form = AssignForm(units=units, initial=initial)
     assignments = list(selectors.assignments_for_task(task.pk))
     today = selectors.today()
     return render(
@@ -109,6 +133,8 @@ def _assign_page(
             "form": form,
             "rows": [(a, a.status_on(today)) for a in assignments],
             "hints": list(task.assignment_hints.all()),
+            "proposed_units": [u.name for u in units if u.pk in set(proposal.units)],
+            "proposed_levels": [(labels[lv.value], lv.hint) for lv in proposal.levels],
             "can_assign": has_role(request.user, task.directive.unit, Role.SPECIALIST)
             and task.directive.status == "published",
         },
@@ -135,10 +161,12 @@ def assign(request: HttpRequest, task_id: int) -> HttpResponse:
     }
     try:
         if data["level"]:
+            kind, _, school_level = data["level"].partition(":")
             result = services.assignments_create_for_level(
                 actor=request.user,
                 task=task,
-                kind=data["level"],
+                kind=kind,
+                school_level=school_level,
                 within=[u.pk for u in units],
                 **terms,
             )
@@ -170,6 +198,7 @@ def _assignment_page(
     status: int = 200,
 ) -> HttpResponse:
     today = selectors.today()
+    updates = list(selectors.updates_for(assignment))
     return render(
         request,
         "tracking/assignment.html",
@@ -177,7 +206,7 @@ def _assignment_page(
             "assignment": assignment,
             "status_label": AssignmentStatus(assignment.status_on(today)).label,
             "status": assignment.status_on(today),
-            "updates": list(selectors.updates_for(assignment)),
+            "updates": updates,
             "update_form": update_form or UpdateForm(initial={"percent": assignment.percent}),
             "terms_form": terms_form
             or TermsForm(
@@ -192,6 +221,7 @@ def _assignment_page(
             ),
             "can_report": has_role(request.user, assignment.unit, Role.SPECIALIST),
             "can_manage": has_role(request.user, assignment.task.directive.unit, Role.SPECIALIST),
+            "deletable": not updates,
             "error": error,
             "stale": stale,
         },
@@ -255,6 +285,27 @@ def terms_update(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @login_required
+@with_domain_errors
+def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """GET: the confirmation page; POST: withdraw the assignment (the assigner's specialist, as
+    for assigning). Refused with 409 once the unit has reported progress."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    assignment = access_assignment(request.user, assignment_id, need=Role.SPECIALIST, side=ASSIGNER)
+    reports = selectors.updates_for(assignment).count()
+    context = {"assignment": assignment, "reports": reports, "error": None}
+    if request.method == "POST":
+        try:
+            services.assignment_delete(actor=request.user, assignment=assignment)
+        except DomainError as exc:
+            context["error"] = exc
+            return render(request, "tracking/assignment_delete.html", context, status=exc.status)
+        messages.success(request, f"Đã xóa phân công cho {assignment.unit.name}.")
+        return redirect("tracking:assign", assignment.task_id)
+    return render(request, "tracking/assignment_delete.html", context)
+
+
+@login_required
 @require_GET
 @with_domain_errors
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
@@ -278,11 +329,15 @@ def _year(request: HttpRequest, years: list[str]) -> str:
 def unit_work(request: HttpRequest, unit_key: str) -> HttpResponse:
     unit = access_unit(request.user, unit_key)
     today = selectors.today()
-    work = list(selectors.open_work(unit))
+    pager = paginate(request, selectors.open_work(unit), per_page=WORK_PER_PAGE, noun="việc")
     return render(
         request,
         "tracking/unit_work.html",
-        {"unit": unit, "rows": [(a, a.status_on(today)) for a in work]},
+        {
+            "unit": unit,
+            "pager": pager,
+            "rows": [(a, a.status_on(today)) for a in pager.page.object_list],
+        },
     )
 
 
@@ -311,8 +366,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": years,
             "overall": overall,
-            "children": selectors.by_child_unit(unit, school_year=year),
-            "tasks": selectors.by_task(unit, school_year=year),
+            "children": paginate(
+                request,
+                selectors.by_child_unit(unit, school_year=year),
+                per_page=DASHBOARD_ROWS_PER_PAGE,
+                noun="đơn vị",
+                param="trang_dv",
+            ),
+            "tasks": paginate(
+                request,
+                selectors.by_task(unit, school_year=year),
+                per_page=DASHBOARD_ROWS_PER_PAGE,
+                noun="nhiệm vụ",
+                param="trang_nv",
+            ),
             "work_url": reverse("tracking:unit_work", args=[unit.key]),
         },
     )

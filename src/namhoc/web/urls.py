@@ -21,5 +21,6 @@ urlpatterns = [
     path("nguoi-dung/", include(users_patterns)),
     path("nhat-ky/", include(audit_patterns)),
     path("don-vi/", include("namhoc.web.orgunits_urls")),
+    path("so-lieu/", include("namhoc.web.indicators_urls")),
     path("", include("namhoc.web.directives_urls")),
 ]

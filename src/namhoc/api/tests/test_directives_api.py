@@ -77,7 +77,10 @@ def test_upload_read_correct_publish(org, people, client_of, django_capture_on_c
     assert published_.status_code == 200
     assert published_.json()["status"] == "published"
     listed = client.get(f"{API}?school_year=2025-2026&status=published").json()
-    assert [d["id"] for d in listed] == [directive["id"]]
+    assert listed["count"] == 1
+    assert [(d["id"], d["unit"], d["task_count"]) for d in listed["items"]] == [
+        (directive["id"], "p-a", 8)
+    ]
 
 
 def test_bad_input(org, people, client_of):
@@ -156,3 +159,44 @@ def test_openapi_lists_the_endpoints(client_of, people):
     schema = client_of(people.viewer).get("/api/openapi.json").json()
     assert "/api/directives/{directive_id}/links/suggest" in schema["paths"]
     assert "/api/tracking/dashboard" in schema["paths"]
+
+
+def test_add_target(org, people, client_of):
+    from namhoc.directives.models import Target
+
+    draft = upload(people.province_officer, org.province_a, PROVINCE_DOC)
+    task = draft.tasks.get(position=2)
+    officer = client_of(people.province_officer)
+    url = f"{API}/{draft.pk}/targets"
+    created = officer.post(
+        url,
+        {"value": "97,5", "unit_label": "%", "task_id": task.pk},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["value"], body["unit_label"], body["task_id"], body["sentence"]) == (
+        97.5,
+        "%",
+        task.pk,
+        "",
+    )
+    as_number = officer.post(url, {"value": 12}, content_type="application/json")
+    assert as_number.json()["value"] == 12.0
+    targets = list(Target.objects.order_by("pk").values_list("pk", "value"))
+    audits = AuditEvent.objects.count()
+    for payload, field, message in [
+        ({"value": "nhiều"}, "value", "Giá trị chỉ tiêu phải là một số (nhận được “nhiều”)."),
+        ({"value": ""}, "value", "Hãy nhập giá trị chỉ tiêu."),
+        ({"value": "5", "task_id": 999999}, "task_id", "Nhiệm vụ không thuộc văn bản này."),
+    ]:
+        refused = officer.post(url, payload, content_type="application/json")
+        assert refused.status_code == 400
+        assert (refused.json()["field"], refused.json()["message"]) == (field, message)
+    for user, status in (("outsider", 404), ("viewer", 403), ("commune_officer", 404)):
+        response = client_of(getattr(people, user)).post(
+            url, {"value": "5"}, content_type="application/json"
+        )
+        assert response.status_code == status, user
+    assert list(Target.objects.order_by("pk").values_list("pk", "value")) == targets
+    assert AuditEvent.objects.count() == audits

@@ -52,7 +52,9 @@ def test_assign_report_dashboard(org, people, plan, client_of):
     assert posted.status_code == 201
     assert posted.json()["evidence"][0]["content_type"] == "application/pdf"
     assert commune.get(f"{API}/assignments/{rows[0]['id']}").json()["status"] == "done_late"
-    assert [a["unit"] for a in officer.get(f"{API}/units/c-a2/open-work").json()] == ["c-a2"]
+    open_work = officer.get(f"{API}/units/c-a2/open-work").json()
+    assert open_work["count"] == 1
+    assert [a["unit"] for a in open_work["items"]] == ["c-a2"]
 
     board = officer.get(f"{API}/dashboard?unit=p-a&school_year=2025-2026").json()
     assert board["overall"] == {
@@ -160,3 +162,147 @@ def test_terms_conflict(org, people, plan, client_of):
     assert stale.status_code == 409
     assert stale.json()["current"]["deadline"] == "2026-01-01"
     assert Assignment.objects.get().deadline == dt.date(2026, 1, 1)
+
+
+def _assign(client, task, *units):
+    return client.post(
+        f"{API}/tasks/{task.pk}/assignments",
+        {"units": list(units)},
+        content_type="application/json",
+    ).json()
+
+
+def test_delete_assignment(org, people, plan, client_of):
+    officer = client_of(people.province_officer)
+    task = plan.tasks.get(position=1)
+    kept, gone = _assign(officer, task, "c-a1", "c-a2")
+    client_of(people.commune_officer).post(
+        f"{API}/assignments/{kept['id']}/updates", {"text": "Đang làm", "percent": "10"}
+    )
+    before = _state()
+    for user, row, status in (
+        ("outsider", gone, 404),
+        ("viewer", gone, 403),
+        ("commune_officer", kept, 403),  # the assignee does not withdraw its own work
+        ("commune_officer", gone, 404),  # another commune's work: not in its scope
+    ):
+        response = client_of(getattr(people, user)).delete(f"{API}/assignments/{row['id']}")
+        assert response.status_code == status, user
+    refused = officer.delete(f"{API}/assignments/{kept['id']}")
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "code": "has_updates",
+        "message": "Xã An Lạc đã báo cáo tiến độ 1 lần; không xóa được phân công này để giữ báo "
+        "cáo và minh chứng. Hãy điều chỉnh hạn, vai trò hoặc ghi chú.",
+        "field": None,
+    }
+    assert _state() == before
+    deleted = officer.delete(f"{API}/assignments/{gone['id']}")
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    assert list(Assignment.objects.values_list("unit__key", flat=True)) == ["c-a1"]
+    assert AuditEvent.objects.latest("pk").action == "assignment.delete"
+    assert officer.delete(f"{API}/assignments/{gone['id']}").status_code == 404
+
+
+def test_terms_conflict_names_who_saved_first(org, people, plan, client_of):
+    officer, admin = client_of(people.province_officer), client_of(people.superuser)
+    row = _assign(officer, plan.tasks.get(position=1), "c-a1")[0]
+    assert row["updated_by"] == "Trần Văn Tỉnh"
+    payload = {"version": row["version"], "role": "support"}
+    saved = admin.patch(f"{API}/assignments/{row['id']}", payload, content_type="application/json")
+    assert (saved.json()["version"], saved.json()["updated_by"]) == (2, "Quản trị hệ thống")
+    stale = officer.patch(
+        f"{API}/assignments/{row['id']}", payload, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    assert stale.json()["message"].startswith("Phân công này đã được Quản trị hệ thống sửa lúc ")
+
+
+def test_lists_are_paginated(org, people, plan, client_of):
+    officer = client_of(people.province_officer)
+    task = plan.tasks.get(position=1)
+    officer.post(
+        f"{API}/tasks/{task.pk}/assignments",
+        {"level": "school"},
+        content_type="application/json",
+    )
+    _assign(officer, task, "c-a1", "c-a2")
+    page = officer.get(f"{API}/tasks/{task.pk}/assignments?limit=3&offset=1").json()
+    assert page["count"] == 4
+    # by role, then by path: c-a1, s-a1 (its school), c-a2, s-a2
+    assert [r["unit"] for r in page["items"]] == ["s-a1", "c-a2", "s-a2"]
+    # a larger limit is capped at 500 a page, not refused; a bad one is
+    assert officer.get(f"{API}/tasks/{task.pk}/assignments?limit=501").json()["count"] == 4
+    assert officer.get(f"{API}/tasks/{task.pk}/assignments?limit=0").status_code == 422
+    commune = client_of(people.commune_officer)
+    mine = officer.get(f"{API}/units/c-a1/open-work?limit=1").json()
+    assert (mine["count"], [r["unit"] for r in mine["items"]]) == (1, ["c-a1"])
+    for i in range(3):
+        commune.post(
+            f"{API}/assignments/{mine['items'][0]['id']}/updates",
+            {"text": f"Lần {i}", "percent": str(10 * (i + 1))},
+        )
+    updates = commune.get(f"{API}/assignments/{mine['items'][0]['id']}/updates?limit=2").json()
+    assert updates["count"] == 3
+    assert [u["text"] for u in updates["items"]] == ["Lần 2", "Lần 1"]
+
+
+def test_openapi_documents_pagination_and_delete(client_of, people):
+    schema = client_of(people.viewer).get("/api/openapi.json").json()
+    listing = schema["paths"]["/api/tracking/units/{unit_key}/open-work"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"unit_key", "limit", "offset"}
+    ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/PagedAssignmentOut"
+    paged = schema["components"]["schemas"]["PagedAssignmentOut"]
+    assert set(paged["properties"]) == {"items", "count"}
+    for path in ("/api/directives", "/api/tracking/assignments/{assignment_id}/updates"):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"limit", "offset"} <= names, path
+    delete = schema["paths"]["/api/tracking/assignments/{assignment_id}"]["delete"]
+    assert set(delete["responses"]) == {"204", "403", "404", "409"}
+    board = schema["paths"]["/api/tracking/dashboard"]["get"]
+    assert [p["required"] for p in board["parameters"]] == [False, False]
+
+
+def test_dashboard_defaults_to_the_users_unit_and_the_current_year(org, people, plan, client_of):
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    officer = client_of(people.province_officer)
+    officer.post(
+        f"{API}/tasks/{plan.tasks.get(position=1).pk}/assignments",
+        {"level": "commune", "deadline": "2020-01-31"},
+        content_type="application/json",
+    )
+    moment = dt.datetime(2026, 3, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        board = officer.get(f"{API}/dashboard").json()
+        commune = client_of(people.commune_officer).get(f"{API}/dashboard").json()
+    assert (board["unit"], board["school_year"], board["overall"]["overdue"]) == (
+        "p-a",
+        "2025-2026",
+        2,
+    )
+    assert (commune["unit"], commune["overall"]["overdue"]) == ("c-a1", 1)
+    moment = dt.datetime(2026, 8, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        later = officer.get(f"{API}/dashboard").json()
+    assert (later["school_year"], later["overall"]["overdue"]) == ("2026-2027", 0)
+    assert officer.get(f"{API}/dashboard?school_year=2025").json() == {
+        "code": "bad_school_year",
+        "message": "Năm học phải có dạng 2025-2026.",
+        "field": "school_year",
+    }
+
+
+def test_dashboard_without_a_unit_is_a_clear_400(db, client_of):
+    from conftest import make_user
+
+    lonely = client_of(make_user("khong-don-vi", "Không Đơn Vị"))
+    response = lonely.get(f"{API}/dashboard")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "no_unit",
+        "message": "Tài khoản chưa thuộc đơn vị nào; hãy chọn đơn vị (tham số unit).",
+        "field": "unit",
+    }

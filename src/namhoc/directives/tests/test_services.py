@@ -337,3 +337,77 @@ def test_citations_and_targets_can_be_corrected(org, people):
     ) == ["% trẻ 5 tuổi"]
     actions = ["citation.update", "citation.create", "target.update", "target.delete"]
     assert AuditEvent.objects.filter(action__in=actions).count() == 4
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("97,5", "97.5"), ("97.5", "97.5"), (" 100 ", "100"), (80, "80"), ("-2,25", "-2.25")],
+)
+def test_target_value_accepts_a_decimal_comma_or_point(raw, value):
+    import decimal
+
+    assert services.target_value_parse(raw) == decimal.Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "Hãy nhập giá trị chỉ tiêu."),
+        (None, "Hãy nhập giá trị chỉ tiêu."),
+        ("nhiều", "Giá trị chỉ tiêu phải là một số (nhận được “nhiều”)."),
+        ("1.250,5", "Giá trị chỉ tiêu chỉ dùng một dấu thập phân (ví dụ 97,5)."),
+        ("NaN", "Giá trị chỉ tiêu phải là một số (nhận được “NaN”)."),
+        ("12345678901", "Giá trị chỉ tiêu quá lớn."),
+        ("0,12345", "Giá trị chỉ tiêu có tối đa 4 chữ số sau dấu phẩy."),
+    ],
+)
+def test_target_value_refusals_say_why_in_vietnamese(raw, message):
+    with pytest.raises(DomainError) as refused:
+        services.target_value_parse(raw)
+    assert (refused.value.field, refused.value.message) == ("value", message)
+
+
+def test_target_add_on_a_draft_is_audited_and_frozen_after_publishing(org, people):
+    import decimal
+
+    draft = upload(people.province_officer, org.province_a, PROVINCE_DOC)
+    task = draft.tasks.get(position=2)
+    target = services.target_add(
+        actor=people.province_officer,
+        directive=draft,
+        value=decimal.Decimal("97.5"),
+        unit_label=" % ",
+        task=task,
+        sentence="Tỷ lệ huy động trẻ 5 tuổi đạt 97,5%.",
+    )
+    assert (target.value, target.unit_label, target.task, target.start) == (
+        decimal.Decimal("97.5"),
+        "%",
+        task,
+        None,
+    )
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.object_id) == ("target.create", str(target.pk))
+    other = upload(people.province_officer, org.province_a, MINISTRY_DOC)
+    with pytest.raises(DomainError) as foreign:
+        services.target_add(
+            actor=people.province_officer,
+            directive=draft,
+            value=decimal.Decimal(1),
+            task=other.tasks.first(),
+        )
+    assert foreign.value.message == "Nhiệm vụ không thuộc văn bản này."
+    with pytest.raises(DomainError) as long_label:
+        services.target_add(
+            actor=people.province_officer,
+            directive=draft,
+            value=decimal.Decimal(1),
+            unit_label="x" * 41,
+        )
+    assert long_label.value.message == "Đơn vị tính dài tối đa 40 ký tự."
+    publish(people.province_officer, draft)
+    with pytest.raises(DomainError) as frozen:
+        services.target_add(
+            actor=people.province_officer, directive=draft, value=decimal.Decimal(1)
+        )
+    assert frozen.value.code == "frozen"

@@ -308,3 +308,138 @@ def test_on_time_rates_roll_up_by_subtree_in_sql(org, people, plan, django_asser
     ]
     open_work = list(selectors.open_work(org.school_a1))
     assert [a.deadline for a in open_work] == [None]
+
+
+# --- withdraw, who changed the terms, defaults (issue 5 follow-up) ---------------------------
+
+
+def test_delete_is_audited_and_refused_once_the_unit_reported(org, people, plan):
+    task = plan.tasks.get(position=3)
+    kept = services.assignment_create(actor=people.province_officer, task=task, unit=org.commune_a1)
+    gone = services.assignment_create(actor=people.province_officer, task=task, unit=org.commune_a2)
+    services.update_post(actor=people.commune_officer, assignment=kept, text="Đang làm", percent=5)
+    audit_before = AuditEvent.objects.count()
+
+    with pytest.raises(services.HasUpdates) as refused:
+        services.assignment_delete(actor=people.province_officer, assignment=kept)
+
+    assert refused.value.status == 409
+    assert refused.value.code == "has_updates"
+    assert refused.value.message == (
+        "Xã An Lạc đã báo cáo tiến độ 1 lần; không xóa được phân công này để giữ báo cáo và "
+        "minh chứng. Hãy điều chỉnh hạn, vai trò hoặc ghi chú."
+    )
+    assert AuditEvent.objects.count() == audit_before
+    services.assignment_delete(actor=people.province_officer, assignment=gone)
+    assert list(Assignment.objects.values_list("unit__key", flat=True)) == ["c-a1"]
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.object_id, event.unit_id) == (
+        "assignment.delete",
+        str(gone.pk),
+        org.commune_a2.pk,
+    )
+
+
+def test_terms_remember_who_changed_them_and_progress_does_not(org, people, plan):
+    with at(2025, 10, 1, 9):
+        assignment = services.assignment_create(
+            actor=people.province_officer, task=plan.tasks.get(position=3), unit=org.commune_a1
+        )
+    assert (assignment.updated_by, assignment.version) == (people.province_officer, 1)
+    with at(2025, 10, 2, 14):
+        services.assignment_update(
+            actor=people.superuser,
+            assignment=assignment,
+            version=1,
+            role="lead",
+            deadline=dt.date(2025, 12, 1),
+            target_value=None,
+            target_unit="",
+            note="",
+        )
+    with at(2025, 10, 3, 8):
+        services.update_post(
+            actor=people.commune_officer, assignment=assignment, text="Bắt đầu", percent=10
+        )
+    assignment.refresh_from_db()
+    # The report changed the progress, not the terms: version and author stay.
+    assert (assignment.version, assignment.percent) == (2, 10)
+    assert assignment.updated_by == people.superuser
+    assert assignment.updated_at == dt.datetime(2025, 10, 2, 14, tzinfo=VN)
+    with pytest.raises(directive_services.StaleEdit) as stale:
+        services.assignment_update(
+            actor=people.province_officer,
+            assignment=assignment,
+            version=1,
+            role="support",
+            deadline=None,
+            target_value=None,
+            target_unit="",
+            note="",
+        )
+    assert stale.value.message.startswith(
+        "Phân công này đã được Quản trị hệ thống sửa lúc 14:00 02/10/2025 sau khi bạn mở trang."
+    )
+    assert stale.value.current["deadline"] == "2025-12-01"
+
+
+def test_stale_terms_saved_before_the_author_was_kept_say_so_without_a_name(org, people, plan):
+    assignment = services.assignment_create(
+        actor=people.province_officer, task=plan.tasks.get(position=3), unit=org.commune_a1
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(updated_by=None, version=2)
+    with pytest.raises(directive_services.StaleEdit) as stale:
+        services.assignment_update(
+            actor=people.province_officer,
+            assignment=assignment,
+            version=1,
+            role="support",
+            deadline=None,
+            target_value=None,
+            target_unit="",
+            note="",
+        )
+    assert stale.value.message.startswith("Phân công này đã được sửa lúc ")
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (dt.date(2025, 7, 31), "2024-2025"),
+        (dt.date(2025, 8, 1), "2025-2026"),
+        (dt.date(2026, 1, 15), "2025-2026"),
+        (dt.date(2026, 12, 31), "2026-2027"),
+    ],
+)
+def test_current_school_year_starts_in_august(day, year):
+    assert selectors.current_school_year(day) == year
+
+
+def test_home_unit_is_the_first_membership_by_path(org, people):
+    from namhoc.accounts.models import Membership, Role
+
+    Membership.objects.create(user=people.commune_officer, unit=org.province_b, role=Role.VIEWER)
+    assert selectors.home_unit(people.commune_officer) == org.commune_a1  # path 0001.0001.0001
+    assert selectors.home_unit(people.province_officer) == org.province_a
+    assert selectors.home_unit(people.superuser) == org.ministry
+    from conftest import make_user
+
+    assert selectors.home_unit(make_user("khong-don-vi", "Không Đơn Vị")) is None
+
+
+def test_assign_every_school_of_one_level(org, people, plan):
+    result = services.assignments_create_for_level(
+        actor=people.province_officer,
+        task=plan.tasks.get(position=3),
+        kind="school",
+        school_level="thcs",
+    )
+    assert [a.unit.key for a in result.created] == ["s-a2"]
+    with pytest.raises(DomainError) as bad:
+        services.assignments_create_for_level(
+            actor=people.province_officer,
+            task=plan.tasks.get(position=3),
+            kind="commune",
+            school_level="thcs",
+        )
+    assert (bad.value.code, bad.value.message) == ("bad_school_level", "Cấp học không hợp lệ.")

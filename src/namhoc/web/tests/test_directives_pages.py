@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from namhoc.core.models import AuditEvent
-from namhoc.directives.models import Directive, DirectiveTask, SourceDocument, TaskLink
+from namhoc.directives.models import Directive, DirectiveTask, SourceDocument, Target, TaskLink
 from namhoc.directives.tests.helpers import (
     COMMUNE_A1_DOC,
     COMMUNE_A2_DOC,
@@ -36,6 +37,7 @@ def _state() -> tuple:
         ),
         SourceDocument.objects.count(),
         TaskLink.objects.count(),
+        list(Target.objects.order_by("pk").values_list("value", "unit_label", "task_id")),
         AuditEvent.objects.count(),
     )
 
@@ -230,6 +232,7 @@ def _post_endpoints(directive, task):
         (reverse("directives:upper", args=[directive.pk]), {"upper": ""}),
         (reverse("directives:links_suggest", args=[directive.pk]), {}),
         (reverse("directives:citation_add", args=[directive.pk]), {"number": "1/KH-UBND"}),
+        (reverse("directives:target_add", args=[directive.pk]), {"value": "90", "unit_label": "%"}),
     ]
 
 
@@ -351,3 +354,98 @@ def test_cascade_pages_propose_confirm_and_cover(org, people, client_of):
     assert "Hoàn thiện thể chế" in uncovered
     assert "Dạy và học ngoại ngữ" in uncovered
     assert "Chuyển đổi số" not in uncovered
+
+
+def test_add_a_target_on_the_review_page(draft, people, client_of):
+    client = client_of(people.province_officer)
+    task = draft.tasks.get(position=2)
+    page = client.get(reverse("directives:detail", args=[draft.pk])).content.decode()
+    assert f'action="{reverse("directives:target_add", args=[draft.pk])}"' in page
+    count = draft.targets.count()
+    response = client.post(
+        reverse("directives:target_add", args=[draft.pk]),
+        {"value": "97,5", "unit_label": "%", "task": str(task.pk), "sentence": "Đạt 97,5%."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("directives:detail", args=[draft.pk]) + "#chi-tieu"
+    target = draft.targets.latest("pk")
+    assert draft.targets.count() == count + 1
+    assert (str(target.value.normalize()), target.unit_label, target.task_id, target.sentence) == (
+        "97.5",
+        "%",
+        task.pk,
+        "Đạt 97,5%.",
+    )
+    assert AuditEvent.objects.latest("pk").action == "target.create"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"value": ""}, "Hãy nhập giá trị chỉ tiêu."),
+        ({"value": "chín mươi"}, "Giá trị chỉ tiêu phải là một số (nhận được “chín mươi”)."),
+        ({"value": "1.000,5"}, "Giá trị chỉ tiêu chỉ dùng một dấu thập phân (ví dụ 97,5)."),
+        ({"value": "90", "unit_label": "x" * 41}, "Đơn vị tính dài tối đa 40 ký tự."),
+        ({"value": "90", "task": "999999"}, "Nhiệm vụ không thuộc văn bản này."),
+        ({"value": "90", "task": "abc"}, "Nhiệm vụ không thuộc văn bản này."),
+    ],
+)
+def test_add_target_bad_input_says_why_and_changes_nothing(
+    draft, people, client_of, payload, message
+):
+    client = client_of(people.province_officer)
+    before = _state()
+    response = client.post(reverse("directives:target_add", args=[draft.pk]), payload)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'<div class="form-error" role="alert" data-testid="error">{message}</div>' in body
+    assert '<details class="target-add" open>' in body  # the form stays open with the input
+    assert f'required value="{payload["value"]}"' in body
+    assert _state() == before
+
+
+def test_add_target_refused_on_a_published_directive(org, people, client_of):
+    plan = published(people.province_officer, org.province_a, PROVINCE_DOC)
+    before = _state()
+    response = client_of(people.province_officer).post(
+        reverse("directives:target_add", args=[plan.pk]), {"value": "90"}
+    )
+    assert response.status_code == 400
+    assert "Văn bản đã ban hành không sửa được; hãy tạo bản sửa đổi." in response.content.decode()
+    assert _state() == before
+
+
+def test_list_is_paginated_keeping_the_filters(
+    org, people, client_of, draft, django_assert_num_queries
+):
+    Directive.objects.bulk_create(
+        Directive(
+            unit=org.province_a,
+            source=draft.source,
+            status="published",
+            school_year="2025-2026",
+            number=f"{i}/KH-SGDĐT",
+            title=f"Kế hoạch số {i}",
+            published_at=timezone.now(),
+        )
+        for i in range(1, 56)
+    )
+    client = client_of(people.province_officer)
+    url = reverse("directives:list") + "?nam_hoc=2025-2026&trang_thai=published&q=K%E1%BA%BF"
+    first = client.get(url)
+    body = first.content.decode()
+    assert len(first.context["directives"]) == 50
+    assert "1–50 trong 55 văn bản · trang 1/2" in body
+    assert (
+        '<a rel="next" href="?nam_hoc=2025-2026&amp;trang_thai=published&amp;q=K%E1%BA%BF'
+        '&amp;trang=2">Trang sau ›</a>' in body
+    )
+    # the same for any length: one COUNT and one query for the page's rows (joined, annotated)
+    with django_assert_num_queries(9):
+        second = client.get(url + "&trang=2")
+    assert len(second.context["directives"]) == 5
+    assert "51–55 trong 55 văn bản · trang 2/2" in second.content.decode()
+    # the draft is filtered out by the status: 55, not 56
+    drafts = client.get(reverse("directives:list") + "?trang_thai=draft").content.decode()
+    assert "1–1 trong 1 văn bản" in drafts
+    assert "Trang sau" not in drafts
