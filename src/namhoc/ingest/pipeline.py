@@ -127,7 +127,9 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
     outline, _flat, outline_warnings = build_outline(content, start, body.end, skip=skip)
     warnings.extend(outline_warnings)
     tasks_end = closing.start if closing else body.end
-    tasks, task_warnings = find_tasks(content, start, tasks_end, outline)
+    tasks, task_warnings = find_tasks(
+        content, start, tasks_end, outline, doc_type_code=info.doc_type_code
+    )
     warnings.extend(task_warnings)
     citations = [
         c

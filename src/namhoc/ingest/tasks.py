@@ -5,6 +5,8 @@
 3. Where a count is declared but nothing is numbered, split the following paragraphs into that
    many tasks: headings, "Lead: ..." paragraphs and short opening sentences start a task; the
    split with the strongest starts (then the most even lengths) wins, and a warning says so.
+4. Where the document names no key-task list at all (short plans of communes and schools), take
+   the tasks from its own numbered structure (see :func:`from_structure`), with a warning.
 """
 
 from __future__ import annotations
@@ -117,7 +119,11 @@ def _anchors(text: str, start: int, end: int) -> list[_Anchor]:
 
 
 def find_tasks(
-    text: str, body_start: int, body_end: int, outline: list[OutlineNode]
+    text: str,
+    body_start: int,
+    body_end: int,
+    outline: list[OutlineNode],
+    doc_type_code: str | None = None,
 ) -> tuple[list[Task], list[str]]:
     warnings: list[str] = []
     groups = sorted(
@@ -138,26 +144,191 @@ def find_tasks(
             tasks = segment(text, anchor.end, body_end, anchor.count, warnings)
             if tasks:
                 return tasks, warnings
-    # A heading that names the tasks: "II. NHIỆM VỤ CỤ THỂ".
-    for group in groups[:50]:
-        parent = _parent_of(outline, group[0])
-        if (
-            parent is not None
-            and re.search(r"nhiệm\s+vụ", parent.title, _I)
-            and not re.search(r"tổ\s+chức\s+thực\s+hiện", parent.title, _I)
-        ):
-            return [_task(text, node) for node in group], warnings
-    return [], warnings
+    tasks = from_structure(
+        text, body_start, body_end, outline, doc_type_code=doc_type_code, warnings=warnings
+    )
+    return tasks, warnings
 
 
-def _parent_of(nodes: list[OutlineNode], target: OutlineNode) -> OutlineNode | None:
+# --- the document's own numbered structure, when it names no key-task list ---
+
+# Sections whose heading names the work, best first: "NHIỆM VỤ CỤ THỂ"; "NHIỆM VỤ VÀ GIẢI PHÁP",
+# "CÁC NHIỆM VỤ"; "NỘI DUNG", "CÁC HOẠT ĐỘNG" or another short heading naming "nhiệm vụ";
+# last "NHIỆM VỤ CHUNG" (a preamble that the specific tasks then spell out).
+_HEAD_SPECIFIC = re.compile(r"^(?:(?:các|những)\s+)?nhiệm\s+vụ\b.{0,40}\bcụ\s+thể\b")
+_HEAD_TASKS = re.compile(
+    r"^(?:(?:các|những)\s+)?(?:nhóm\s+)?(?:nhiệm\s+vụ|giải\s+pháp|công\s+việc)\b(?!\s+chung\b)"
+)
+_HEAD_CONTENT = re.compile(r"^(?:(?:các|những)\s+)?(?:nội\s+dung|hoạt\s+động)\b")
+_HEAD_GENERAL = re.compile(r"^nhiệm\s+vụ\s+chung\b")
+_HEAD_MENTIONS = re.compile(r"\bnhiệm\s+vụ\b")
+_HEAD_RANKS = (_HEAD_SPECIFIC, _HEAD_TASKS, _HEAD_CONTENT, _HEAD_MENTIONS)
+# Sections that are not tasks: purpose, targets, legal basis, situation, schedule, budget,
+# implementation arrangements (who does what), reporting, entry into force. "Phân công" only
+# as a heading of its own ("PHÂN CÔNG THỰC HIỆN"); "3. Phân công giáo viên ..." is a task.
+_NOT_TASKS = re.compile(
+    r"^(?:(?:các|những)\s+)?(?:mục\s+đích|yêu\s+cầu|mục\s+tiêu|chỉ\s+tiêu|quan\s+điểm|"
+    r"căn\s+cứ|cơ\s+sở\s+pháp\s+lý|sự\s+cần\s+thiết|đặc\s+điểm|tình\s+hình|thực\s+trạng|"
+    r"kết\s+quả|đánh\s+giá\s+(?:tình\s+hình|kết\s+quả|thực\s+trạng)|thuận\s+lợi|khó\s+khăn|"
+    r"đối\s+tượng|phạm\s+vi|thời\s+gian|tiến\s+độ|lộ\s+trình|"
+    r"(?:nguồn\s+|nhu\s+cầu\s+|dự\s+toán\s+)?kinh\s+phí|tổ\s+chức\s+thực\s+hiện|"
+    r"trách\s+nhiệm\s+(?:thi\s+hành|thực\s+hiện|của)|"
+    r"(?:chế\s+độ\s+|công\s+tác\s+)?(?:thông\s+tin\s*,?\s*)?báo\s+cáo|hiệu\s+lực|"
+    r"điều\s+khoản\s+thi\s+hành|phân\s+công(?:\s+(?:thực\s+hiện|nhiệm\s+vụ|trách\s+nhiệm))?$)"
+)
+_HEADING_WORDS = 12
+_NUMBERED = frozenset({"roman", "decimal", "upper", "letter"})
+_TOP_KINDS = frozenset({"roman", "decimal", "upper"})
+# Documents whose numbered parts are never key tasks (a decision's or a circular's articles).
+_LEGAL_TYPES = frozenset({"QĐ", "NĐ", "TT", "TTLT", "NQLT", "VBHN", "QH", "L", "PL", "LĐ"})
+# Documents that are plans by nature: their top-level numbered items are the work.
+_PLAN_TYPES = frozenset({"KH", "CT", "CTr", "PA", "ĐA", "HD"})
+# "... ban hành Kế hoạch như sau:", "... xây dựng kế hoạch thực hiện như sau:"
+_PLAN_LEAD = re.compile(
+    r"(?:ban\s+hành|xây\s+dựng|triển\s+khai)\s+(?:kế\s+hoạch|chương\s+trình|chỉ\s+thị)"
+    r"[^.\n]{0,160}?(?:như\s+sau|sau\s+đây)\s*:",
+    _I,
+)
+_ANNEX = re.compile(r"(?:PHỤ\s+LỤC|DANH\s+(?:SÁCH|MỤC)|BIỂU\s+MẪU|MẪU\s+SỐ)\b")
+_FALLBACK_WARNING = "tasks: văn bản không nêu danh sách nhiệm vụ trọng tâm; "
+
+
+def _numbered(node: OutlineNode) -> bool:
+    return node.kind in _NUMBERED or node.kind.startswith("multi")
+
+
+def _heading(node: OutlineNode) -> str:
+    title = node.title[len(node.label) :] if node.title.startswith(node.label) else node.title
+    return " ".join(title.lower().split()).strip(" .:;,-")
+
+
+def _is_heading(heading: str) -> bool:
+    words = heading.split()
+    return len(words) <= 2 * _HEADING_WORDS and (
+        sum(1 for w in words if any(c.isalnum() for c in w)) <= _HEADING_WORDS
+    )
+
+
+def _not_tasks(node: OutlineNode) -> bool:
+    heading = _heading(node)
+    return _NOT_TASKS.match(heading) is not None and _is_heading(heading)
+
+
+def _section_rank(node: OutlineNode) -> int | None:
+    heading = _heading(node)
+    if _HEAD_GENERAL.match(heading):
+        rank: int | None = len(_HEAD_RANKS)
+    else:
+        rank = next((r for r, head in enumerate(_HEAD_RANKS) if head.search(heading)), None)
+    if rank is None or not _is_heading(heading) or _NOT_TASKS.match(heading):
+        return None
+    return rank
+
+
+def _numbered_children(node: OutlineNode) -> list[OutlineNode]:
+    """The first run of two or more numbered children of one kind ("1., 2." or "a), b)")."""
+    run: list[OutlineNode] = []
+    for child in node.children:
+        if run and child.kind == run[0].kind:
+            run.append(child)
+            continue
+        if len(run) >= 2:
+            return run
+        run = [child] if _numbered(child) else []
+    return run if len(run) >= 2 else []
+
+
+def _walk(
+    nodes: list[OutlineNode], start: int, end: int, outside: bool = False
+) -> list[tuple[OutlineNode, bool]]:
+    """Nodes that begin in [start, end), in document order, each with whether it lies inside a
+    section that is not tasks ("III. TỔ CHỨC THỰC HIỆN" > "1. Nhiệm vụ của các trường")."""
+    out: list[tuple[OutlineNode, bool]] = []
     for node in nodes:
-        if target in node.children:
-            return node
-        found = _parent_of(node.children, target)
-        if found is not None:
-            return found
-    return None
+        if node.start >= end or node.end <= start:
+            continue
+        if node.start >= start:
+            out.append((node, outside))
+        if node.children:
+            out.extend(_walk(node.children, start, end, outside or _not_tasks(node)))
+    return out
+
+
+def from_structure(
+    text: str,
+    body_start: int,
+    body_end: int,
+    outline: list[OutlineNode],
+    *,
+    doc_type_code: str | None,
+    warnings: list[str],
+) -> list[Task]:
+    """Key tasks from the document's own numbered structure, for a document that names none.
+
+    1. The numbered children of the section whose heading names the work ("II. NHIỆM VỤ CỤ
+       THỂ", "II. NỘI DUNG", "CÁC HOẠT ĐỘNG"; "NHIỆM VỤ CHUNG" only when nothing better).
+    2. Else, in a plan (Kế hoạch, Chỉ thị, ... or a text saying "ban hành Kế hoạch ... như
+       sau:"), the top-level numbered items of the body without the sections that are not
+       tasks ("Mục đích, yêu cầu", "Tổ chức thực hiện", "Kinh phí", ...); when one section is
+       left, its numbered children.
+    Never in a legal text (a Quyết định's or a Thông tư's "Điều 1., Điều 2." are not tasks).
+    """
+    if doc_type_code in _LEGAL_TYPES:
+        return []
+    nodes = _walk(outline, body_start, body_end)
+    if any(node.kind in ("article", "part") for node, _ in nodes):
+        return []
+    best: tuple[int, OutlineNode, list[OutlineNode]] | None = None
+    for node, outside in nodes:
+        rank = None if outside or len(node.children) < 2 else _section_rank(node)
+        if rank is None or (best is not None and rank >= best[0]):
+            continue
+        children = _numbered_children(node)
+        if children:
+            best = (rank, node, children)
+    if best is not None:
+        _rank, section, children = best
+        heading = " ".join(f"{section.label} {section.title.strip(' .:;')}".split())
+        warnings.append(
+            f"{_FALLBACK_WARNING}{len(children)} nhiệm vụ được lấy từ các mục đánh số của phần "
+            f"“{heading}”"
+        )
+        return [_task(text, node) for node in children]
+    lead = _PLAN_LEAD.search(text, body_start, body_end)
+    if doc_type_code not in _PLAN_TYPES and lead is None:
+        return []
+    start = lead.end() if lead is not None else body_start
+    top = _top_level(outline, start, body_end)
+    kept = [node for node in top if not _not_tasks(node)]
+    if len(kept) == 1:
+        kept = _numbered_children(kept[0])
+    if len(kept) < 2:
+        return []
+    skipped = [_heading(node) for node in top if _not_tasks(node)]
+    warnings.append(
+        f"{_FALLBACK_WARNING}{len(kept)} nhiệm vụ được lấy từ các mục đánh số của văn bản"
+        + (f" (bỏ qua các mục: {'; '.join(skipped)})" if skipped else "")
+    )
+    return [_task(text, node) for node in kept]
+
+
+def _top_level(nodes: list[OutlineNode], start: int, end: int) -> list[OutlineNode]:
+    """The outermost numbered items in [start, end) (under dashes or capitals headings at most),
+    of the kind of the first one; an annex the closing block did not cut off ends the search."""
+    out: list[OutlineNode] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if node.start >= end or node.end <= start:
+            continue
+        if node.kind == "caps" and _ANNEX.match(node.title):
+            break
+        if node.kind in _TOP_KINDS and node.start >= start:
+            if not out or node.kind == out[0].kind:
+                out.append(node)
+        elif not _numbered(node):
+            stack.extend(reversed(node.children))
+    return out
 
 
 # --- segmentation of unnumbered paragraphs ---
