@@ -27,8 +27,10 @@ Tests ask for ``org`` (the tree), ``people`` (all users) or one user by name, an
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -37,6 +39,23 @@ from namhoc.accounts.models import Membership, Role, User
 from namhoc.core.text import fold
 from namhoc.orgunits.models import OrgUnit, OrgUnitPlacement
 from namhoc.orgunits.tree import child_path, depth_of, segment
+
+SHARED = Path(__file__).resolve().parent.parent / "shared"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under ``NAMHOC_REQUIRE_SHARED=1`` (set by ``.ci/run``) the real documents beside the repo
+    (``../shared/seeds``, ``../shared/realdocs``) must be there: the tests that read them skip
+    without them, and a CI that skipped them would pass without checking anything."""
+    if os.environ.get("NAMHOC_REQUIRE_SHARED") != "1":
+        return
+    missing = [name for name in ("seeds", "realdocs") if not (SHARED / name).is_dir()]
+    if missing:
+        raise pytest.UsageError(
+            f"NAMHOC_REQUIRE_SHARED=1 but {', '.join(str(SHARED / m) for m in missing)} "
+            "is missing: the real-document tests would all be skipped."
+        )
+
 
 PASSWORD = "mat-khau-thu-nghiem"  # noqa: S105
 REFORM_DAY = dt.date(2025, 7, 1)
