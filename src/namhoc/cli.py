@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -197,26 +195,25 @@ def _serve(args: argparse.Namespace) -> int:
     _migrate_or_explain()
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
+    from namhoc.supervisor import WorkerSupervisor
+
     worker = None
     if not args.no_worker:
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        worker = WorkerSupervisor(
             [
                 *(sys.executable, "-m", "namhoc.cli", "manage", "db_worker"),
                 *("--queue-name", "*", "--reload" if args.dev else "--no-reload"),
             ]
         )
+        worker.start()
     try:
         if args.dev:
             call_command("runserver", f"{args.host}:{args.port}")
         else:
             _run_gunicorn(host=args.host, port=args.port, workers=args.workers)
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        if worker is not None:
+            worker.stop()
     return 0
 
 

@@ -1,0 +1,43 @@
+import sys
+import time
+
+from namhoc.supervisor import WorkerSupervisor
+
+
+def _wait_until(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_worker_that_dies_is_started_again(capfd) -> None:  # type: ignore[no-untyped-def]
+    # Given a worker that crashes at once
+    supervisor = WorkerSupervisor(
+        [sys.executable, "-c", "raise SystemExit(3)"], restart_delay=0.01, max_delay=0.05
+    )
+    supervisor.start()
+    try:
+        # Then it is started again, and again
+        assert _wait_until(lambda: supervisor.starts >= 3)
+    finally:
+        supervisor.stop()
+    assert "background worker exited with code 3; restarting" in capfd.readouterr().err
+
+
+def test_stop_ends_a_running_worker_and_starts_no_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Given a worker that runs until told to stop
+    supervisor = WorkerSupervisor([sys.executable, "-c", "import time; time.sleep(600)"])
+    supervisor.start()
+    assert _wait_until(lambda: supervisor.running)
+
+    # When the server shuts down
+    supervisor.stop(timeout=10)
+
+    # Then the worker is gone and none replaces it
+    assert not supervisor.running
+    starts = supervisor.starts
+    time.sleep(0.2)
+    assert supervisor.starts == starts == 1
