@@ -1,18 +1,25 @@
 """Keep a child process running: the background-task worker started by ``namhoc serve``.
 
 Reading an uploaded document runs native parsers (PDFium) in the worker; a hostile file that
-crashes one must not stop every later reading. The supervisor restarts the worker when it exits,
-with a growing pause (1 s, 2 s, 4 s … up to a minute; back to 1 s after a minute of good health),
-and stops it cleanly on shutdown.
+crashes one must not stop every later reading. The supervisor restarts the worker when it dies
+(a crash, a kill, an error exit), with a growing pause (1 s, 2 s, 4 s … up to a minute; back to
+1 s after a minute of good health), and stops it cleanly on shutdown. A worker that was asked to
+stop (exit 0, or SIGTERM/SIGINT — as when Ctrl-C reaches the whole process group) is not
+restarted: the server is shutting down.
 """
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Sequence
+
+_ASKED_TO_STOP = frozenset(
+    {0, -signal.SIGTERM, -signal.SIGINT, 128 + signal.SIGTERM, 128 + signal.SIGINT}
+)
 
 
 class WorkerSupervisor:
@@ -54,6 +61,12 @@ class WorkerSupervisor:
                 return
             code = process.wait()
             if self._stopping.is_set():
+                return
+            if code in _ASKED_TO_STOP:
+                sys.stderr.write(
+                    f"namhoc: tiến trình nền đã dừng theo yêu cầu (mã {code}) / "
+                    f"background worker stopped on request (code {code})\n"
+                )
                 return
             if time.monotonic() - started >= self.healthy_after:
                 delay = self.restart_delay

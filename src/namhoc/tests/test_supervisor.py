@@ -41,3 +41,15 @@ def test_stop_ends_a_running_worker_and_starts_no_other(tmp_path) -> None:  # ty
     starts = supervisor.starts
     time.sleep(0.2)
     assert supervisor.starts == starts == 1
+
+
+def test_a_worker_asked_to_stop_is_not_restarted(capfd) -> None:  # type: ignore[no-untyped-def]
+    # Given a worker that ends cleanly (as after SIGTERM or Ctrl-C reaching the process group)
+    supervisor = WorkerSupervisor([sys.executable, "-c", "pass"], restart_delay=0.01)
+    supervisor.start()
+    assert _wait_until(lambda: supervisor.starts == 1 and not supervisor.running)
+    time.sleep(0.3)
+    supervisor.stop()
+    # Then it was started once only, and the log says why
+    assert supervisor.starts == 1
+    assert "background worker stopped on request (code 0)" in capfd.readouterr().err
