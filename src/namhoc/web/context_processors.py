@@ -31,8 +31,8 @@ NAV: tuple[tuple[str, str, bool], ...] = (
 
 
 def _nav(request: HttpRequest) -> list[NavItem]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # absent when a response is made before auth runs
+    if user is None or not user.is_authenticated:
         return []
     is_admin: bool | None = None
     items = []

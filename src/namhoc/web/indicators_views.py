@@ -1,6 +1,10 @@
 """Figures pages: my data sets, entry per unit/period/data set (htmx save), approval, Excel round
 trip, targets, the dashboard and the scorecard. Each view: parse -> access -> service/selector ->
 render. Services check roles and locks themselves; views first check that the unit is in scope.
+
+Pages that show rolled-up figures (entry, dashboard, scorecard) ask whether the roll-ups are
+built for the current org tree (``services.rollups_rebuild_request``: one query; when stale it
+enqueues the rebuild once) and then say so in a banner.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ def _entry_context(
         "period": period,
         "can_edit": Role.SPECIALIST in roles,
         "reports": data_set.applies_to(unit),
+        "rollups_stale": services.rollups_rebuild_request(),
     }
     if context["reports"]:
         context["form"] = selectors.entry_form(unit, data_set, period)
@@ -292,6 +297,7 @@ def dashboard(request: HttpRequest, key: str) -> HttpResponse:
             "bars": bars,
             "sparks": sparks,
             "focus_row": focus_row,
+            "rollups_stale": services.rollups_rebuild_request(),
         },
     )
 
@@ -330,7 +336,14 @@ def scorecard(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "indicators/scorecard.html",
-        {"unit": unit, "card": card, "periods": all_periods, "period": period, "shown": shown},
+        {
+            "unit": unit,
+            "card": card,
+            "periods": all_periods,
+            "period": period,
+            "shown": shown,
+            "rollups_stale": services.rollups_rebuild_request(),
+        },
     )
 
 

@@ -12,12 +12,16 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from namhoc.indicators.models import Aggregate, Approval, DataValue, Target
-from namhoc.indicators.services import target_set, values_save
+from namhoc.indicators.rollup import recompute_from_raw
+from namhoc.indicators.services import rollups_rebuild, target_set, values_save
 from namhoc.indicators.tests.helpers import (
     TH_FIGURES,
     THCS_FIGURES,
     Figures,
     aggregate,
+    aggregates_now,
+    fill_both_communes,
+    merge_communes,
     setup_figures,
 )
 
@@ -295,8 +299,11 @@ def test_dashboard_shows_values_targets_trend_and_children_in_few_queries(
         school_year="2025-2026",
         value="80",
     )
+    rollups_rebuild()  # as in service: the roll-ups are built for the current tree
     client = client_of(f.people.province_officer)
-    with django_assert_max_num_queries(28):  # ~14 for the page, the rest session and middleware
+    # ~15 for the page (one of them: are the roll-ups built for this tree?), the rest session
+    # and middleware
+    with django_assert_max_num_queries(29):
         response = client.get("/so-lieu/p-a/tong-quan/?ky=2025-2026.DN&chi_tieu=TL_CHUAN_QG")
     html = response.content.decode()
     assert response.status_code == 200
@@ -328,8 +335,10 @@ def test_scorecard_ranks_children_and_shows_weights(
         school_year="2025-2026",
         value="100",
     )
+    rollups_rebuild()
     client = client_of(f.people.province_officer)
-    with django_assert_max_num_queries(28):  # ~14 for the page, the rest session and middleware
+    # ~15 for the page (one checks the roll-ups), the rest session and middleware
+    with django_assert_max_num_queries(29):
         response = client.get("/so-lieu/p-a/xep-hang/?ky=2025-2026.DN&w_dat=0.6&w_han=0.4")
     html = response.content.decode()
     assert response.status_code == 200
@@ -379,3 +388,48 @@ def test_targets_set_and_allocate_from_the_page(figures: Figures, client_of: Cli
         == 403
     )
     assert Target.objects.get(unit=f.org.province_a).value == 1000
+
+
+STALE = "Cây đơn vị vừa thay đổi; số liệu tổng hợp đang được tính lại…"
+
+
+def test_after_a_merge_the_pages_say_so_and_the_rebuild_is_enqueued_once(
+    figures: Figures,
+    client_of: ClientOf,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    f = figures
+    fill_both_communes(f)
+    rollups_rebuild()
+    client = client_of(f.people.province_officer)
+    dashboard = "/so-lieu/p-a/tong-quan/?ky=2025-2026.DN"
+    assert STALE not in client.get(dashboard).content.decode()
+    successor = merge_communes(f)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with django_assert_max_num_queries(30):  # the fresh page's 29 + claiming the request
+            first = client.get(dashboard)
+        with django_assert_max_num_queries(29):  # requested already: nothing more to write
+            second = client.get(dashboard)
+        entry = client.get(f"/so-lieu/p-a/ky/{f.start_2025.code}/bieu/DN_TH/")
+        scorecard = client.get("/so-lieu/p-a/xep-hang/?ky=2025-2026.DN")
+    for response in (first, second, entry, scorecard):
+        assert response.status_code == 200
+        assert STALE in response.content.decode()
+    assert len(callbacks) == 1  # one rebuild for four stale views
+    assert aggregate(successor, "TH_HS", f.start_2025) is None
+
+    result = callbacks[0]()  # the commit: the task runs (ImmediateBackend)
+
+    assert result.return_value == "rebuilt"
+    assert aggregates_now() == recompute_from_raw()
+    assert aggregate(successor, "TH_HS", f.start_2025) == (Decimal(400), 1)
+    assert aggregate(successor, "THCS_HS", f.start_2025) == (Decimal(600), 1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        html = client.get(f"/so-lieu/{successor.key}/tong-quan/?ky=2025-2026.DN").content.decode()
+        again = client.get(dashboard).content.decode()
+    assert STALE not in html
+    assert STALE not in again
+    assert "Xã An Hòa" in again
+    assert callbacks == []
