@@ -22,6 +22,68 @@ from django.db import connection, models
 
 from namhoc.core.models_audit import AuditEvent
 
+# What people read in the audit log for each action code (codes stay stable for programs).
+ACTION_LABELS: dict[str, str] = {
+    "user.create": "Tạo người dùng",
+    "user.update": "Sửa thông tin người dùng",
+    "user.set_password": "Đặt lại mật khẩu",
+    "user.disable": "Khóa tài khoản",
+    "user.enable": "Mở khóa tài khoản",
+    "membership.grant": "Cấp vai trò",
+    "membership.revoke": "Thu hồi vai trò",
+    "orgunits.load_admin": "Nạp đơn vị hành chính",
+    "orgunits.generate_schools": "Tạo trường học mô phỏng",
+    "orgunit.rename": "Đổi tên đơn vị",
+    "orgunit.move": "Chuyển đơn vị",
+    "orgunit.merge": "Sáp nhập đơn vị",
+    "orgunit.split": "Chia tách đơn vị",
+    "source.upload": "Tải lên văn bản",
+    "source.read": "Đọc văn bản",
+    "source.read_failed": "Đọc văn bản thất bại",
+    "source.retry": "Đọc lại văn bản",
+    "directive.create": "Tạo văn bản",
+    "directive.update": "Sửa thông tin văn bản",
+    "directive.publish": "Ban hành văn bản",
+    "directive.revise": "Tạo bản sửa đổi",
+    "directive.set_upper": "Chọn văn bản cấp trên",
+    "directive.suggest_links": "Đề xuất liên kết nhiệm vụ",
+    "link.confirm": "Xác nhận liên kết nhiệm vụ",
+    "link.reject": "Bỏ liên kết nhiệm vụ",
+    "task.create": "Thêm nhiệm vụ",
+    "task.update": "Sửa nhiệm vụ",
+    "task.merge": "Gộp nhiệm vụ",
+    "task.split": "Tách nhiệm vụ",
+    "task.delete": "Xóa nhiệm vụ",
+    "citation.create": "Thêm văn bản dẫn",
+    "citation.update": "Sửa văn bản dẫn",
+    "citation.delete": "Xóa văn bản dẫn",
+    "target.create": "Thêm chỉ tiêu",
+    "target.update": "Sửa chỉ tiêu",
+    "target.delete": "Xóa chỉ tiêu",
+    "assignment.create": "Giao nhiệm vụ",
+    "assignment.update": "Điều chỉnh phân công",
+    "assignment.delete": "Xóa phân công",
+    "assignment.carry_over": "Chuyển phân công sang bản sửa đổi",
+    "progress.post": "Cập nhật tiến độ",
+    "indicators.value_create": "Nhập số liệu",
+    "indicators.value_update": "Sửa số liệu",
+    "indicators.value_delete": "Xóa số liệu",
+    "indicators.approve": "Phê duyệt số liệu",
+    "indicators.unapprove": "Hủy phê duyệt số liệu",
+    "indicators.target_set": "Giao chỉ tiêu",
+}
+
+
+def action_label(code: str) -> str:
+    """The Vietnamese name of an audit action; the code itself when it has none (yet)."""
+    if code in ACTION_LABELS:
+        return ACTION_LABELS[code]
+    model, _, verb = code.rpartition(".")
+    admin_verbs = {"create": "Tạo", "update": "Sửa", "delete": "Xóa"}
+    if verb in admin_verbs and model:
+        return f"{admin_verbs[verb]} {model} (quản trị)"
+    return code
+
 
 @dataclass(frozen=True)
 class AuditContext:

@@ -43,3 +43,9 @@ class AuditEvent(models.Model):
         return (
             f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
+
+    @property
+    def action_label(self) -> str:
+        from namhoc.core.audit import action_label
+
+        return action_label(self.action)
