@@ -829,6 +829,25 @@ def _fig_api_target(world: Any, rel: str) -> dict[str, Any]:
     return {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "value": 100}
 
 
+def _fig_api_allocation(world: Any, rel: str) -> dict[str, Any]:
+    """The unit's own target (created once, outside the checked request), allocated whole to
+    its school."""
+    _fig(world)
+    from namhoc.indicators.models import Indicator, Target
+
+    Target.objects.get_or_create(
+        indicator=Indicator.objects.get(code="MN_TRE_5T"),
+        unit=world.unit[rel],
+        school_year="2025-2026",
+        defaults={"value": 100},
+    )
+    return {
+        "indicator": "MN_TRE_5T",
+        "school_year": "2025-2026",
+        "allocations": {world.unit["child"].key: 100},
+    }
+
+
 def _only(role: str, ok: int, other: int = 403) -> dict[str, dict[str, int]]:
     """Checked at "own" only: ``role`` gets ``ok``, every other role ``other``."""
     return {r: dict.fromkeys(RELATIONS, ok if r == role else other) for r in ROLES}
@@ -931,6 +950,20 @@ EXPECTATIONS.update(
                 _only("approver", 200),
                 params=_fig_unit,
                 data=_fig_api_target,
+                json=True,
+                relation_free=True,
+                mutates=True,
+            ),
+        ],
+        # the approver of c-a1 allocates its target to its school; the API tests cover scope
+        "api/indicators/units/<key>/targets/allocation": [
+            E(
+                "POST",
+                401,
+                200,
+                _only("approver", 200),
+                params=_fig_unit,
+                data=_fig_api_allocation,
                 json=True,
                 relation_free=True,
                 mutates=True,

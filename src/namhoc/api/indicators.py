@@ -1,8 +1,11 @@
 """Figures endpoints (``/api/indicators``): catalogue, periods, values of a unit (read and write
-with versions), approval, targets, the dashboard, the indicator table and the scorecard.
+with versions), approval, targets (set, allocate to the children), the dashboard, the indicator
+table and the scorecard.
 
 Every unit goes through ``access_unit`` (out of scope -> 404); writes go through the services,
 which check roles (403), approval locks and versions (409) and rules (400, errors per element).
+The dashboard and the scorecard say whether the roll-ups are still being rebuilt after a change
+of the org tree (``rollups_stale``; the rebuild is then enqueued once).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from namhoc.accounts.access import access_unit
+from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError, NotFound
 from namhoc.indicators import dashboards, selectors, services
 from namhoc.indicators.models import DataSet, Indicator, Period
@@ -113,6 +117,33 @@ class TargetOut(Schema):
     value: Decimal
 
 
+class AllocationIn(Schema):
+    indicator: str
+    school_year: str
+    allocations: dict[str, str | float | int] = Field(
+        min_length=1,
+        description="key of a current child unit -> its target ('1.250' = 1250, '12,5' = 12.5); "
+        "for a total (no denominator) they must add up to the unit's own target",
+    )
+
+
+class AllocatedOut(Schema):
+    unit: str
+    name: str
+    value: Decimal
+
+
+class AllocationOut(Schema):
+    indicator: str
+    unit: str
+    school_year: str
+    value: Decimal = Field(description="the unit's own target, the one allocated")
+    targets: list[AllocatedOut]
+    warning: str = Field(
+        description="for a rate: the children's targets weighted by size fall short; else ''"
+    )
+
+
 class CellOut(Schema):
     indicator: str
     numerator: Decimal | None
@@ -143,9 +174,13 @@ class BreakdownOut(Schema):
     colour: str
 
 
+STALE_HELP = "the org tree changed and the roll-ups are being rebuilt; totals may lag"
+
+
 class DashboardOut(Schema):
     unit: str
     period: str
+    rollups_stale: bool = Field(description=STALE_HELP)
     rows: list[DashboardRowOut]
     focus: str | None
     breakdown: list[BreakdownOut]
@@ -169,6 +204,7 @@ class ScoreRowOut(Schema):
 class ScorecardOut(Schema):
     unit: str
     period: str
+    rollups_stale: bool = Field(description=STALE_HELP)
     weights: dict[str, Decimal]
     tracking_available: bool
     rows: list[ScoreRowOut]
@@ -286,6 +322,55 @@ def target_write(request: HttpRequest, key: str, payload: TargetIn) -> Any:
     }
 
 
+@router.post(
+    "/units/{key}/targets/allocation",
+    response=AllocationOut,
+    summary="Allocate the unit's target to its children",
+)
+def target_allocation(request: HttpRequest, key: str, payload: AllocationIn) -> Any:
+    """Same rule as the targets page: the approver of the unit allocates its own target to its
+    current children; each allocated target is then changed only from here."""
+    unit = access_unit(request.user, key, need=Role.APPROVER)
+    indicator = Indicator.objects.filter(code=payload.indicator).first()
+    if indicator is None:
+        raise NotFound("Không có chỉ tiêu này.")
+    children = selectors.allocation_children(unit, payload.allocations)
+    unknown = sorted(set(payload.allocations) - set(children))
+    if unknown:
+        raise DomainError(
+            "not_a_child",
+            f"Không phải đơn vị trực thuộc đang hoạt động của {unit.name}: {', '.join(unknown)}.",
+            field="allocations",
+        )
+    result = services.target_allocate(
+        actor=request.user,
+        indicator=indicator,
+        unit=unit,
+        school_year=payload.school_year,
+        allocations={children[k].pk: raw for k, raw in payload.allocations.items()},
+    )
+    names = {child.pk: child for child in children.values()}
+    assert result.allocated_from is not None
+    return {
+        "indicator": indicator.code,
+        "unit": unit.key,
+        "school_year": payload.school_year,
+        "value": result.allocated_from.value,
+        "targets": sorted(
+            (
+                {
+                    "unit": names[t.unit_id].key,
+                    "name": names[t.unit_id].name,
+                    "value": t.value,
+                }
+                for t in result.targets
+            ),
+            key=lambda row: row["unit"],
+        ),
+        "warning": result.warning,
+    }
+
+
 def _cell(indicator: Indicator, value: dashboards.IndicatorValue) -> dict[str, Any]:
     return {
         "indicator": indicator.code,
@@ -307,6 +392,7 @@ def dashboard(request: HttpRequest, key: str, period: str, indicator: str | None
     return {
         "unit": unit.key,
         "period": period,
+        "rollups_stale": services.rollups_rebuild_request(),
         "focus": board.focus.code if board.focus else None,
         "rows": [
             {
@@ -370,6 +456,7 @@ def scorecard(request: HttpRequest, key: str, query: Query[ScoreQuery]) -> Any:
     return {
         "unit": unit.key,
         "period": query.period,
+        "rollups_stale": services.rollups_rebuild_request(),
         "weights": card.weights,
         "tracking_available": card.tracking_available,
         "rows": [

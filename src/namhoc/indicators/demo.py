@@ -2,7 +2,7 @@
 demo's synthetic schools (and population figures for their communes), roll-ups and a few targets.
 
 Idempotent: a second call loads the catalogue again and leaves existing figures alone. Values go
-in by bulk insert and the roll-ups are rebuilt once (``rollup_rebuild``), so a national demo
+in by bulk insert and the roll-ups are rebuilt once (``rollups_rebuild``), so a national demo
 takes seconds, not an hour of single writes. Only units under synthetic schools get figures.
 """
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from namhoc.indicators.catalogue import catalogue_load, periods_ensure
 from namhoc.indicators.models import DataElement, DataValue, Indicator, Period, Target
-from namhoc.indicators.rollup import rollup_rebuild
+from namhoc.indicators.services import rollups_rebuild
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
 from namhoc.tracking.selectors import current_school_year
@@ -134,7 +134,7 @@ def load_demo_indicators(*, verbose: bool, province_keys: Sequence[str] | None =
     rows = _demo_values(schools, periods, years)
     with transaction.atomic():
         DataValue.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
-        aggregates = rollup_rebuild()
+        aggregates = rollups_rebuild(force=True).rows
         _demo_targets(random.Random(_SEED), years[-1])  # noqa: S311 - demo figures
     if verbose:
         print(

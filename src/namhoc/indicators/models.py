@@ -13,6 +13,8 @@
 - :class:`Aggregate` — sum and count of the values rolled into (unit, element, period), kept up
   to date by the write's own transaction with ``F()`` increments.
 - :class:`Approval` — a unit approved a data set for a period: its subtree's values are locked.
+- :class:`RollupState` — one row: the org tree the roll-ups were last rebuilt for (a marker) and
+  whether a rebuild has been requested, so pages notice a changed tree (ADR 0005).
 """
 
 from __future__ import annotations
@@ -348,3 +350,26 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} duyệt {self.data_set_id} kỳ {self.period_id}"
+
+
+class RollupState(models.Model):
+    """One row (id 1): the org tree the roll-ups were last rebuilt for, as a marker
+    (``selectors.tree_marker``), and when a rebuild was last requested and not yet done."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    marker = models.CharField(
+        "cây đơn vị khi tính",
+        max_length=200,
+        blank=True,
+        help_text="marker of the org tree at the last rebuild; blank: never rebuilt",
+    )
+    built_at = models.DateTimeField("tính lại lúc", null=True, blank=True)
+    rebuild_requested_at = models.DateTimeField("yêu cầu tính lại lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "trạng thái số liệu tổng hợp"
+        verbose_name_plural = "trạng thái số liệu tổng hợp"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="rollupstate_single_row")]
+
+    def __str__(self) -> str:
+        return f"tổng hợp theo cây {self.marker or '—'}"

@@ -11,8 +11,9 @@ So a dissolved commune's 2023-2024 figures count toward its 2025 commune, that c
 province and the Ministry, while the legacy district it sat in still shows its own total.
 The edges live in :class:`RollupEdge` (computed from paths, no recursive query); a write reads
 them once and moves every target's aggregate by the same delta in one ``UPDATE … SET total =
-total + δ`` (``F()``), never read-modify-write. After a change to the tree (a merge, a move) run
-:func:`rollup_rebuild`, which recomputes edges and aggregates from raw values in one transaction.
+total + δ`` (``F()``), never read-modify-write. After a change to the tree (a merge, a move)
+:func:`rollup_rebuild` recomputes edges and aggregates from raw values in one transaction; pages
+notice the change and queue it (``services.rollups_rebuild_request``, ``tasks``).
 Until then writes keep using the old edges, so every aggregate stays equal to the sum of the
 values attributed to it.
 """

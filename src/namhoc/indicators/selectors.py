@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from namhoc.indicators.formulas import parse
 from namhoc.indicators.models import (
@@ -23,17 +25,20 @@ from namhoc.indicators.models import (
     Indicator,
     Period,
     RollupEdge,
+    RollupState,
     Target,
 )
 from namhoc.indicators.rollup import figure_rows
-from namhoc.orgunits.models import OrgUnit
+from namhoc.orgunits.models import OrgUnit, OrgUnitEvent, OrgUnitPlacement, OrgUnitSuccession
 from namhoc.orgunits.tree import ancestor_paths, subtree_q
 
 __all__ = [
     "EntryField",
     "EntryForm",
+    "RollupFreshness",
     "StatusRow",
     "above_q",
+    "allocation_children",
     "approval_blocker",
     "approval_of",
     "completeness",
@@ -46,8 +51,11 @@ __all__ = [
     "lock_of",
     "periods",
     "reporting_units",
+    "rollups_freshness",
+    "rollups_stale",
     "status_rows",
     "targets_of",
+    "tree_marker",
     "unit_totals",
 ]
 
@@ -344,3 +352,77 @@ def targets_of(
 
 def data_set_by_code(code: str) -> DataSet | None:
     return DataSet.objects.filter(code=code).first()
+
+
+def allocation_children(unit: OrgUnit, keys: Iterable[str]) -> dict[str, OrgUnit]:
+    """The current children of ``unit`` among ``keys`` (a target can be allocated to them)."""
+    return {
+        child.key: child
+        for child in OrgUnit.objects.filter(parent=unit, valid_to__isnull=True, key__in=list(keys))
+    }
+
+
+# --- is every roll-up built for the org tree as it is now? ---------------------------------
+
+# Scalar subqueries whose values change with every structural change of the org tree. Units and
+# events cannot be edited or deleted in the admin, so the tree changes only through the orgunits
+# services and loaders, and each of them (rename, move, merge, split, ``units load``) adds an
+# event and succession links; moves and new units add placements, new units ids. Counts of the
+# two small tables (≈ 4k events, 12k links at national scale) also catch a deleted link. All
+# from primary-key indexes: ≈ 1 ms on PostgreSQL at national scale, where counting the 114k
+# placements and 53k current units as well took ≈ 8 ms (ADR 0005). Table names come from the
+# models' metadata (as in ``rollup._REBUILD_SQL``), never from input.
+_FRESHNESS_SQL = """
+SELECT
+  (SELECT marker FROM {state} WHERE id = 1),
+  (SELECT rebuild_requested_at FROM {state} WHERE id = 1),
+  (SELECT MAX(id) FROM {event}), (SELECT COUNT(*) FROM {event}),
+  (SELECT MAX(id) FROM {succession}), (SELECT COUNT(*) FROM {succession}),
+  (SELECT MAX(id) FROM {placement}), (SELECT MAX(id) FROM {unit})
+"""
+
+
+@dataclass(frozen=True)
+class RollupFreshness:
+    built_for: str | None  # the marker of the last rebuild; None: never rebuilt
+    tree: str  # the marker of the org tree now
+    requested_at: dt.datetime | None  # a rebuild was requested then and has not run yet
+    recorded: bool = True  # the state row exists (False on a new database)
+
+    @property
+    def stale(self) -> bool:
+        return self.built_for != self.tree
+
+
+def rollups_freshness() -> RollupFreshness:
+    """The tree the roll-ups were built for, the tree now and a pending request: one query."""
+    sql = _FRESHNESS_SQL.format(
+        state=RollupState._meta.db_table,
+        event=OrgUnitEvent._meta.db_table,
+        succession=OrgUnitSuccession._meta.db_table,
+        placement=OrgUnitPlacement._meta.db_table,
+        unit=OrgUnit._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    recorded, built_for, requested_at = row[0] is not None, row[0] or None, row[1]
+    if isinstance(requested_at, str):  # SQLite stores UTC text (raw SQL: no converter)
+        requested_at = parse_datetime(requested_at)
+    if requested_at is not None and timezone.is_naive(requested_at):
+        requested_at = requested_at.replace(tzinfo=dt.UTC)
+    e_max, e_count, s_max, s_count, p_max, u_max = (v or 0 for v in row[2:])
+    tree = f"e{e_max}.{e_count}-s{s_max}.{s_count}-p{p_max}-u{u_max}"
+    return RollupFreshness(
+        built_for=built_for, tree=tree, requested_at=requested_at, recorded=recorded
+    )
+
+
+def tree_marker() -> str:
+    """A short marker of the org tree as it is now (one query): equal markers, same tree."""
+    return rollups_freshness().tree
+
+
+def rollups_stale() -> bool:
+    """True when the org tree changed since the roll-ups were last rebuilt (one query)."""
+    return rollups_freshness().stale

@@ -1,4 +1,5 @@
-"""Every write to figures: values (with their roll-ups), approvals, targets. Audited, atomic.
+"""Every write to figures: values (with their roll-ups), approvals, targets, and keeping the
+roll-ups built for the current org tree. Audited, atomic.
 
 Services check the acting user's role themselves (``accounts.access.require_role``), so the page,
 the API, the Excel import and the admin all meet the same rules, approval locks included.
@@ -6,13 +7,15 @@ the API, the Excel import and the admin all meet the same rules, approval locks 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
 from namhoc.accounts.access import has_role, is_staff_superuser, require_role
 from namhoc.accounts.models import Role
@@ -25,15 +28,19 @@ from namhoc.indicators.models import (
     DataValue,
     Indicator,
     Period,
+    RollupState,
     Target,
 )
-from namhoc.indicators.rollup import apply_delta, rollup_targets
+from namhoc.indicators.rollup import apply_delta, rollup_rebuild, rollup_targets
 from namhoc.indicators.selectors import (
     above_q,
     approval_blocker,
     data_set_members,
     latest_denominators,
+    rollups_freshness,
+    tree_marker,
 )
+from namhoc.indicators.tasks import rollups_rebuild_task
 from namhoc.indicators.validation import (
     InvalidValue,
     check_rules,
@@ -46,11 +53,14 @@ from namhoc.orgunits.models import OrgUnit
 __all__ = [
     "AllocationResult",
     "InvalidValues",
+    "RollupsRebuilt",
     "SaveResult",
     "StaleValues",
     "Unset",
     "approval_approve",
     "approval_revoke",
+    "rollups_rebuild",
+    "rollups_rebuild_request",
     "target_allocate",
     "target_set",
     "value_set",
@@ -514,6 +524,7 @@ def target_set(
 class AllocationResult:
     targets: list[Target]
     warning: str = ""
+    allocated_from: Target | None = None  # the unit's own target that was allocated
 
 
 def target_allocate(
@@ -548,7 +559,13 @@ def target_allocate(
     outside = [pk for pk in allocations if pk not in children]
     if outside:
         raise DomainError("not_a_child", "Chỉ phân bổ được cho đơn vị trực thuộc đang hoạt động.")
-    values = {pk: _target_value(indicator, raw) for pk, raw in allocations.items()}
+    values: dict[int, Decimal] = {}
+    for pk, raw in allocations.items():
+        try:
+            values[pk] = _target_value(indicator, raw)
+        except DomainError as exc:  # say whose figure is wrong
+            child = children[pk]
+            raise DomainError(exc.code, f"{child.name}: {exc.message}", field=child.key) from exc
     warning = ""
     if indicator.is_additive:
         total = sum(values.values(), Decimal(0))
@@ -590,4 +607,79 @@ def target_allocate(
             )
             for pk, value in values.items()
         ]
-    return AllocationResult(targets=targets, warning=warning)
+    return AllocationResult(targets=targets, warning=warning, allocated_from=parent_target)
+
+
+# --- roll-ups and the org tree --------------------------------------------------------------
+
+# A request older than this whose rebuild never stored its marker (the worker died, the task
+# failed) no longer holds back a new one.
+REBUILD_REQUEST_LAPSES = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class RollupsRebuilt:
+    rebuilt: bool  # False: the roll-ups were already built for this tree, nothing was done
+    rows: int  # aggregate rows written (0 when not rebuilt)
+    marker: str  # the tree they are now built for
+
+
+def rollups_rebuild(*, force: bool = False) -> RollupsRebuilt:
+    """Rebuild edges and aggregates for the org tree as it is now and remember that tree.
+
+    Without ``force`` nothing is done when the roll-ups are already built for this tree, so the
+    background task is safe to run twice. Rebuilds are serialised on the state row. The marker is
+    read *before* the rebuild: a tree change committed meanwhile leaves the roll-ups stale (one
+    more rebuild), never marked fresh for a tree they were not built for.
+    """
+    # First say a rebuild is under way (committed at once outside a transaction), so that page
+    # views meanwhile neither request another one nor wait for the row this one locks.
+    _rebuild_mark_requested()
+    with transaction.atomic():
+        state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
+        marker = tree_marker()
+        if not force and state.marker == marker:
+            state.rebuild_requested_at = None
+            state.save(update_fields=["rebuild_requested_at"])
+            return RollupsRebuilt(rebuilt=False, rows=0, marker=marker)
+        rows = rollup_rebuild()
+        state.marker = marker
+        state.built_at = timezone.now()
+        state.rebuild_requested_at = None
+        state.save(update_fields=["marker", "built_at", "rebuild_requested_at"])
+    return RollupsRebuilt(rebuilt=True, rows=rows, marker=marker)
+
+
+def _rebuild_mark_requested() -> None:
+    now = timezone.now()
+    if not RollupState.objects.filter(pk=1).update(rebuild_requested_at=now):
+        RollupState.objects.bulk_create(
+            [RollupState(pk=1, rebuild_requested_at=now)], ignore_conflicts=True
+        )
+
+
+def rollups_rebuild_request() -> bool:
+    """Are the roll-ups stale (the org tree changed since they were built)? If so, and no
+    rebuild is pending, mark one requested and enqueue ``rollups_rebuild_task`` on commit.
+
+    One query when fresh or already requested (``rollups_freshness``); the first view after a
+    change adds a conditional UPDATE that claims the request, so concurrent views enqueue the
+    rebuild once. A request older than ``REBUILD_REQUEST_LAPSES`` (the task failed) is claimed
+    again.
+    """
+    state = rollups_freshness()
+    if not state.stale:
+        return False
+    now = timezone.now()
+    if state.requested_at is not None and state.requested_at > now - REBUILD_REQUEST_LAPSES:
+        return True
+    if not state.recorded:  # a new database: the row to claim (a concurrent insert is fine)
+        RollupState.objects.bulk_create([RollupState(pk=1)], ignore_conflicts=True)
+    claimed = RollupState.objects.filter(
+        Q(rebuild_requested_at__isnull=True)
+        | Q(rebuild_requested_at__lte=now - REBUILD_REQUEST_LAPSES),
+        pk=1,
+    ).update(rebuild_requested_at=now)
+    if claimed:
+        transaction.on_commit(rollups_rebuild_task.enqueue)
+    return True

@@ -1,4 +1,5 @@
-"""The figures API: values with versions, approval locks, dashboard, table, scorecard."""
+"""The figures API: values with versions, approval locks, targets (set and allocate), dashboard,
+table, scorecard."""
 
 from __future__ import annotations
 
@@ -10,9 +11,22 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from namhoc.indicators.models import Approval, DataValue
-from namhoc.indicators.services import approval_approve, values_save
-from namhoc.indicators.tests.helpers import TH_FIGURES, Figures, aggregate, setup_figures
+from namhoc.core.models_audit import AuditEvent
+from namhoc.indicators.models import Approval, DataValue, Indicator, Target
+from namhoc.indicators.services import (
+    approval_approve,
+    rollups_rebuild,
+    target_set,
+    values_save,
+)
+from namhoc.indicators.tests.helpers import (
+    TH_FIGURES,
+    Figures,
+    aggregate,
+    fill_both_communes,
+    merge_communes,
+    setup_figures,
+)
 
 ClientOf = Callable[[Any], Client]
 
@@ -193,3 +207,246 @@ def test_dashboard_table_and_scorecard(figures: Figures, client_of: ClientOf) ->
         .status_code
         == 404
     )
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+
+def send(client: Client, method: str, url: str, body: dict[str, Any]) -> Any:
+    return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+
+
+def targets_state() -> tuple[object, ...]:
+    """Every target and the audit count: a refused request must leave both as they were."""
+    return (
+        sorted(
+            Target.objects.values_list(
+                "indicator__code", "unit__key", "school_year", "value", "allocated_from_id"
+            )
+        ),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_set_a_target(figures: Figures, client_of: ClientOf) -> None:
+    body = {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "value": "1.250", "source": "KH"}
+    response = send(
+        client_of(figures.province_approver), "put", "/api/indicators/units/p-a/targets", body
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "indicator": "MN_TRE_5T",
+        "unit": "p-a",
+        "school_year": "2025-2026",
+        "value": "1250.00",
+    }
+    target = Target.objects.get()
+    assert (target.unit.key, target.value, target.source) == ("p-a", Decimal(1250), "KH")
+
+
+@pytest.mark.parametrize(
+    ("given", "status", "message"),
+    [
+        ({"indicator": "TH_TL_CHUAN_QG", "value": "120"}, 400, "Chỉ tiêu tỷ lệ không quá 100%."),
+        ({"indicator": "MN_TRE_5T", "value": ""}, 400, "Hãy nhập chỉ tiêu."),
+        ({"indicator": "KHONG_CO", "value": "5"}, 404, "Không có chỉ tiêu này."),
+    ],
+)
+def test_a_wrong_target_is_refused_with_a_message(
+    figures: Figures, client_of: ClientOf, given: dict[str, str], status: int, message: str
+) -> None:
+    body = {**given, "school_year": "2025-2026"}
+    response = send(
+        client_of(figures.province_approver), "put", "/api/indicators/units/p-a/targets", body
+    )
+    assert (response.status_code, response.json()["message"]) == (status, message)
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(("user", "status"), [("outsider", 404), ("viewer", 403)])
+def test_refused_target_writes_change_nothing(
+    figures: Figures, client_of: ClientOf, user: str, status: int
+) -> None:
+    before = targets_state()
+    response = send(
+        client_of(getattr(figures.people, user)),
+        "put",
+        "/api/indicators/units/p-a/targets",
+        {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "value": 5},
+    )
+    assert response.status_code == status
+    assert targets_state() == before
+
+
+ALLOCATE = "/api/indicators/units/p-a/targets/allocation"
+
+
+def province_target(f: Figures, code: str = "MN_TRE_5T", value: object = 1000) -> Target:
+    return target_set(
+        actor=f.province_approver,
+        indicator=Indicator.objects.get(code=code),
+        unit=f.org.province_a,
+        school_year="2025-2026",
+        value=value,
+        source="102/KH-UBND",
+    )
+
+
+def test_allocate_a_total_to_the_communes(figures: Figures, client_of: ClientOf) -> None:
+    f = figures
+    parent = province_target(f)
+    body = {
+        "indicator": "MN_TRE_5T",
+        "school_year": "2025-2026",
+        "allocations": {"c-a1": "600", "c-a2": 400},
+    }
+
+    response = send(client_of(f.province_approver), "post", ALLOCATE, body)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "indicator": "MN_TRE_5T",
+        "unit": "p-a",
+        "school_year": "2025-2026",
+        "value": "1000.00",
+        "targets": [
+            {"unit": "c-a1", "name": "Xã An Lạc", "value": "600.00"},
+            {"unit": "c-a2", "name": "Phường Hòa Bình", "value": "400.00"},
+        ],
+        "warning": "",
+    }
+    assert sorted(
+        Target.objects.filter(allocated_from=parent).values_list("unit__key", "value", "source")
+    ) == [("c-a1", Decimal(600), "102/KH-UBND"), ("c-a2", Decimal(400), "102/KH-UBND")]
+    assert AuditEvent.objects.filter(action="indicators.target_set").count() == 3
+    # Allocated: the commune may no longer change it itself (same rule as the page).
+    refused = send(
+        client_of(f.commune_approver),
+        "put",
+        "/api/indicators/units/c-a1/targets",
+        {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "value": 10},
+    )
+    assert refused.status_code == 403
+    assert Target.objects.get(unit=f.org.commune_a1).value == 600
+
+
+def test_allocating_a_rate_warns_when_the_children_fall_short(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    values_save(
+        actor=f.people.superuser,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values=TH_FIGURES,
+    )
+    province_target(f, "TH_TL_GV_CHUAN", 95)
+    body = {
+        "indicator": "TH_TL_GV_CHUAN",
+        "school_year": "2025-2026",
+        "allocations": {"c-a1": "90"},
+    }
+    response = send(client_of(f.province_approver), "post", ALLOCATE, body)
+    assert response.status_code == 200
+    assert response.json()["targets"] == [{"unit": "c-a1", "name": "Xã An Lạc", "value": "90.00"}]
+    assert response.json()["warning"] == (
+        "Chỉ tiêu các đơn vị, tính theo quy mô (90,00), chưa đạt chỉ tiêu của Tỉnh Phú An (95)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("allocations", "status", "message"),
+    [
+        (
+            {"c-a1": "600", "c-a2": "300"},
+            400,
+            "Tổng chỉ tiêu phân bổ (900) phải bằng chỉ tiêu của Tỉnh Phú An (1.000).",
+        ),
+        (
+            {"c-a1": "600", "s-a1": "400"},  # a school of c-a1: not a child of the province
+            400,
+            "Không phải đơn vị trực thuộc đang hoạt động của Tỉnh Phú An: s-a1.",
+        ),
+        (
+            {"c-a1": "600", "d-a-old": "400"},  # a dissolved district
+            400,
+            "Không phải đơn vị trực thuộc đang hoạt động của Tỉnh Phú An: d-a-old.",
+        ),
+        (
+            {"c-a1": "sáu trăm", "c-a2": "400"},
+            400,
+            "Xã An Lạc: Phải là một số, ví dụ 1250 hoặc 12,5.",
+        ),
+        ({}, 422, "Dữ liệu gửi lên không hợp lệ."),
+    ],
+    ids=["sum", "grandchild", "dissolved", "not-a-number", "empty"],
+)
+def test_a_wrong_allocation_is_refused_with_a_message_and_changes_nothing(
+    figures: Figures,
+    client_of: ClientOf,
+    allocations: dict[str, str],
+    status: int,
+    message: str,
+) -> None:
+    province_target(figures)
+    before = targets_state()
+    body = {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "allocations": allocations}
+
+    response = send(client_of(figures.province_approver), "post", ALLOCATE, body)
+
+    assert (response.status_code, response.json()["message"]) == (status, message)
+    assert targets_state() == before
+
+
+def test_allocating_without_an_own_target_is_a_400(figures: Figures, client_of: ClientOf) -> None:
+    body = {"indicator": "MN_TRE_5T", "school_year": "2025-2026", "allocations": {"c-a1": 5}}
+    response = send(client_of(figures.province_approver), "post", ALLOCATE, body)
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "Tỉnh Phú An chưa có chỉ tiêu “Số trẻ 5 tuổi đến trường” năm học 2025-2026."
+    )
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("outsider", 404),  # another province
+        ("commune_approver", 404),  # approver below: the province is not in scope
+        ("viewer", 403),  # reads the province, may not allocate
+        ("province_officer", 403),  # specialist, not approver
+    ],
+)
+def test_refused_allocations_change_nothing(
+    figures: Figures, client_of: ClientOf, user: str, status: int
+) -> None:
+    f = figures
+    province_target(f)
+    actor = getattr(f, user) if user == "commune_approver" else getattr(f.people, user)
+    before = targets_state()
+    body = {
+        "indicator": "MN_TRE_5T",
+        "school_year": "2025-2026",
+        "allocations": {"c-a1": "600", "c-a2": "400"},
+    }
+
+    response = send(client_of(actor), "post", ALLOCATE, body)
+
+    assert response.status_code == status
+    assert targets_state() == before
+
+
+def test_the_dashboard_says_when_rollups_are_being_rebuilt(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    fill_both_communes(f)
+    rollups_rebuild()
+    client = client_of(f.people.province_officer)
+    url = "/api/indicators/units/p-a/dashboard?period=2025-2026.DN"
+    assert client.get(url).json()["rollups_stale"] is False
+    merge_communes(f)
+    assert client.get(url).json()["rollups_stale"] is True
+    card = client.get("/api/indicators/units/p-a/scorecard?period=2025-2026.DN").json()
+    assert card["rollups_stale"] is True

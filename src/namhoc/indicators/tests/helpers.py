@@ -126,3 +126,45 @@ def aggregate(unit: OrgUnit, code: str, period: Period) -> tuple[Decimal, int] |
         unit=unit, element=DataElement.objects.get(code=code), period=period
     ).first()
     return None if row is None else (row.total, row.count)
+
+
+MERGE_DAY = dt.date(2025, 9, 1)
+
+
+def fill_both_communes(f: Figures) -> None:
+    """Figures on both sides of a merge of c-a1 and c-a2: each school's form (2025-2026), each
+    commune's population and the legacy commune's (2024-2025, carried by c-a1)."""
+    from namhoc.indicators.services import values_save
+
+    actor = f.people.superuser
+    for unit, data_set, period, values in (
+        (f.org.school_a1, f.dn_th, f.start_2025, TH_FIGURES),
+        (f.org.school_a2, f.dn_thcs, f.start_2025, THCS_FIGURES),
+        (f.org.commune_a1, f.ds_xa, f.start_2025, {"DS_5T": 120}),
+        (f.org.commune_a2, f.ds_xa, f.start_2025, {"DS_5T": 80}),
+        (f.legacy_commune, f.ds_xa, f.start_2024, {"DS_5T": 50}),
+    ):
+        values_save(actor=actor, unit=unit, data_set=data_set, period=period, values=values)
+
+
+def merge_communes(f: Figures) -> OrgUnit:
+    """c-a1 and c-a2 merge into a new commune c-a12 on 1/9/2025 (the orgunits service)."""
+    from namhoc.orgunits.services import orgunit_merge
+
+    return orgunit_merge(
+        actor=f.people.superuser,
+        units=[f.org.commune_a1, f.org.commune_a2],
+        date=MERGE_DAY,
+        name="Xã An Hòa",
+        key="c-a12",
+    )
+
+
+def aggregates_now() -> dict[tuple[int, int, int], tuple[Decimal, int]]:
+    """Every aggregate row, keyed like ``rollup.recompute_from_raw``."""
+    return {
+        (unit_id, element_id, period_id): (total, count)
+        for unit_id, element_id, period_id, total, count in Aggregate.objects.values_list(
+            "unit_id", "element_id", "period_id", "total", "count"
+        )
+    }

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from namhoc.core.audit import audit_context
 from namhoc.core.errors import DomainError
 from namhoc.indicators.catalogue import catalogue_load, periods_ensure
-from namhoc.indicators.rollup import rollup_rebuild
+from namhoc.indicators.services import rollups_rebuild
 
 
 class Command(BaseCommand):
@@ -29,8 +29,9 @@ class Command(BaseCommand):
         periods.add_argument("school_years", nargs="+", metavar="NAM_HOC", help="vd. 2025-2026")
         sub.add_parser(
             "rebuild",
-            help="tính lại quan hệ tổng hợp và số liệu tổng hợp từ số liệu gốc "
-            "(chạy sau khi sắp xếp lại đơn vị) / rebuild roll-ups from raw values",
+            help="tính lại quan hệ tổng hợp và số liệu tổng hợp từ số liệu gốc theo cây đơn vị "
+            "hiện tại (các trang cũng tự yêu cầu tính lại khi cây thay đổi) / rebuild roll-ups "
+            "from raw values for the current org tree",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -49,8 +50,11 @@ class Command(BaseCommand):
                         names = ", ".join(p.code for p in periods_ensure(year))
                         self.stdout.write(f"Năm học {year}: {names}")
                 else:
-                    rows = rollup_rebuild()
-                    self.stdout.write(f"Đã tính lại {rows} dòng số liệu tổng hợp.")
+                    outcome = rollups_rebuild(force=True)
+                    self.stdout.write(
+                        f"Đã tính lại {outcome.rows} dòng số liệu tổng hợp "
+                        f"(cây đơn vị {outcome.marker})."
+                    )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"({time.perf_counter() - started:.1f} s)")
