@@ -168,3 +168,18 @@ def require_admin_scope(actor: Any) -> None:
 def admin_unit_options(actor: Any, *, limit: int = 500) -> list[OrgUnit]:
     """Current units where ``actor`` may create users, shallowest first (for a pick list)."""
     return list(admin_units(actor).filter(valid_to__isnull=True).order_by("depth", "path")[:limit])
+
+
+def units_with_roles(user: Any) -> list[tuple[OrgUnit, list[str]]]:
+    """The units where ``user`` holds a role, highest first, each with its role names. One query."""
+    units: dict[int, tuple[OrgUnit, list[str]]] = {}
+    rows = (
+        Membership.objects.filter(user_id=user.pk)
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    )
+    for membership in rows:
+        units.setdefault(membership.unit_id, (membership.unit, []))[1].append(
+            membership.get_role_display()
+        )
+    return list(units.values())

@@ -10,11 +10,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from namhoc import __version__
+from namhoc.accounts.selectors import units_with_roles
+from namhoc.tracking import selectors as tracking_selectors
+
+HOME_OPEN_WORK = 8
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {})
+    """Where a person lands: their units and roles, and the work of their first unit due next."""
+    units = units_with_roles(request.user)
+    first = units[0][0] if units else None
+    today = tracking_selectors.today()
+    work = (
+        [(a, a.status_on(today)) for a in tracking_selectors.open_work(first)[:HOME_OPEN_WORK]]
+        if first is not None
+        else []
+    )
+    return render(
+        request, "web/home.html", {"units": units, "first_unit": first, "open_work": work}
+    )
 
 
 @never_cache
