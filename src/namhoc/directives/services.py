@@ -667,26 +667,56 @@ CITATION_FIELDS = ("number", "doc_type", "issued_on", "raw")
 TARGET_FIELDS = ("value", "unit_label", "sentence", "task")
 
 
+def _citation_number(number: str) -> str:
+    number = nfc(number).strip()
+    if not number:
+        raise DomainError("required", "Cần số, ký hiệu văn bản.", field="number")
+    return number[:80]
+
+
+def _audit_if_changed(
+    *,
+    actor: Any,
+    action: str,
+    part: Citation | Target,
+    before: dict[str, Any],
+    fields: tuple[str, ...],
+) -> None:
+    """Audit an edit of a draft's citation or target, when it changed anything."""
+    changes = diff(before, snapshot(part, fields))
+    if changes:
+        audit_record(
+            actor=actor, action=action, target=part, changes=changes, unit_id=part.directive.unit_id
+        )
+
+
+def _draft_part_delete(
+    *, actor: Any, part: Citation | Target, action: str, fields: tuple[str, ...]
+) -> None:
+    """Delete a citation or target of a draft, audited with what it held."""
+    _require_draft(_locked_directive(part.directive))
+    audit_record(
+        actor=actor,
+        action=action,
+        target=part,
+        changes=diff(snapshot(part, fields), {}),
+        unit_id=part.directive.unit_id,
+    )
+    part.delete()
+
+
 @transaction.atomic
 def citation_update(
     *, actor: Any, citation: Citation, number: str, doc_type: str, issued_on: dt.date | None
 ) -> Citation:
     _require_draft(_locked_directive(citation.directive))
-    number = nfc(number).strip()
-    if not number:
-        raise DomainError("required", "Cần số, ký hiệu văn bản.", field="number")
+    number = _citation_number(number)
     before = snapshot(citation, CITATION_FIELDS)
-    citation.number, citation.doc_type, citation.issued_on = number[:80], doc_type[:60], issued_on
+    citation.number, citation.doc_type, citation.issued_on = number, doc_type[:60], issued_on
     citation.save()
-    changes = diff(before, snapshot(citation, CITATION_FIELDS))
-    if changes:
-        audit_record(
-            actor=actor,
-            action="citation.update",
-            target=citation,
-            changes=changes,
-            unit_id=citation.directive.unit_id,
-        )
+    _audit_if_changed(
+        actor=actor, action="citation.update", part=citation, before=before, fields=CITATION_FIELDS
+    )
     return citation
 
 
@@ -695,11 +725,11 @@ def citation_add(
     *, actor: Any, directive: Directive, number: str, doc_type: str, issued_on: dt.date | None
 ) -> Citation:
     _require_draft(_locked_directive(directive))
-    number = nfc(number).strip()
-    if not number:
-        raise DomainError("required", "Cần số, ký hiệu văn bản.", field="number")
     citation = Citation.objects.create(
-        directive=directive, number=number[:80], doc_type=doc_type[:60], issued_on=issued_on
+        directive=directive,
+        number=_citation_number(number),
+        doc_type=doc_type[:60],
+        issued_on=issued_on,
     )
     audit_record(
         actor=actor,
@@ -713,15 +743,7 @@ def citation_add(
 
 @transaction.atomic
 def citation_delete(*, actor: Any, citation: Citation) -> None:
-    _require_draft(_locked_directive(citation.directive))
-    audit_record(
-        actor=actor,
-        action="citation.delete",
-        target=citation,
-        changes=diff(snapshot(citation, CITATION_FIELDS), {}),
-        unit_id=citation.directive.unit_id,
-    )
-    citation.delete()
+    _draft_part_delete(actor=actor, part=citation, action="citation.delete", fields=CITATION_FIELDS)
 
 
 @transaction.atomic
@@ -739,15 +761,9 @@ def target_update(
     before = snapshot(target, TARGET_FIELDS)
     target.value, target.unit_label, target.task = value, unit_label[:40], task
     target.save()
-    changes = diff(before, snapshot(target, TARGET_FIELDS))
-    if changes:
-        audit_record(
-            actor=actor,
-            action="target.update",
-            target=target,
-            changes=changes,
-            unit_id=target.directive.unit_id,
-        )
+    _audit_if_changed(
+        actor=actor, action="target.update", part=target, before=before, fields=TARGET_FIELDS
+    )
     return target
 
 
@@ -824,15 +840,7 @@ def target_add(
 
 @transaction.atomic
 def target_delete(*, actor: Any, target: Target) -> None:
-    _require_draft(_locked_directive(target.directive))
-    audit_record(
-        actor=actor,
-        action="target.delete",
-        target=target,
-        changes=diff(snapshot(target, TARGET_FIELDS), {}),
-        unit_id=target.directive.unit_id,
-    )
-    target.delete()
+    _draft_part_delete(actor=actor, part=target, action="target.delete", fields=TARGET_FIELDS)
 
 
 # --- publish and revise ---------------------------------------------------------------------
