@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +17,7 @@ from namhoc.accounts.models import Role, User
 from namhoc.core.errors import DomainError, NotFound
 from namhoc.web.access import with_domain_errors
 from namhoc.web.accounts_forms import GrantForm, UserCreateForm, UserEditForm
+from namhoc.web.paging import paginate
 
 PAGE_SIZE = 25
 UNIT_NOT_IN_SCOPE = "Không tìm thấy đơn vị này trong phạm vi bạn quản trị."
@@ -35,7 +35,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     selectors.require_admin_scope(request.user)
     query = request.GET.get("q", "").strip()[:100]
     users = selectors.users_for_admin(request.user, search=query)
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = paginate(request, users, per_page=PAGE_SIZE, noun="người dùng").page
     context = {"page": page, "q": query}
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

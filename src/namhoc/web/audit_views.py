@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,6 +14,7 @@ from namhoc.accounts.models import Role, User
 from namhoc.core.errors import DomainError, NotFound
 from namhoc.web.access import with_domain_errors
 from namhoc.web.accounts_forms import AuditFilterForm
+from namhoc.web.paging import paginate
 
 PAGE_SIZE = 50
 
@@ -54,7 +54,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         filters["date_from"] = data.get("date_from")
         filters["date_to"] = data.get("date_to")
     events = selectors.audit_events_for(request.user, **filters)  # type: ignore[arg-type]
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = paginate(request, events, per_page=PAGE_SIZE, noun="thay đổi").page
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -72,7 +72,7 @@ def audit_object(request: HttpRequest, content_type: str, object_id: str) -> Htt
     selectors.require_admin_scope(request.user)
     ct = _content_type(content_type)
     events = selectors.object_history(request.user, ct, object_id)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = paginate(request, events, per_page=PAGE_SIZE, noun="thay đổi").page
     first = page.object_list[0] if page.object_list else None
     return render(
         request,

@@ -3,16 +3,12 @@ cascade links and coverage. Each view: parse input -> access -> service/selector
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.core.paginator import Page, Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +24,8 @@ from namhoc.directives.models import Directive, SourceDocument
 from namhoc.directives.services import StaleEdit
 from namhoc.tracking import services as tracking_services
 from namhoc.web.access import with_domain_errors
+from namhoc.web.downloads import stored_file_response
+from namhoc.web.paging import paginate
 
 # --- forms ----------------------------------------------------------------------------------
 
@@ -120,43 +118,6 @@ class LinkForm(forms.Form):
 # --- helpers --------------------------------------------------------------------------------
 
 DIRECTIVES_PER_PAGE = 50
-
-
-@dataclass(frozen=True)
-class Pager:
-    """One page of a list, with links that keep the other query parameters (the filters)."""
-
-    page: Page
-    param: str
-    noun: str
-    prev_url: str
-    next_url: str
-
-
-def paginate(
-    request: HttpRequest,
-    items: Sequence[Any] | Any,
-    *,
-    per_page: int,
-    noun: str,
-    param: str = "trang",
-) -> Pager:
-    """Django's Paginator on ``items`` (a queryset: one COUNT and one page query); a bad or
-    too large page number gives the nearest page, never an error."""
-    page = Paginator(items, per_page).get_page(request.GET.get(param))
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return "?" + query.urlencode()
-
-    return Pager(
-        page=page,
-        param=param,
-        noun=noun,
-        prev_url=url(page.previous_page_number()) if page.has_previous() else "",
-        next_url=url(page.next_page_number()) if page.has_next() else "",
-    )
 
 
 def _upload_units(user: Any) -> list[Any]:
@@ -362,21 +323,9 @@ def source_retry(request: HttpRequest, source_id: int) -> HttpResponse:
 @with_domain_errors
 def source_download(request: HttpRequest, source_id: int) -> HttpResponse:
     source = access_source(request.user, source_id)
-    return _download(source.file.name or "", source.filename, CONTENT_TYPES[source.format])
-
-
-def _download(name: str, filename: str, content_type: str) -> HttpResponse:
-    if not default_storage.exists(name):
-        raise NotFound("Tệp không còn trên máy chủ.")
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type,
+    return stored_file_response(
+        source.file.name or "", source.filename, CONTENT_TYPES[source.format]
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return cast(HttpResponse, response)  # streamed; the decorators only pass it through
 
 
 # --- review and correction ------------------------------------------------------------------

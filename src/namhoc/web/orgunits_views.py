@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +21,7 @@ from namhoc.core.errors import DomainError
 from namhoc.orgunits import selectors
 from namhoc.orgunits.models import OrgUnit
 from namhoc.web.access import with_domain_errors
+from namhoc.web.paging import paginate
 
 TOP_PER_PAGE = 40
 CHILDREN_PER_PAGE = 50
@@ -45,7 +46,7 @@ def parse_as_of(value: str | None) -> dt.date | None:
 
 
 def _page(request: HttpRequest, items: object, per_page: int) -> Page:
-    return Paginator(items, per_page).get_page(request.GET.get("trang"))  # type: ignore[arg-type]
+    return paginate(request, items, per_page=per_page, noun="đơn vị").page
 
 
 def _level_label(kind: str, school_level: str) -> str:

@@ -25,7 +25,8 @@ from namhoc.tracking import prefill, selectors, services
 from namhoc.tracking.access import ASSIGNER, access_assignment, access_evidence
 from namhoc.tracking.models import Assignment, AssignmentStatus
 from namhoc.web.access import with_domain_errors
-from namhoc.web.directives_views import _download, paginate
+from namhoc.web.downloads import stored_file_response
+from namhoc.web.paging import paginate
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WORK_PER_PAGE = 50
@@ -310,7 +311,9 @@ def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @with_domain_errors
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = access_evidence(request.user, evidence_id)
-    return _download(evidence.file.name or "", evidence.original_name, evidence.content_type)
+    return stored_file_response(
+        evidence.file.name or "", evidence.original_name, evidence.content_type
+    )
 
 
 # --- a unit's open work, dashboard ----------------------------------------------------------
