@@ -107,10 +107,6 @@ def audit_context(*, source: str, ip: str | None = None, request_id: str = "") -
         _context.reset(token)
 
 
-def current_audit_context() -> AuditContext:
-    return _context.get()
-
-
 def _jsonable(value: Any) -> Any:  # noqa: PLR0911 - one return per JSON shape
     if isinstance(value, models.Model):
         return value.pk

@@ -33,7 +33,6 @@ from namhoc.directives.models import (
     TaskLink,
 )
 from namhoc.orgunits.models import OrgUnit
-from namhoc.orgunits.tree import subtree_q
 
 __all__ = [
     "HEADER_FIELDS",
@@ -1063,10 +1062,6 @@ def link_decide(
         unit_id=directive.unit_id,
     )
     return link
-
-
-def units_below(unit: OrgUnit) -> Any:
-    return OrgUnit.objects.filter(subtree_q(unit.path, include_self=False))
 
 
 def _task_text(task: DirectiveTask) -> str:

@@ -70,10 +70,6 @@ def _province_key(code: str, era: str) -> str:
     return f"p{'2025' if era == '2025' else '2024'}-{code}"
 
 
-def _strip_type(name: str, unit_type: str) -> str:
-    return name[len(unit_type) + 1 :] if unit_type and name.startswith(unit_type + " ") else name
-
-
 def province_type(name: str) -> str:
     return "Thành phố" if name.startswith("Thành phố") else "Tỉnh"
 

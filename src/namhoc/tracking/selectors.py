@@ -19,7 +19,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from namhoc.accounts.access import is_staff_superuser, scope_queryset, visible_units
+from namhoc.accounts.access import is_staff_superuser, scope_queryset
 from namhoc.accounts.models import Membership
 from namhoc.directives.access import visible_directives
 from namhoc.orgunits.models import OrgUnit
@@ -278,7 +278,3 @@ def home_unit(user: Any) -> OrgUnit | None:
     if is_staff_superuser(user):
         return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
     return None
-
-
-def units_for_dashboard(user: Any) -> QuerySet[OrgUnit]:
-    return visible_units(user)
