@@ -44,3 +44,12 @@ class Conflict(DomainError):
     """The object changed since the user loaded it (optimistic concurrency)."""
 
     status = 409
+
+
+def command_error(exc: DomainError) -> Exception:
+    """A DomainError as a management command's error: the Vietnamese message, then an English
+    line built from its code, exit status 2 (the ``namhoc`` command's usage-error status)."""
+    from django.core.management.base import CommandError
+
+    english = exc.code.replace("_", " ")
+    return CommandError(f"{exc.message}\nError: {english}.", returncode=2)

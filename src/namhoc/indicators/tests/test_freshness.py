@@ -193,3 +193,12 @@ def test_the_marker_is_one_query(
     rollups_rebuild()
     with django_assert_num_queries(1):
         assert rollups_rebuild_request() is False
+
+
+def test_indicators_command_errors_in_both_languages(db) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as caught:
+        call_command("indicators", "periods", "2026-2028")
+    assert str(caught.value) == "Năm học phải có dạng 2025-2026.\nError: school year invalid."
+    assert caught.value.returncode == 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from namhoc.core.audit import audit_context
-from namhoc.core.errors import DomainError
+from namhoc.core.errors import DomainError, command_error
 from namhoc.indicators.catalogue import catalogue_load, periods_ensure
 from namhoc.indicators.services import rollups_rebuild
 
@@ -56,5 +56,5 @@ class Command(BaseCommand):
                         f"(cây đơn vị {outcome.marker})."
                     )
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise command_error(exc) from exc
         self.stdout.write(f"({time.perf_counter() - started:.1f} s)")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from namhoc.core.audit import audit_context
-from namhoc.core.errors import DomainError
+from namhoc.core.errors import DomainError, command_error
 from namhoc.orgunits.services import schools_generate, units_load_admin
 
 
@@ -71,4 +71,4 @@ class Command(BaseCommand):
                     for level, count in sorted(result.created.items()):
                         self.stdout.write(f"  {level}: {count}")
         except DomainError as exc:
-            raise CommandError(f"{exc.message} / {exc.code}", returncode=2) from exc
+            raise command_error(exc) from exc
