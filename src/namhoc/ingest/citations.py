@@ -16,7 +16,7 @@ and the corrected form (``canonical``); every correction made is listed in ``cor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from namhoc.ingest.codes import (
     TYPE_ALIASES,
@@ -41,6 +41,9 @@ CITATION = re.compile(
     r"(?P<sym>" + _SEG + r"(?:" + _SEP + _SEG + r"){0,5})"
     r"(?![\w&])"
 )
+# Every reference has digits, then (after at most a line break) "/" or "-": a cheap pattern finds
+# those places, and CITATION is tried only at the start of their digits.
+_CANDIDATE = re.compile(r"\d" + _WS + r"[/-]")
 _SEG_SPLIT = re.compile(r"\s*([/-])\s*")
 _LIST_BEFORE = re.compile(r"((?:\d{1,5}[ \t]*(?:,|và)[ \t]*){1,30})$")
 _DOC_WORD_BEFORE = re.compile(
@@ -180,12 +183,27 @@ def _date_after(text: str, end: int) -> str | None:
     return parsed[0] if parsed else None
 
 
+def _matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """What ``CITATION.finditer(text, start, end)`` finds, tried only where digits meet "/"/"-"."""
+    done = start  # matches do not overlap: the next one starts after the last one's end
+    for candidate in _CANDIDATE.finditer(text, start, end):
+        first = candidate.start()
+        if first < done:
+            continue
+        while first > start and first > candidate.start() - 5 and text[first - 1].isdigit():
+            first -= 1
+        match = CITATION.match(text, first, end)
+        if match is not None:
+            done = match.end()
+            yield match
+
+
 def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Citation]:
     """Every document reference in ``text[start:end]``, in order of appearance."""
     end = len(text) if end is None else end
     out: list[Citation] = []
     types = doc_types()
-    for match in CITATION.finditer(text, start, end):
+    for match in _matches(text, start, end):
         sym = match["sym"]
         parts = _SEG_SPLIT.split(sym.replace("\n", " "))
         segs = [p.strip() for p in parts[0::2]]
@@ -238,6 +256,11 @@ def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Ci
 def _compound(text: str, num_start: int, citation: Citation) -> list[Citation]:
     """The numbers before a reference that share its tail: 17, 18 in "17, 18, 19/2018/..."."""
     window_start = max(0, num_start - 200)
+    at = num_start
+    while at > window_start and text[at - 1] in " \t":
+        at -= 1
+    if not (text.endswith(",", window_start, at) or text.endswith("và", window_start, at)):
+        return []  # what _LIST_BEFORE needs last; most references are not in a list
     match = _LIST_BEFORE.search(text, window_start, num_start)
     if match is None or not _DOC_WORD_BEFORE.search(
         text, max(0, match.start() - 30), match.start()

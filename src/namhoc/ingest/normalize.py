@@ -50,16 +50,19 @@ def _toned(bases: str) -> str:
     return "".join(unicodedata.normalize("NFC", b + t) for b in bases for t in _TONES)
 
 
-# o + toned a/e, u + toned y, at the end of a word and not after q.
-_NEW_STYLE = re.compile(
-    "(?<![qQ])([oO])([" + _toned("aAeE") + "])(?![^\\W\\d_])"
-    "|(?<![qQ])([uU])([" + _toned("yY") + "])(?![^\\W\\d_])"
-)
+# o + toned a/e, u + toned y, at the end of a word and not after q. One character class first,
+# so that the regex engine can skip ahead; the pairing and the "q" are checked in _move_tone.
+_NEW_STYLE = re.compile("([oOuU])([" + _toned("aAeEyY") + "])(?![^\\W\\d_])")
+_O_PAIR = frozenset(_toned("aAeE"))
+# Any character the table changes (found first: most text has none, and translate() is slow).
+_ODD = re.compile("[" + re.escape("".join(chr(code) for code in _TABLE)) + "]")
 
 
 def _move_tone(match: re.Match[str]) -> str:
-    first = match.group(1) or match.group(3)
-    second = match.group(2) or match.group(4)
+    first, second = match.group(1), match.group(2)
+    start = match.start()
+    if (start and match.string[start - 1] in "qQ") or ((first in "oO") != (second in _O_PAIR)):
+        return match.group()
     decomposed = unicodedata.normalize("NFD", second)
     base, tone = decomposed[0], decomposed[1:]
     return unicodedata.normalize("NFC", first + tone) + base
@@ -67,9 +70,16 @@ def _move_tone(match: re.Match[str]) -> str:
 
 def normalize_text(text: str) -> str:
     """Return ``text`` in namhoc's normal form (see the module docstring)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(_TABLE)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _ODD.search(text):
+        text = text.translate(_TABLE)
+        # Dropping a zero-width character or mapping "ƣ" can leave a base letter beside a
+        # combining tone mark that NFC would join.
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     return _NEW_STYLE.sub(_move_tone, text)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 from namhoc.ingest.model import Target
 
@@ -46,6 +47,42 @@ def _sentence(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, i
     return cut, right
 
 
+# The places where a target can end: found cheaply first; the full patterns are tried there only.
+_COUNT_CANDIDATE = re.compile(r"\d\s+(?=[^\W\d_])")
+
+
+def _percents(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``PERCENT.finditer(text, start, end)``, tried only before each "%"."""
+    at = text.find("%", start, end)
+    while at >= 0:
+        first = at - 1 if at - 1 >= start and text[at - 1].isspace() else at
+        while (
+            first > start
+            and first > at - 9
+            and (text[first - 1].isdigit() or text[first - 1] in ".,")
+        ):
+            first -= 1
+        match = PERCENT.match(text, first, end)
+        if match is not None:
+            yield match
+        at = text.find("%", at + 1, end)
+
+
+def _counts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``COUNT.finditer(text, start, end)``, tried only at numbers followed by a word."""
+    done = start
+    for candidate in _COUNT_CANDIDATE.finditer(text, start, end):
+        first = candidate.start()
+        if first < done:
+            continue
+        while first > done and (text[first - 1].isdigit() or text[first - 1] == "."):
+            first -= 1
+        match = COUNT.match(text, first, end)
+        if match is not None:
+            done = match.end()
+            yield match
+
+
 def find_targets(text: str, start: int, end: int, excluded: list[tuple[int, int]]) -> list[Target]:
     out: list[Target] = []
     merged: list[list[int]] = []
@@ -61,13 +98,13 @@ def find_targets(text: str, start: int, end: int, excluded: list[tuple[int, int]
         return index >= 0 and merged[index][1] > a
 
     found: list[tuple[int, int, float, str]] = []
-    for match in PERCENT.finditer(text, start, end):
+    for match in _percents(text, start, end):
         if _SHARE_AFTER.match(text, match.end()) or _SHARE_LINE.match(
             text, text.rfind("\n", start, match.start()) + 1, match.start()
         ):
             continue
         found.append((match.start(), match.end(), _value(match["num"], True), "%"))
-    for match in COUNT.finditer(text, start, end):
+    for match in _counts(text, start, end):
         found.append((match.start(), match.end(), _value(match["num"], False), match["unit"]))
     found.sort()
     for a, b, value, unit in found:
