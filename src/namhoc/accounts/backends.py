@@ -17,9 +17,11 @@ LOCKOUT_ATTRIBUTE = "namhoc_signin_lockout"
 class ThrottledModelBackend(ModelBackend):
     """Refuses, before any password hash runs, an account or address with too many failures.
 
-    Every sign-in path goes through here (the sign-in page, the admin's login page). When locked
-    out, the :class:`~namhoc.accounts.throttle.Lockout` is left on the request for the form to
-    show, and ``PermissionDenied`` stops Django from trying any other backend.
+    Every sign-in path goes through here (the sign-in page, the admin's login page). The attempt
+    is recorded *before* the check (``throttle.signin_attempt_begin``), so that parallel guesses
+    cannot all slip through one check. When locked out, the
+    :class:`~namhoc.accounts.throttle.Lockout` is left on the request for the form to show, and
+    ``PermissionDenied`` stops Django from trying any other backend.
     """
 
     def authenticate(
@@ -31,16 +33,17 @@ class ThrottledModelBackend(ModelBackend):
     ) -> Any:
         if username is None:
             username = kwargs.get("username")
+        if username is None or password is None:
+            return None  # nothing to check (ModelBackend runs no hash either)
         ip = client_ip(request)
-        lockout = throttle.signin_lockout(username=username, ip=ip)
-        if lockout is not None:
+        attempt = throttle.signin_attempt_begin(username=username, ip=ip)
+        if isinstance(attempt, throttle.Lockout):
             if request is not None:
-                setattr(request, LOCKOUT_ATTRIBUTE, lockout)
-            raise PermissionDenied(lockout.message)
+                setattr(request, LOCKOUT_ATTRIBUTE, attempt)
+            raise PermissionDenied(attempt.message)
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
-            if username is not None or password is not None:
-                throttle.signin_failure_record(username=username, ip=ip)
+            throttle.signin_attempt_failed(attempt)
         else:
-            throttle.signin_success_record(username=username)
+            throttle.signin_attempt_succeeded(attempt)
         return user
