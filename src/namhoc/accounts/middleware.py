@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import auth, messages
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -16,17 +19,48 @@ from namhoc.core.audit import audit_context
 
 STARTED = "namhoc_started"
 SEEN = "namhoc_seen"
-# "Last seen" is written at most this often, so that reading pages does not write every time.
+# "Last seen" is written into the (database) session at most this often, so that reading pages
+# does not write every time; between two writes, the signed cookie below carries the exact time.
 SEEN_RESOLUTION_SECONDS = 60
+SEEN_COOKIE = "namhoc_seen"
+_SEEN_SALT = "namhoc.accounts.seen"
 
 
 def _now() -> float:
     return timezone.now().timestamp()
 
 
+def _session_tag(session_key: str) -> str:
+    return hashlib.sha256(session_key.encode()).hexdigest()[:16]
+
+
+def _cookie_seen(request: HttpRequest) -> float | None:
+    """The time of this session's last request, from the signed cookie set on its response."""
+    raw = request.COOKIES.get(SEEN_COOKIE)
+    key = request.session.session_key
+    if not raw or not key:
+        return None
+    try:
+        tag, _, stamp = signing.Signer(salt=_SEEN_SALT).unsign(raw).partition(":")
+        seen = float(stamp)
+    except (signing.BadSignature, ValueError):
+        return None
+    if tag != _session_tag(key) or not math.isfinite(seen):
+        return None
+    return seen
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after ``SESSION_IDLE_SECONDS`` without a request, or ``SESSION_COOKIE_AGE``
     after sign-in, whichever comes first. Also records each signed-in session for its user.
+
+    The idle clock is exact and never ends a session early (issue 9, item 10: it used to end up
+    to 59 s early, the stored "last seen" being written at most once a minute). Each response to
+    a signed-in user carries a signed cookie with the time of that request, bound to the session;
+    the session row itself is still written at most once a minute. The last request is the later
+    of the two. A client that does not send the cookie back is judged on the stored time alone,
+    which may be up to a minute older than its last request: it is given that minute, so that it
+    too is never cut off early (it may last up to a minute longer).
 
     Place it after ``AuthenticationMiddleware`` and ``MessageMiddleware``.
     """
@@ -41,8 +75,12 @@ class SessionTimeoutMiddleware:
         response = self.get_response(request)
         # A sign-in during this request (the login view rotated the session key): start the clock.
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and STARTED not in request.session:
-            self._start(request)
+        if user is not None and user.is_authenticated:
+            if STARTED not in request.session:
+                self._start(request)
+            self._stamp(request, response)
+        elif SEEN_COOKIE in request.COOKIES:
+            response.delete_cookie(SEEN_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
         return response
 
     def _start(self, request: HttpRequest) -> None:
@@ -53,22 +91,43 @@ class SessionTimeoutMiddleware:
             request.session.save()
         user_session_record(user=request.user, session_key=request.session.session_key or "")  # type: ignore[arg-type]
 
+    def _stamp(self, request: HttpRequest, response: HttpResponse) -> None:
+        key = request.session.session_key
+        if not key:
+            return
+        value = signing.Signer(salt=_SEEN_SALT).sign(f"{_session_tag(key)}:{_now():.3f}")
+        response.set_cookie(
+            SEEN_COOKIE,
+            value,
+            max_age=settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
+
     def _check(self, request: HttpRequest) -> None:
         session = request.session
         now = _now()
         started = session.get(STARTED)
-        seen = session.get(SEEN)
-        if started is None or seen is None:
+        stored = session.get(SEEN)
+        if started is None or stored is None:
             self._start(request)
             return
+        stored = float(stored)
+        exact = _cookie_seen(request)
+        if exact is not None and stored <= exact <= now:
+            last = exact
+        else:
+            # Only the stored time: the last request may have come up to a resolution later.
+            last = stored + SEEN_RESOLUTION_SECONDS
         idle = int(getattr(settings, "SESSION_IDLE_SECONDS", 30 * 60))
-        if now - float(seen) > idle or now - float(started) > settings.SESSION_COOKIE_AGE:
+        if now - last > idle or now - float(started) > settings.SESSION_COOKIE_AGE:
             auth.logout(request)
             messages.info(
                 request, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.", fail_silently=True
             )
             return
-        if now - float(seen) >= SEEN_RESOLUTION_SECONDS:
+        if now - stored >= SEEN_RESOLUTION_SECONDS:
             session[SEEN] = now
 
 
