@@ -80,7 +80,7 @@ class SessionTimeoutMiddleware:
                 self._start(request)
             self._stamp(request, response)
         elif SEEN_COOKIE in request.COOKIES:
-            response.delete_cookie(SEEN_COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
+            response.delete_cookie(SEEN_COOKIE, samesite="Lax")
         return response
 
     def _start(self, request: HttpRequest) -> None:
@@ -102,7 +102,7 @@ class SessionTimeoutMiddleware:
             max_age=settings.SESSION_COOKIE_AGE,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
-            samesite=settings.SESSION_COOKIE_SAMESITE,
+            samesite="Lax",
         )
 
     def _check(self, request: HttpRequest) -> None:
