@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
-from namhoc.accounts.access import is_staff_superuser, visible_units
+from namhoc.accounts.access import access_unit, is_staff_superuser, visible_units
 from namhoc.accounts.models import Membership, Role, User
 from namhoc.core.errors import Forbidden, NotFound
 from namhoc.core.models_audit import AuditEvent
+from namhoc.core.types import Actor
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
 
@@ -183,3 +186,102 @@ def units_with_roles(user: Any) -> list[tuple[OrgUnit, list[str]]]:
             membership.get_role_display()
         )
     return list(units.values())
+
+
+# --- the unit picker ------------------------------------------------------------------------
+
+PICK_LIMIT = 20
+
+
+class PickPurpose:
+    """What a unit picker picks for; each purpose has its own candidate units."""
+
+    VISIBLE = "xem"  # any current unit the viewer sees (filters)
+    BELOW = "duoi"  # current units strictly below ``within`` that the viewer sees (assigning work)
+    SPECIALIST = "chuyen-vien"  # current units where the viewer works (issuing a document)
+    ADMIN = "quan-tri"  # current units where the viewer manages people (memberships)
+    ALL = (VISIBLE, BELOW, SPECIALIST, ADMIN)
+
+
+@dataclass(frozen=True)
+class PickChoices:
+    chosen: list[OrgUnit]
+    matches: list[OrgUnit]
+    more: bool  # more matches than shown: type more of the name
+    query: str
+
+
+def pickable_units(
+    viewer: Actor | None, *, purpose: str, within: OrgUnit | None = None
+) -> QuerySet[OrgUnit]:
+    """The current units a picker offers ``viewer`` for ``purpose`` (see :class:`PickPurpose`).
+
+    Use cases check their own rule again; this only decides what is offered."""
+    if purpose == PickPurpose.ADMIN:
+        units = admin_units(viewer)
+    elif purpose == PickPurpose.SPECIALIST:
+        units = visible_units(viewer, role=Role.SPECIALIST)
+    else:
+        units = visible_units(viewer)
+    units = units.filter(valid_to__isnull=True)
+    if purpose == PickPurpose.BELOW:
+        if within is None:
+            return units.none()
+        units = units.filter(subtree_q(within.path, include_self=False)).exclude(
+            kind=OrgUnit.Kind.DISTRICT
+        )
+    return units
+
+
+def unit_pick(
+    viewer: Actor | None,
+    *,
+    purpose: str,
+    query: str = "",
+    within_key: str = "",
+    chosen_keys: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    limit: int = PICK_LIMIT,
+) -> PickChoices:
+    """The picker's state: the units already chosen (kept, whatever the query) and up to
+    ``limit`` units matching ``query`` by name, ignoring diacritics ("tu ky" finds Tứ Kỳ).
+
+    ``within_key`` must be a unit the viewer sees (NotFound otherwise)."""
+    from namhoc.orgunits.selectors import search
+
+    within = access_unit(viewer, within_key) if within_key else None
+    if purpose not in PickPurpose.ALL:
+        purpose = PickPurpose.VISIBLE
+    candidates = pickable_units(viewer, purpose=purpose, within=within)
+    if kinds:
+        candidates = candidates.filter(kind__in=[k for k in kinds if k in OrgUnit.Kind.values])
+    keys = [k for k in dict.fromkeys(chosen_keys) if isinstance(k, str) and 0 < len(k) <= 40]
+    chosen = list(candidates.filter(key__in=keys[:2000]).select_related("parent"))
+    order = {key: i for i, key in enumerate(keys)}
+    chosen.sort(key=lambda unit: order.get(unit.key, 0))
+    query = " ".join(query.split())[:100]
+    matches: list[OrgUnit] = []
+    more = False
+    if len(query) >= 2:
+        found = list(search(query, within=candidates.exclude(key__in=keys[:2000]))[: limit + 1])
+        matches, more = found[:limit], len(found) > limit
+    return PickChoices(chosen=chosen, matches=matches, more=more, query=query)
+
+
+def home_unit(viewer: Actor | None) -> OrgUnit | None:
+    """The unit a person's pages default to — the one rule for every page and endpoint: the unit
+    of their first membership in tree order (by path: the highest of one branch, the leftmost
+    branch first); for a superuser without one, the root. None: the person belongs to no unit."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return None
+    membership = (
+        Membership.objects.filter(user_id=viewer.pk)
+        .select_related("unit")
+        .order_by("unit__path", "pk")
+        .first()
+    )
+    if membership is not None:
+        return membership.unit
+    if is_staff_superuser(viewer):
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    return None

@@ -424,7 +424,7 @@ def publish_directive(request: HttpRequest, directive_id: int, payload: VersionI
     directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
     try:
         directive = tracking_services.directive_publish(
-            actor=request.user, directive=directive, version=payload.version
+            actor=request.user, directive_id=directive.pk, version=payload.version
         )
     except StaleEdit as exc:
         return _conflict(request, exc)

@@ -8,32 +8,22 @@ resolvers, so a page costs one COUNT and one page query, whatever the list's len
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-import re
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from namhoc.accounts.access import access_unit, visible_units
-from namhoc.accounts.models import Role
 from namhoc.api.directives import ConflictOut, ErrorOut
-from namhoc.core.errors import DomainError
-from namhoc.directives.access import access_task
-from namhoc.directives.services import StaleEdit
-from namhoc.orgunits.tree import subtree_q
+from namhoc.api.paging import BoundedLimitOffset
 from namhoc.tracking import selectors, services
-from namhoc.tracking.access import ASSIGNER, access_assignment
 from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
 from namhoc.tracking.selectors import OnTimeRate
 
 router = Router(tags=["tracking"])
-MAX_PAGE = 500
-_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 class AssignmentOut(Schema):
@@ -80,21 +70,25 @@ class AssignmentOut(Schema):
         return str(obj.updated_by or "")
 
 
+Number = str | int | float | None  # sent as typed ("1.250,5") or as a JSON number
+
+
 class AssignIn(Schema):
     units: list[str] = []
     level: str | None = None
     school_level: str = ""
     role: str = Assignment.Role.LEAD
-    deadline: dt.date | None = None
-    target_value: decimal.Decimal | None = None
+    deadline: str | None = None
+    target_value: Number = None
     target_unit: str = ""
+    note: str = ""
 
 
 class TermsIn(Schema):
     version: int
     role: str
-    deadline: dt.date | None = None
-    target_value: decimal.Decimal | None = None
+    deadline: str | None = None
+    target_value: Number = None
     target_unit: str = ""
     note: str = ""
 
@@ -161,7 +155,7 @@ class DashboardOut(Schema):
 
 
 def _rows(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    return queryset.select_related("task", "unit", "updated_by")
+    return queryset.select_related("task__directive", "unit", "updated_by")
 
 
 def _figures(f: OnTimeRate) -> dict[str, Any]:
@@ -177,64 +171,40 @@ def _figures(f: OnTimeRate) -> dict[str, Any]:
 @router.get(
     "/tasks/{task_id}/assignments",
     response={200: list[AssignmentOut], 404: ErrorOut},
-    summary="The units a task is assigned to (paginated: limit, offset)",
+    summary="The units a task is assigned to, as far as you may see (paginated: limit, offset)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(BoundedLimitOffset)
 def task_assignments(request: HttpRequest, task_id: int) -> QuerySet[Assignment]:
-    task = access_task(request.user, task_id)
-    return _rows(selectors.assignments_for_task(task.pk))
+    return selectors.assign_page_rows(request.user, task_id)
 
 
 @router.post(
     "/tasks/{task_id}/assignments",
     response={201: list[AssignmentOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Assign a task to units (by key) or to every unit of a level below the issuer",
+    summary="Assign a task to units (by key) or to every unit of a level below the issuer; "
+    "all of them or none",
 )
 def assign(request: HttpRequest, task_id: int, payload: AssignIn) -> Status:
-    task = access_task(request.user, task_id, need=Role.SPECIALIST)
-    if payload.level:
-        scope = visible_units(request.user).filter(
-            subtree_q(task.directive.unit.path, include_self=False)
-        )
-        result = services.assignments_create_for_level(
-            actor=request.user,
-            task=task,
-            kind=payload.level,
-            school_level=payload.school_level,
-            within=scope.values_list("pk", flat=True),
-            role=payload.role,
-            deadline=payload.deadline,
-            target_value=payload.target_value,
-            target_unit=payload.target_unit,
-        )
-        created = result.created
-    else:
-        if not payload.units:
-            raise DomainError("required", "Hãy chọn đơn vị hoặc một cấp đơn vị.", field="units")
-        units = [access_unit(request.user, key) for key in payload.units]
-        created = [
-            services.assignment_create(
-                actor=request.user,
-                task=task,
-                unit=unit,
-                role=payload.role,
-                deadline=payload.deadline,
-                target_value=payload.target_value,
-                target_unit=payload.target_unit,
-            )
-            for unit in units
-        ]
-    loaded = {a.pk: a for a in _rows(Assignment.objects.filter(pk__in=[a.pk for a in created]))}
-    return Status(201, [loaded[a.pk] for a in created])
-
-
-def _one(assignment_id: int) -> Assignment:
-    return _rows(Assignment.objects.all()).get(pk=assignment_id)
+    level = payload.level or ""
+    if level and payload.school_level:
+        level = f"{level}:{payload.school_level}"
+    result = services.assignments_create(
+        actor=request.user,
+        task_id=task_id,
+        units=payload.units,
+        level=level,
+        role=payload.role,
+        deadline=payload.deadline,
+        target_value=payload.target_value,
+        target_unit=payload.target_unit,
+        note=payload.note,
+    )
+    return Status(201, result.created)
 
 
 @router.get("/assignments/{assignment_id}", response={200: AssignmentOut, 404: ErrorOut})
 def get_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    return _one(access_assignment(request.user, assignment_id).pk)
+    return selectors.assignment_page(request.user, assignment_id).assignment
 
 
 @router.patch(
@@ -242,18 +212,10 @@ def get_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
     response={200: AssignmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
     summary="Change an assignment's terms (the assigner; optimistic)",
 )
-def update_terms(request: HttpRequest, assignment_id: int, payload: TermsIn) -> Any:
-    assignment = access_assignment(request.user, assignment_id, need=Role.SPECIALIST, side=ASSIGNER)
-    try:
-        services.assignment_update(actor=request.user, assignment=assignment, **payload.dict())
-        return _one(assignment.pk)
-    except StaleEdit as exc:
-        from namhoc.api.api import api
-
-        response: HttpResponse = api.create_response(
-            request, {**exc.as_dict(), "current": exc.current}, status=409
-        )
-        return response
+def update_terms(request: HttpRequest, assignment_id: int, payload: TermsIn) -> Assignment:
+    return services.assignment_update(
+        actor=request.user, assignment_id=assignment_id, **payload.dict()
+    )
 
 
 @router.delete(
@@ -262,8 +224,7 @@ def update_terms(request: HttpRequest, assignment_id: int, payload: TermsIn) -> 
     summary="Withdraw an assignment (the assigner); 409 once the unit has reported progress",
 )
 def delete_assignment(request: HttpRequest, assignment_id: int) -> Status:
-    assignment = access_assignment(request.user, assignment_id, need=Role.SPECIALIST, side=ASSIGNER)
-    services.assignment_delete(actor=request.user, assignment=assignment)
+    services.assignment_delete(actor=request.user, assignment_id=assignment_id)
     return Status(204, None)
 
 
@@ -272,10 +233,9 @@ def delete_assignment(request: HttpRequest, assignment_id: int) -> Status:
     response={200: list[UpdateOut], 404: ErrorOut},
     summary="Progress reports, newest first (paginated: limit, offset)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
-def list_updates(request: HttpRequest, assignment_id: int) -> QuerySet[ProgressUpdate]:
-    assignment = access_assignment(request.user, assignment_id)
-    return selectors.updates_for(assignment)
+@paginate(BoundedLimitOffset)
+def list_updates(request: HttpRequest, assignment_id: int) -> list[ProgressUpdate]:
+    return selectors.assignment_page(request.user, assignment_id).updates
 
 
 @router.post(
@@ -287,15 +247,17 @@ def post_update(
     request: HttpRequest,
     assignment_id: int,
     text: Form[str],
-    percent: Form[int],
+    percent: Form[str],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Status:
-    assignment = access_assignment(request.user, assignment_id, need=Role.SPECIALIST)
-    uploads = [services.UploadedFile(name=f.name or "", data=f.read()) for f in files or []]
-    update = services.update_post(
-        actor=request.user, assignment=assignment, text=text, percent=percent, files=uploads
+    update = services.progress_post(
+        actor=request.user,
+        assignment_id=assignment_id,
+        text=text,
+        percent=percent,
+        files=[services.UploadedFile(name=f.name or "", data=f.read()) for f in files or []],
     )
-    return Status(201, selectors.updates_for(update.assignment).get(pk=update.pk))
+    return Status(201, update)
 
 
 @router.get(
@@ -303,10 +265,9 @@ def post_update(
     response={200: list[AssignmentOut], 404: ErrorOut},
     summary="A unit's unfinished work, earliest deadline first (paginated: limit, offset)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
+@paginate(BoundedLimitOffset)
 def open_work(request: HttpRequest, unit_key: str) -> QuerySet[Assignment]:
-    unit = access_unit(request.user, unit_key)
-    return _rows(selectors.open_work(unit))
+    return _rows(selectors.unit_work(request.user, unit_key=unit_key).work)
 
 
 @router.get(
@@ -314,35 +275,20 @@ def open_work(request: HttpRequest, unit_key: str) -> QuerySet[Assignment]:
     response={200: DashboardOut, 400: ErrorOut, 404: ErrorOut},
     summary="On-time figures of a unit's subtree for a school year, by child unit and by task",
     description=(
-        "`unit` defaults to the user's own unit (their first membership's unit by path); "
-        "`school_year` to the current one (a school year starts on 1 August). "
-        "400 when the user belongs to no unit and names none."
+        "`unit` defaults to the user's home unit (their membership highest in the tree), "
+        "`school_year` to the current one (a school year starts on 1 August) — the same defaults "
+        "as the page. 400 when the user belongs to no unit and names none."
     ),
 )
 def dashboard(request: HttpRequest, unit: str = "", school_year: str = "") -> dict[str, Any]:
-    if unit:
-        unit_obj = access_unit(request.user, unit)
-    else:
-        home = selectors.home_unit(request.user)
-        if home is None:
-            raise DomainError(
-                "no_unit",
-                "Tài khoản chưa thuộc đơn vị nào; hãy chọn đơn vị (tham số unit).",
-                field="unit",
-            )
-        unit_obj = home
-    if not school_year:
-        school_year = selectors.current_school_year()
-    match = _SCHOOL_YEAR.match(school_year)
-    if match is None or int(match.group(2)) != int(match.group(1)) + 1:
-        raise DomainError("bad_school_year", "Năm học phải có dạng 2025-2026.", field="school_year")
+    board = selectors.dashboard(request.user, unit_key=unit, school_year=school_year)
     return {
-        "unit": unit_obj.key,
-        "school_year": school_year,
-        "overall": _figures(selectors.rate_for(unit_obj, school_year=school_year)),
+        "unit": board.unit.key,
+        "school_year": board.school_year,
+        "overall": _figures(board.overall),
         "by_child_unit": [
             {"unit": child.key, "name": child.name, **_figures(f)}
-            for child, f in selectors.by_child_unit(unit_obj, school_year=school_year)
+            for child, f in board.by_child_unit
         ],
         "by_task": [
             {
@@ -352,6 +298,6 @@ def dashboard(request: HttpRequest, unit: str = "", school_year: str = "") -> di
                 "title": t.title,
                 **_figures(t.figures),
             }
-            for t in selectors.by_task(unit_obj, school_year=school_year)
+            for t in board.by_task
         ],
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class DomainError(Exception):
     """A rule of the domain refused an operation.
@@ -18,7 +21,7 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
@@ -44,6 +47,37 @@ class Conflict(DomainError):
     """The object changed since the user loaded it (optimistic concurrency)."""
 
     status = 409
+
+
+class StaleEdit(Conflict):
+    """Someone saved the object since this user loaded it. ``current`` holds what they saved."""
+
+    def __init__(
+        self, *, current: Mapping[str, Any], changed_by: str, changed_at: Any, what: str = ""
+    ) -> None:
+        when = _local_time(changed_at)
+        keep = "Nội dung bạn nhập vẫn được giữ bên dưới; hãy xem bản hiện tại, rồi lưu lại."
+        if what:  # "Phân công này đã được Trần Văn Tỉnh sửa lúc 10:05 24/11/2026 ..."
+            by = f" {changed_by}" if changed_by else ""
+            message = f"{what} đã được{by} sửa lúc {when} sau khi bạn mở trang. {keep}"
+        else:
+            who = changed_by or "Người khác"
+            message = f"{who} đã lưu thay đổi lúc {when} sau khi bạn mở trang. {keep}"
+        super().__init__("stale", message)
+        self.current = dict(current)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "current": self.current}
+
+
+def _local_time(moment: Any) -> str:
+    if not moment:
+        return ""
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
 
 
 def command_error(exc: DomainError) -> Exception:

@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from namhoc.core.audit import audit_record, diff, snapshot
-from namhoc.core.errors import Conflict, DomainError
+from namhoc.core.errors import DomainError, StaleEdit
 from namhoc.core.text import nfc
 from namhoc.directives.files import DIRECTIVE_KINDS, check_upload, clean_filename, store_blob
 from namhoc.directives.models import (
@@ -73,26 +73,6 @@ HEADER_FIELDS = (
 TASK_FIELDS = ("label", "title", "text")
 _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 MAX_PASTE_CHARS = 500_000
-
-
-class StaleEdit(Conflict):
-    """Someone saved the object since this user loaded it. ``current`` holds what they saved."""
-
-    def __init__(
-        self, *, current: Mapping[str, Any], changed_by: str, changed_at: Any, what: str = ""
-    ) -> None:
-        when = timezone.localtime(changed_at).strftime("%H:%M %d/%m/%Y") if changed_at else ""
-        keep = "Nội dung bạn nhập vẫn được giữ bên dưới; hãy xem bản hiện tại, rồi lưu lại."
-        if what:  # "Phân công này đã được Trần Văn Tỉnh sửa lúc 10:05 24/11/2026 ..."
-            by = f" {changed_by}" if changed_by else ""
-            message = f"{what} đã được{by} sửa lúc {when} sau khi bạn mở trang. {keep}"
-        else:
-            who = changed_by or "Người khác"
-            message = f"{who} đã lưu thay đổi lúc {when} sau khi bạn mở trang. {keep}"
-        super().__init__("stale", message)
-        self.current = dict(current)
-        self.changed_by = changed_by
-        self.changed_at = changed_at
 
 
 # --- sources --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from namhoc.core.types import SYSTEM
 from namhoc.directives import services
 from namhoc.directives.models import Directive, SourceDocument, TaskLink
 from namhoc.orgunits.models import OrgUnit
@@ -57,7 +58,9 @@ def _read_now(actor: Any, unit: OrgUnit, text: str, filename: str) -> Directive:
 
 def _publish(actor: Any, directive: Directive) -> Directive:
     directive.refresh_from_db()
-    return tracking.directive_publish(actor=actor, directive=directive, version=directive.version)
+    return tracking.directive_publish(
+        actor=actor, directive_id=directive.pk, version=directive.version
+    )
 
 
 def _province_with_communes(
@@ -79,7 +82,7 @@ def _province_with_communes(
 def load_demo_directives(
     *,
     verbose: bool = False,
-    actor: Any = None,
+    actor: Any = SYSTEM,
     province_key: str | None = None,
     include_communes: Sequence[str] = (),
 ) -> list[str]:
@@ -128,26 +131,27 @@ def load_demo_directives(
             # Past deadlines for the first half of the tasks, future ones for the rest.
             deadline = today + dt.timedelta(days=(-30 if index % 2 == 0 else 45) + index)
             for position, commune in enumerate(communes):
-                assignment = tracking.assignment_create(
+                created = tracking.assignments_create(
                     actor=actor,
-                    task=task,
-                    unit=commune,
+                    task_id=task.pk,
+                    units=[commune.key],
                     deadline=deadline,
                     role="lead" if position % 3 else "support",
                 )
+                assignment = created.created[0]
                 assignments += 1
                 case = (index + position) % 4
                 if case == 0:  # reported done today: on time if not yet due, else late
-                    tracking.update_post(
+                    tracking.progress_post(
                         actor=actor,
-                        assignment=assignment,
+                        assignment_id=assignment.pk,
                         text="Đã hoàn thành, gửi kèm báo cáo kết quả.",
                         percent=100,
                     )
                 elif case == 1:
-                    tracking.update_post(
+                    tracking.progress_post(
                         actor=actor,
-                        assignment=assignment,
+                        assignment_id=assignment.pk,
                         text="Đang triển khai; đã họp triển khai với các trường.",
                         percent=40 + 10 * position % 50,
                     )

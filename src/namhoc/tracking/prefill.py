@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 from namhoc.core.text import fold
 
-__all__ = ["Level", "Proposal", "core_name", "level_of", "propose"]
+__all__ = ["Level", "Proposal", "candidates_for", "core_name", "level_of", "name_words", "propose"]
 
 
 class UnitLike(Protocol):
@@ -151,9 +151,44 @@ def _parts(hint: str) -> list[str]:
     return [p for p in re.split(r"\s*(?:[,;]|\bvà\b|\bva\b)\s*", hint) if p.strip()]
 
 
-def propose(names: Iterable[str], units: Sequence[UnitLike]) -> Proposal:
-    """Units (by pk) and levels proposed by the hint ``names`` among ``units``."""
+def name_words(names: Iterable[str]) -> list[str]:
+    """The folded words a unit named by ``names`` must contain (one per named unit: the last
+    word of its proper name) — to narrow the candidates in SQL before :func:`propose`."""
+    words: list[str] = []
+    for name in names:
+        if level_of(name) is not None:
+            continue
+        for part in _parts(name):
+            proper = _proper_part(core_name(part))
+            if proper:
+                words.append(proper.split()[-1])
+    return list(dict.fromkeys(words))
+
+
+def candidates_for(names: Iterable[str], units: Any, *, limit: int = 2000) -> list[Any]:
+    """The units of queryset ``units`` whose folded name holds a word ``names`` need."""
+    from django.db.models import Q
+
+    words = name_words(names)
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query |= Q(name_folded__contains=word)
+    return list(units.filter(query).order_by("path")[:limit])
+
+
+def propose(
+    names: Iterable[str],
+    units: Sequence[UnitLike],
+    present: Iterable[tuple[str, str]] | None = None,
+) -> Proposal:
+    """Units (by pk) and levels proposed by the hint ``names`` among ``units``.
+
+    ``present``: the (kind, school level) pairs among all candidate units, when ``units`` is
+    only a name-narrowed part of them (levels are offered only when some unit has them)."""
     cores = [(u, core_name(u.name)) for u in units]
+    pairs = set(present) if present is not None else {(u.kind, u.school_level) for u in units}
     proposal = Proposal()
     exact: list[Any] = []
     prefix: list[Any] = []
@@ -162,9 +197,8 @@ def propose(names: Iterable[str], units: Sequence[UnitLike]) -> Proposal:
         if level is not None:
             offered = {known.value for known in proposal.levels}
             if level.value not in offered and any(
-                u.kind == level.kind
-                and (not level.school_level or u.school_level == level.school_level)
-                for u in units
+                kind == level.kind and (not level.school_level or school == level.school_level)
+                for kind, school in pairs
             ):
                 proposal.levels.append(level)
             continue

@@ -17,32 +17,55 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils import timezone
 
-from namhoc.accounts.access import is_staff_superuser, scope_queryset
-from namhoc.accounts.models import Membership
-from namhoc.directives.access import visible_directives
+from namhoc.accounts.access import access_unit, visible_units
+from namhoc.accounts.selectors import home_unit
+from namhoc.core.clock import today as clock_today
+from namhoc.core.errors import DomainError
+from namhoc.core.parsing import parse_school_year, school_year_of
+from namhoc.core.types import Actor
+from namhoc.directives.access import access_task, visible_directives
+from namhoc.directives.models import DirectiveTask
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
+from namhoc.tracking import prefill
+from namhoc.tracking.access import (
+    access_assignment,
+    assignable_units,
+    assignments_visible_to,
+    can_assign,
+    can_manage,
+    can_report,
+    delete_refusal,
+)
 from namhoc.tracking.models import Assignment, AssignmentStatus, ProgressUpdate
 
 __all__ = [
+    "AssignPage",
+    "AssignmentPage",
+    "Dashboard",
     "OnTimeRate",
+    "WorkPage",
+    "assign_page",
+    "assign_page_rows",
+    "assignment_page",
     "assignments_for_task",
-    "assignments_visible_to",
     "by_child_unit",
     "by_task",
     "current_school_year",
-    "home_unit",
+    "dashboard",
+    "default_school_year",
+    "level_choices",
     "on_time_rates",
     "open_work",
     "status_q",
     "today",
+    "unit_work",
+    "units_named",
 ]
 
 
-def today() -> dt.date:
-    return timezone.localdate()
+today = clock_today
 
 
 @dataclass(frozen=True)
@@ -206,14 +229,6 @@ def by_task(unit: OrgUnit, *, school_year: str, on: dt.date | None = None) -> li
     ]
 
 
-def assignments_visible_to(user: Any) -> QuerySet[Assignment]:
-    """Assignments the user may see: given to a unit in scope, or given by a directive the user
-    may see as its issuer's scope (the assigner sees what it assigned)."""
-    mine = scope_queryset(user, Assignment.objects.all(), unit_field="unit")
-    assigned = scope_queryset(user, Assignment.objects.all(), unit_field="task__directive__unit")
-    return Assignment.objects.filter(Q(pk__in=mine.values("pk")) | Q(pk__in=assigned.values("pk")))
-
-
 def open_work(unit: OrgUnit, *, school_year: str | None = None) -> QuerySet[Assignment]:
     """The unit's own unfinished work on published directives, earliest deadline first."""
     queryset = _published(Assignment.objects.filter(unit=unit, completed_on__isnull=True))
@@ -224,15 +239,24 @@ def open_work(unit: OrgUnit, *, school_year: str | None = None) -> QuerySet[Assi
     )
 
 
-def assignments_for_task(task_id: int) -> QuerySet[Assignment]:
+def assignments_for_task(viewer: Actor | None, task: DirectiveTask) -> QuerySet[Assignment]:
+    """The assignments of ``task`` that ``viewer`` may see (the issuer's people: all of them; a
+    unit: its own subtree's), leads first, then by unit."""
     return (
-        Assignment.objects.filter(task_id=task_id)
-        .select_related("unit")
+        assignments_visible_to(viewer)
+        .filter(task=task)
+        .select_related("unit", "updated_by", "task__directive")
         .order_by("role", "unit__path")
     )
 
 
+def assign_page_rows(viewer: Actor | None, task_id: int) -> QuerySet[Assignment]:
+    """The assignments of task ``task_id`` that ``viewer`` may see (NotFound: task not visible)."""
+    return assignments_for_task(viewer, access_task(viewer, task_id))
+
+
 def updates_for(assignment: Assignment) -> QuerySet[ProgressUpdate]:
+    """The progress reports of an assignment the caller has already loaded through access."""
     return (
         ProgressUpdate.objects.filter(assignment=assignment)
         .select_related("author")
@@ -241,10 +265,97 @@ def updates_for(assignment: Assignment) -> QuerySet[ProgressUpdate]:
     )
 
 
-def school_years(user: Any) -> list[str]:
-    """School years that have published directives visible to the user, newest first."""
+# --- what each page shows ------------------------------------------------------------------
+
+
+def level_choices(present: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """ "Every unit of a level" among the (kind, school level) pairs present: each kind, and for
+    schools each school level ("school:thcs" → "Trường Trung học cơ sở")."""
+    order = list(OrgUnit.Kind.values)
+    levels = list(OrgUnit.SchoolLevel.values)
+    pairs = set(present)
+    choices: list[tuple[str, str]] = []
+    for kind in sorted({k for k, _ in pairs}, key=order.index):
+        choices.append((kind, str(OrgUnit.Kind(kind).label)))
+        if kind == OrgUnit.Kind.SCHOOL:
+            for level in sorted({lv for k, lv in pairs if k == kind and lv}, key=levels.index):
+                choices.append((f"{kind}:{level}", f"Trường {OrgUnit.SchoolLevel(level).label}"))
+    return choices
+
+
+@dataclass(frozen=True)
+class AssignPage:
+    task: DirectiveTask
+    rows: list[tuple[Assignment, str]]  # (assignment, status today)
+    hints: list[Any]
+    can_assign: bool
+    levels: list[tuple[str, str]]  # the "every unit of level" choices
+    proposed_units: list[OrgUnit]  # units the document names as lead (pre-ticked)
+    proposed_levels: list[tuple[str, str, str]]  # (value, label, the document's words)
+
+
+def assign_page(viewer: Actor | None, task_id: int) -> AssignPage:
+    """The assign page of a task: who has it (as far as ``viewer`` may see), the reader's hints
+    and what they propose, and whether ``viewer`` may assign."""
+    task = access_task(viewer, task_id)
+    day = today()
+    rows = [(a, a.status_on(day)) for a in assignments_for_task(viewer, task)]
+    hints = list(task.assignment_hints.all())
+    allowed = can_assign(viewer, task)
+    levels: list[tuple[str, str]] = []
+    units: list[OrgUnit] = []
+    proposed_levels: list[tuple[str, str, str]] = []
+    if allowed:
+        candidates = assignable_units(viewer, task)
+        present = set(candidates.order_by().values_list("kind", "school_level").distinct())
+        levels = level_choices(present)
+        names = [name for hint in hints for name in hint.lead]
+        proposal = prefill.propose(names, prefill.candidates_for(names, candidates), present)
+        by_pk = {u.pk: u for u in candidates.filter(pk__in=proposal.units)}
+        units = [by_pk[pk] for pk in proposal.units if pk in by_pk]
+        labels = dict(levels)
+        proposed_levels = [
+            (lv.value, labels[lv.value], lv.hint) for lv in proposal.levels if lv.value in labels
+        ]
+    return AssignPage(
+        task=task,
+        rows=rows,
+        hints=hints,
+        can_assign=allowed,
+        levels=levels,
+        proposed_units=units,
+        proposed_levels=proposed_levels,
+    )
+
+
+@dataclass(frozen=True)
+class AssignmentPage:
+    assignment: Assignment
+    status: str
+    updates: list[ProgressUpdate]
+    can_report: bool
+    can_manage: bool
+    deletable: bool
+
+
+def assignment_page(viewer: Actor | None, assignment_id: int) -> AssignmentPage:
+    assignment = access_assignment(viewer, assignment_id)
+    updates = list(updates_for(assignment))
+    manage = can_manage(viewer, assignment)
+    return AssignmentPage(
+        assignment=assignment,
+        status=assignment.status_on(today()),
+        updates=updates,
+        can_report=can_report(viewer, assignment),
+        can_manage=manage,
+        deletable=manage and delete_refusal(viewer, assignment, reports=len(updates)) is None,
+    )
+
+
+def school_years(viewer: Actor | None) -> list[str]:
+    """School years that have published directives visible to ``viewer``, newest first."""
     years = (
-        visible_directives(user)
+        visible_directives(viewer)
         .filter(status="published")
         .exclude(school_year="")
         .order_by()
@@ -255,26 +366,80 @@ def school_years(user: Any) -> list[str]:
 
 
 def current_school_year(day: dt.date | None = None) -> str:
-    """The school year a day falls in: August starts a new one (2025-08-01 -> "2025-2026",
-    2026-07-31 -> "2025-2026")."""
-    day = day or today()
-    start = day.year if day.month >= 8 else day.year - 1
-    return f"{start}-{start + 1}"
+    """The school year ``day`` (default: today) falls in; August starts a new one."""
+    return school_year_of(day or today())
 
 
-def home_unit(user: Any) -> OrgUnit | None:
-    """The unit a user's figures default to: the unit of their first membership by path (the
-    highest and leftmost); for a superuser without one, the first root. None: no unit."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = (
-        Membership.objects.filter(user_id=user.pk)
-        .select_related("unit")
-        .order_by("unit__path", "pk")
-        .first()
+def default_school_year(years: list[str]) -> str:
+    """The year a page opens on when none is asked for — the one rule for page and API: the
+    current school year; if nothing is published for it yet, the newest year that has work."""
+    current = current_school_year()
+    if current in years or not years:
+        return current
+    return years[0]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    unit: OrgUnit
+    parent: OrgUnit | None  # the unit above, when the viewer may open it
+    school_year: str
+    years: list[str]
+    overall: OnTimeRate
+    by_child_unit: list[tuple[OrgUnit, OnTimeRate]]
+    by_task: list[TaskFigures]
+
+
+def dashboard(viewer: Actor | None, *, unit_key: str = "", school_year: str = "") -> Dashboard:
+    """On-time figures of a unit's subtree for a school year, per child unit and per task.
+
+    ``unit_key`` defaults to the viewer's home unit, ``school_year`` to :func:`default_school_year`.
+    """
+    if unit_key:
+        unit = access_unit(viewer, unit_key)
+    else:
+        home = home_unit(viewer)
+        if home is None:
+            raise DomainError(
+                "no_unit",
+                "Tài khoản chưa thuộc đơn vị nào; hãy chọn đơn vị cần xem.",
+                field="unit",
+            )
+        unit = home
+    years = school_years(viewer)
+    year = parse_school_year(school_year) if school_year else default_school_year(years)
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    parent = None
+    if unit.parent_id is not None:
+        parent = visible_units(viewer).filter(pk=unit.parent_id).first()
+    return Dashboard(
+        unit=unit,
+        parent=parent,
+        school_year=year,
+        years=years,
+        overall=rate_for(unit, school_year=year),
+        by_child_unit=by_child_unit(unit, school_year=year),
+        by_task=by_task(unit, school_year=year),
     )
-    if membership is not None:
-        return membership.unit
-    if is_staff_superuser(user):
-        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-    return None
+
+
+def units_named(viewer: Actor | None, keys: Iterable[str]) -> list[OrgUnit]:
+    """The units ``viewer`` sees among ``keys``, in the order given (a form's ticked units)."""
+    wanted = [k for k in dict.fromkeys(keys) if isinstance(k, str) and 0 < len(k) <= 40][:5000]
+    found = {
+        u.key: u for u in visible_units(viewer).filter(key__in=wanted).select_related("parent")
+    }
+    return [found[k] for k in wanted if k in found]
+
+
+@dataclass(frozen=True)
+class WorkPage:
+    unit: OrgUnit
+    work: QuerySet[Assignment]
+
+
+def unit_work(viewer: Actor | None, *, unit_key: str) -> WorkPage:
+    """A unit's unfinished work (``viewer`` must see the unit), earliest deadline first."""
+    unit = access_unit(viewer, unit_key)
+    return WorkPage(unit=unit, work=open_work(unit))

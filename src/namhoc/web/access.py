@@ -35,3 +35,9 @@ def with_domain_errors(view: V) -> V:
             return domain_error_response(request, exc)
 
     return cast(V, wrapper)
+
+
+def attach_error(form: Any, exc: DomainError) -> None:
+    """Show a use case's refusal on the form field it names (else above the form)."""
+    field = exc.field if exc.field in getattr(form, "fields", {}) else None
+    form.add_error(field, exc.message)

@@ -590,7 +590,7 @@ def publish(request: HttpRequest, directive_id: int) -> HttpResponse:
         )
     try:
         tracking_services.directive_publish(
-            actor=request.user, directive=directive, version=form.cleaned_data["version"]
+            actor=request.user, directive_id=directive.pk, version=form.cleaned_data["version"]
         )
     except DomainError as exc:
         return _review(request, directive, status=exc.status, error=exc)

@@ -376,7 +376,7 @@ def test_allocating_a_rate_warns_when_the_children_fall_short(
         (
             {"c-a1": "sáu trăm", "c-a2": "400"},
             400,
-            "Xã An Lạc: Phải là một số, ví dụ 1250 hoặc 12,5.",
+            "Xã An Lạc: Phải là một số, ví dụ 1.250 hoặc 12,5.",
         ),
         ({}, 422, "Dữ liệu gửi lên không hợp lệ."),
     ],

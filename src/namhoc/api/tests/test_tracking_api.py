@@ -84,7 +84,7 @@ def test_bad_input_and_refusals_change_nothing(org, people, plan, client_of):
             {"units": ["c-b1"]},
             content_type="application/json",
         ).status_code
-        == 404
+        == 400  # a unit outside the issuer's subtree: refused, without saying whether it exists
     )
     assert (
         officer.post(
@@ -92,13 +92,18 @@ def test_bad_input_and_refusals_change_nothing(org, people, plan, client_of):
         ).status_code
         == 400
     )
-    assert (
-        officer.post(
-            f"{API}/tasks/{task.pk}/assignments",
-            {"units": ["c-a1"], "deadline": "mai"},
-            content_type="application/json",
-        ).status_code
-        == 422
+    bad_date = officer.post(
+        f"{API}/tasks/{task.pk}/assignments",
+        {"units": ["c-a2"], "deadline": "mai"},
+        content_type="application/json",
+    )
+    assert (bad_date.status_code, bad_date.json()) == (
+        400,
+        {
+            "code": "invalid_date",
+            "message": "Hạn hoàn thành phải có dạng ngày/tháng/năm, ví dụ 30/09/2026.",
+            "field": "deadline",
+        },
     )
     assert (
         client_of(people.commune_officer)
@@ -287,10 +292,13 @@ def test_dashboard_defaults_to_the_users_unit_and_the_current_year(org, people, 
     moment = dt.datetime(2026, 8, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     with mock.patch("django.utils.timezone.now", return_value=moment):
         later = officer.get(f"{API}/dashboard").json()
-    assert (later["school_year"], later["overall"]["overdue"]) == ("2026-2027", 0)
+        asked = officer.get(f"{API}/dashboard?school_year=2026-2027").json()
+    # A new school year with nothing published yet: the newest year with work, as on the page.
+    assert (later["school_year"], later["overall"]["overdue"]) == ("2025-2026", 2)
+    assert (asked["school_year"], asked["overall"]["overdue"]) == ("2026-2027", 0)
     assert officer.get(f"{API}/dashboard?school_year=2025").json() == {
         "code": "bad_school_year",
-        "message": "Năm học phải có dạng 2025-2026.",
+        "message": "Năm học phải có dạng 2025-2026 (hai năm liền nhau).",
         "field": "school_year",
     }
 
@@ -303,6 +311,18 @@ def test_dashboard_without_a_unit_is_a_clear_400(db, client_of):
     assert response.status_code == 400
     assert response.json() == {
         "code": "no_unit",
-        "message": "Tài khoản chưa thuộc đơn vị nào; hãy chọn đơn vị (tham số unit).",
+        "message": "Tài khoản chưa thuộc đơn vị nào; hãy chọn đơn vị cần xem.",
         "field": "unit",
+    }
+
+
+def test_an_offset_too_large_for_the_database_is_a_message(org, people, plan, client_of):
+    officer = client_of(people.province_officer)
+    task = plan.tasks.get(position=1)
+    for query in ("offset=99999999999999999999", "limit=99999999999999999999", "offset=-1"):
+        response = officer.get(f"{API}/tasks/{task.pk}/assignments?{query}")
+        assert response.status_code == 422, query
+    assert officer.get(f"{API}/tasks/{task.pk}/assignments?offset=1000000000").json() == {
+        "items": [],
+        "count": 0,
     }

@@ -54,7 +54,7 @@ def publish(actor: Any, directive: Directive) -> Directive:
     from namhoc.tracking.services import directive_publish
 
     directive.refresh_from_db()
-    return directive_publish(actor=actor, directive=directive, version=directive.version)
+    return directive_publish(actor=actor, directive_id=directive.pk, version=directive.version)
 
 
 def published(actor: Any, unit: OrgUnit, name: str, upper: Directive | None = None) -> Directive:

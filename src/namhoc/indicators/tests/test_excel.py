@@ -96,7 +96,7 @@ def test_every_wrong_cell_is_listed_and_nothing_is_saved(figures: Figures) -> No
         "Ô A6 (Trường ngoài tỉnh): Đơn vị “s-b1” không báo cáo biểu này hoặc bạn không được "
         "nhập số liệu cho đơn vị này.",
         "Ô C5 (Trường Tiểu học An Lạc): Phải là số nguyên (không có phần thập phân).",
-        "Ô F5 (Trường Tiểu học An Lạc): Phải là một số, ví dụ 1250 hoặc 12,5.",
+        "Ô F5 (Trường Tiểu học An Lạc): Phải là một số, ví dụ 1.250 hoặc 12,5.",
         "Ô E5 (Trường Tiểu học An Lạc): Số học sinh nữ (500) không được lớn hơn "
         "tổng số học sinh (400).",
     ]

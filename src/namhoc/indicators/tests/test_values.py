@@ -63,11 +63,11 @@ def test_every_change_is_audited_with_old_and_new(figures: Figures) -> None:
 @pytest.mark.parametrize(
     ("code", "typed", "message"),
     [
-        ("TH_HS", "mười", "Phải là một số, ví dụ 1250 hoặc 12,5."),
+        ("TH_HS", "mười", "Phải là một số, ví dụ 1.250 hoặc 12,5."),
         ("TH_HS", "-5", "Không được là số âm."),
         ("TH_HS", "12,5", "Phải là số nguyên (không có phần thập phân)."),
         ("TH_CHUAN_QG", "2", "Chỉ nhận 1 (có, đạt) hoặc 0 (không, chưa đạt)."),
-        ("TH_HS", "1" * 20, "Số quá lớn."),
+        ("TH_HS", "1" * 20, "Không được lớn hơn 9.999.999.999.999.999."),
     ],
 )
 def test_wrong_figures_get_a_vietnamese_message_and_nothing_is_saved(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from namhoc.directives.tests.helpers import PROVINCE_DOC, published
-from namhoc.tracking import services
+from namhoc.tracking.tests.helpers import assign
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -22,13 +22,13 @@ def test_home_lists_my_units_and_the_work_due_next(
     with mock.patch(
         "django.utils.timezone.now", return_value=dt.datetime(2025, 9, 20, 10, tzinfo=VN)
     ):
-        services.assignment_create(
+        assign(
             actor=people.province_officer,
             task=second,
             unit=org.commune_a1,
             deadline=dt.date(2025, 12, 31),
         )
-        services.assignment_create(
+        assign(
             actor=people.province_officer, task=first, unit=org.commune_a1,
             deadline=dt.date(2025, 10, 15),
         )  # fmt: skip

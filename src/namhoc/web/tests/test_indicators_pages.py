@@ -91,7 +91,7 @@ def test_htmx_save_returns_the_form_with_per_field_messages(
         '<form id="entry-form"'
     )
     assert "Số học sinh nữ (500) không được lớn hơn tổng số học sinh (400)." in html
-    assert "Phải là một số, ví dụ 1250 hoặc 12,5." in html
+    assert "Phải là một số, ví dụ 1.250 hoặc 12,5." in html
     assert 'value="mười"' in html
     assert not DataValue.objects.exists()
 

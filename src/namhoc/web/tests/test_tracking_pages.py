@@ -12,8 +12,8 @@ from django.utils import timezone
 from namhoc.core.models import AuditEvent
 from namhoc.directives.models import AssignmentHint, DirectiveTask
 from namhoc.directives.tests.helpers import PROVINCE_DOC, published
-from namhoc.tracking import services
 from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
+from namhoc.tracking.tests.helpers import assign, report
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -26,7 +26,7 @@ def plan(org, people):
 
 @pytest.fixture
 def assignment(org, people, plan):
-    return services.assignment_create(
+    return assign(
         actor=people.province_officer,
         task=plan.tasks.get(position=3),
         unit=org.commune_a1,
@@ -60,7 +60,7 @@ def test_assign_page_prefills_and_assigns_by_level(org, people, plan, client_of)
     assert sorted(Assignment.objects.values_list("unit__key", flat=True)) == ["c-a1", "c-a2"]
     response = client.post(
         reverse("tracking:assign", args=[task.pk]),
-        {"units": [str(org.school_a1.pk)], "role": "support"},
+        {"units": [org.school_a1.key], "role": "support"},
     )
     assert response.status_code == 302
     assert Assignment.objects.get(unit=org.school_a1).role == "support"
@@ -176,7 +176,7 @@ def test_terms_conflict_keeps_input(people, assignment, client_of):
 def test_open_work_and_dashboard(  # noqa: PLR0917 - pytest fixtures
     org, people, plan, assignment, client_of, django_assert_max_num_queries
 ):
-    overdue = services.assignment_create(
+    overdue = assign(
         actor=people.province_officer,
         task=plan.tasks.get(position=1),
         unit=org.commune_a2,
@@ -186,15 +186,13 @@ def test_open_work_and_dashboard(  # noqa: PLR0917 - pytest fixtures
     work = client.get(reverse("tracking:unit_work", args=["c-a2"]))
     assert "Quá hạn chưa hoàn thành" in work.content.decode()
     client.get(reverse("tracking:dashboard"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("tracking:dashboard") + "?don_vi=p-a&nam_hoc=2025-2026")
     body = response.content.decode()
     assert response.status_code == 200
     assert '<span class="kpi-value" data-testid="rate">0%</span>' in body
     assert '<span class="kpi-value" data-testid="overdue">1</span>' in body
-    services.update_post(
-        actor=people.commune_officer, assignment=assignment, text="Xong", percent=100
-    )
+    report(actor=people.commune_officer, assignment=assignment, text="Xong", percent=100)
     body = client.get(reverse("tracking:dashboard") + "?don_vi=p-a").content.decode()
     assert '<span class="kpi-value" data-testid="rate">50%</span>' in body
     assert overdue.pk
@@ -225,9 +223,7 @@ def test_delete_assignment_confirms_then_deletes_and_audits(org, people, assignm
 
 
 def test_delete_is_refused_once_the_unit_reported(people, assignment, client_of):
-    services.update_post(
-        actor=people.commune_officer, assignment=assignment, text="Đang làm", percent=20
-    )
+    report(actor=people.commune_officer, assignment=assignment, text="Đang làm", percent=20)
     client = client_of(people.province_officer)
     detail = client.get(reverse("tracking:assignment", args=[assignment.pk])).content.decode()
     assert "Xóa phân công…" not in detail
@@ -296,9 +292,11 @@ def test_assign_page_prefills_units_named_by_the_hints(org, people, plan, client
     _hint(task, "UBND xã An Lạc", "Trường TH An Lạc", "UBND xã Sơn Thủy")
     page = client_of(people.province_officer).get(reverse("tracking:assign", args=[task.pk]))
     form = page.context["form"]
-    assert form.initial["units"] == [str(org.commune_a1.pk), str(org.school_a1.pk)]
+    assert [u.key for u in page.context["chosen"]] == [org.commune_a1.key, org.school_a1.key]
     assert form.initial["level"] == ""
-    assert str(org.commune_b1.pk) not in dict(form.fields["units"].choices)
+    html = page.content.decode()
+    assert f'value="{org.commune_a1.key}" checked' in html
+    assert org.commune_b1.key not in html
     assert (
         "Đề xuất theo văn bản: giao cho Xã An Lạc, Trường Tiểu học An Lạc" in page.content.decode()
     )
@@ -310,7 +308,7 @@ def test_assign_page_offers_the_level_of_a_plural_hint(org, people, plan, client
     client = client_of(people.province_officer)
     page = client.get(reverse("tracking:assign", args=[task.pk]))
     form = page.context["form"]
-    assert (form.initial["units"], form.initial["level"]) == ([], "school:thcs")
+    assert (page.context["chosen"], form.initial["level"]) == ([], "school:thcs")
     assert dict(form.fields["level"].choices) == {
         "": "—",
         "commune": "Xã, phường, đặc khu",
