@@ -49,6 +49,24 @@ def _setup_django() -> None:
         raise CliError(f"Cấu hình không hợp lệ: {exc}", f"Invalid configuration: {exc}") from exc
 
 
+def _debug_off() -> None:
+    """``serve`` (without ``--dev``) and ``demo`` run with DEBUG off: Django's debug pages list
+    every URL and show tracebacks to whoever asks. Set before Django reads its settings; the
+    background worker started by ``serve`` inherits it."""
+    from namhoc.config.env import EnvError, env_bool
+
+    try:
+        asked = env_bool("NAMHOC_DEBUG", False)
+    except EnvError:  # a malformed value: settings will say so
+        asked = False
+    if asked:
+        sys.stderr.write(
+            "namhoc: bỏ qua NAMHOC_DEBUG khi chạy không có --dev (trang gỡ lỗi lộ thông tin) / "
+            "ignoring NAMHOC_DEBUG without --dev (debug pages leak information)\n"
+        )
+    os.environ["NAMHOC_DEBUG"] = "0"
+
+
 def _namhoc_commands() -> dict[str, str]:
     """Management commands that namhoc's own apps provide, by name."""
     from django.core.management import get_commands
@@ -116,6 +134,8 @@ def _main(args_in: list[str]) -> int:
 
         return ingest_main(args_in[1:])
     needs_django = not args_in or args_in[0] not in {"--version", "-h", "--help"}
+    if args_in and args_in[0] in {"serve", "demo"} and "--dev" not in args_in:
+        _debug_off()
     extra: list[str] = []
     if needs_django:
         _setup_django()

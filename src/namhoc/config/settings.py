@@ -50,6 +50,7 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise EnvError("NAMHOC_ALLOWED_HOSTS", "is required in production (comma-separated host names)")
 CSRF_TRUSTED_ORIGINS = env_list("NAMHOC_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "namhoc.web.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "namhoc.web.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "namhoc.web.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

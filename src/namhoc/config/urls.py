@@ -12,3 +12,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("namhoc.web.urls")),
 ]
+
+# Vietnamese pages for every error (JSON under /api/); never Django's English or debug pages.
+handler400 = "namhoc.web.errors.bad_request"
+handler403 = "namhoc.web.errors.permission_denied"
+handler404 = "namhoc.web.errors.page_not_found"
+handler500 = "namhoc.web.errors.server_error"
