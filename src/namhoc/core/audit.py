@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import functools
+import importlib
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,67 +23,62 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 
 from namhoc.core.models_audit import AuditEvent
+from namhoc.core.types import Actor
 
-# What people read in the audit log for each action code (codes stay stable for programs).
-ACTION_LABELS: dict[str, str] = {
-    "user.create": "Tạo người dùng",
-    "user.update": "Sửa thông tin người dùng",
-    "user.set_password": "Đặt lại mật khẩu",
-    "user.disable": "Khóa tài khoản",
-    "user.enable": "Mở khóa tài khoản",
-    "membership.grant": "Cấp vai trò",
-    "membership.revoke": "Thu hồi vai trò",
-    "orgunits.load_admin": "Nạp đơn vị hành chính",
-    "orgunits.generate_schools": "Tạo trường học mô phỏng",
-    "orgunit.rename": "Đổi tên đơn vị",
-    "orgunit.move": "Chuyển đơn vị",
-    "orgunit.merge": "Sáp nhập đơn vị",
-    "orgunit.split": "Chia tách đơn vị",
-    "source.upload": "Tải lên văn bản",
-    "source.read": "Đọc văn bản",
-    "source.read_failed": "Đọc văn bản thất bại",
-    "source.retry": "Đọc lại văn bản",
-    "directive.create": "Tạo văn bản",
-    "directive.update": "Sửa thông tin văn bản",
-    "directive.publish": "Ban hành văn bản",
-    "directive.revise": "Tạo bản sửa đổi",
-    "directive.set_upper": "Chọn văn bản cấp trên",
-    "directive.suggest_links": "Đề xuất liên kết nhiệm vụ",
-    "link.confirm": "Xác nhận liên kết nhiệm vụ",
-    "link.reject": "Bỏ liên kết nhiệm vụ",
-    "task.create": "Thêm nhiệm vụ",
-    "task.update": "Sửa nhiệm vụ",
-    "task.merge": "Gộp nhiệm vụ",
-    "task.split": "Tách nhiệm vụ",
-    "task.delete": "Xóa nhiệm vụ",
-    "citation.create": "Thêm văn bản dẫn",
-    "citation.update": "Sửa văn bản dẫn",
-    "citation.delete": "Xóa văn bản dẫn",
-    "target.create": "Thêm chỉ tiêu",
-    "target.update": "Sửa chỉ tiêu",
-    "target.delete": "Xóa chỉ tiêu",
-    "assignment.create": "Giao nhiệm vụ",
-    "assignment.update": "Điều chỉnh phân công",
-    "assignment.delete": "Xóa phân công",
-    "assignment.carry_over": "Chuyển phân công sang bản sửa đổi",
-    "progress.post": "Cập nhật tiến độ",
-    "indicators.value_create": "Nhập số liệu",
-    "indicators.value_update": "Sửa số liệu",
-    "indicators.value_delete": "Xóa số liệu",
-    "indicators.approve": "Phê duyệt số liệu",
-    "indicators.unapprove": "Hủy phê duyệt số liệu",
-    "indicators.target_set": "Giao chỉ tiêu",
-}
+# What people read in the audit log for each action code (codes stay stable for programs). Core
+# knows no app's actions: each app lists its own in ``<app>/audit_labels.py`` (``AUDIT_LABELS``,
+# and ``AUDIT_FIELD_LABELS`` for change keys that are not model fields), collected once from the
+# installed apps — the way Django's admin discovers ``admin.py`` modules.
+LABELS_MODULE = "audit_labels"
+_ADMIN_VERBS = {"create": "Tạo", "update": "Sửa", "delete": "Xóa"}
 
 
-def action_label(code: str) -> str:
-    """The Vietnamese name of an audit action; the code itself when it has none (yet)."""
-    if code in ACTION_LABELS:
-        return ACTION_LABELS[code]
+@functools.cache
+def _registry() -> tuple[dict[str, str], dict[str, str]]:
+    """``(action labels, change-key labels)`` of every installed app that has an
+    ``audit_labels`` module. An action code claimed by two apps is a programming error."""
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+    from django.utils.module_loading import module_has_submodule
+
+    actions: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, LABELS_MODULE):
+            continue
+        module = importlib.import_module(f"{config.name}.{LABELS_MODULE}")
+        for code, label in getattr(module, "AUDIT_LABELS", {}).items():
+            if code in owner:
+                raise ImproperlyConfigured(
+                    f"audit action {code!r} is labelled by both {owner[code]} and {config.name}"
+                )
+            owner[code] = config.name
+            actions[code] = str(label)
+        fields.update(getattr(module, "AUDIT_FIELD_LABELS", {}))
+    return actions, fields
+
+
+def action_labels() -> Mapping[str, str]:
+    """Every registered action code with its Vietnamese label."""
+    return dict(_registry()[0])
+
+
+def field_labels() -> Mapping[str, str]:
+    """Labels the apps give to change keys that are not fields of the changed model."""
+    return dict(_registry()[1])
+
+
+def action_label(code: str, *, model_label: str = "") -> str:
+    """The Vietnamese name of an audit action. Codes no app registered are changes made in the
+    administration site (``<model>.create|update|delete``): "Sửa <model> (quản trị)", with the
+    model's Vietnamese name when the caller knows it; anything else reads as its code."""
+    labels = _registry()[0]
+    if code in labels:
+        return labels[code]
     model, _, verb = code.rpartition(".")
-    admin_verbs = {"create": "Tạo", "update": "Sửa", "delete": "Xóa"}
-    if verb in admin_verbs and model:
-        return f"{admin_verbs[verb]} {model} (quản trị)"
+    if verb in _ADMIN_VERBS and model:
+        return f"{_ADMIN_VERBS[verb]} {model_label or model} (quản trị)"
     return code
 
 
@@ -144,7 +141,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -160,7 +157,7 @@ def audit_record(
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record() must be called inside the change's transaction.atomic()")
     context = _context.get()
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user: Any = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=user,
         actor_label=(user.get_username() if user is not None else context.source),

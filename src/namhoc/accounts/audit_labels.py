@@ -1,0 +1,11 @@
+"""What the audit log calls the actions of ``accounts`` (collected by ``namhoc.core.audit``)."""
+
+AUDIT_LABELS = {
+    "user.create": "Tạo người dùng",
+    "user.update": "Sửa thông tin người dùng",
+    "user.set_password": "Đặt lại mật khẩu",
+    "user.disable": "Khóa tài khoản",
+    "user.enable": "Mở khóa tài khoản",
+    "membership.grant": "Cấp vai trò",
+    "membership.revoke": "Thu hồi vai trò",
+}
