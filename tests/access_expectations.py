@@ -211,6 +211,9 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     # Org units (read-only pages and API)
     "don-vi/": [E("GET", 302, 200, same(200), relation_free=True)],
     "don-vi/<str:key>/": [E("GET", 302, 200, in_scope(200), params=_unit_key)],
+    # the unit picker (matches within the user's own scope; ?trong= out of scope: 404, tested
+    # in tracking/tests/test_one_door.py)
+    "don-vi/chon/": [E("GET", 302, 200, same(200), relation_free=True)],
     "api/units": [E("GET", 401, 200, same(200), relation_free=True)],
     "api/units/<key>": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
     "api/units/<key>/subtree": [E("GET", 401, 200, in_scope(200), params=_unit_key)],
@@ -367,6 +370,15 @@ def _new_target(world: Any, rel: str) -> dict[str, Any]:
 
 def _evidence(world: Any, rel: str) -> dict[str, Any]:
     return {"evidence_id": _dt(world)["e"][rel].pk}
+
+
+def _update(world: Any, rel: str) -> dict[str, Any]:
+    """The progress report behind the relation's evidence (not yet answered)."""
+    return {"update_id": _dt(world)["e"][rel].update_id}
+
+
+def _review(world: Any, rel: str) -> dict[str, Any]:
+    return {"decision": "returned", "comment": "Thiếu biên bản"}
 
 
 def _unit_key_arg(world: Any, rel: str) -> dict[str, Any]:
@@ -594,6 +606,10 @@ EXPECTATIONS.update(
         "theo-doi/phan-cong/<int:assignment_id>/cap-nhat/": [
             E("POST", 302, 302, report(302), params=_assignment, data=_update_form, mutates=M)
         ],
+        # answer a progress report: same rule as changing the terms (specialist at the issuer)
+        "theo-doi/bao-cao/<int:update_id>/xem-xet/": [
+            E("POST", 302, 302, terms(302), params=_update, data=_review, mutates=M)
+        ],
         "theo-doi/phan-cong/<int:assignment_id>/dieu-chinh/": [
             E(
                 "POST",
@@ -767,6 +783,9 @@ EXPECTATIONS.update(
         "api/tracking/assignments/<assignment_id>/updates": [
             E("GET", 401, 200, ASSIGNMENT_READ, params=_assignment),
             E("POST", 401, 201, report(201), params=_assignment, data=_update_form, mutates=M),
+        ],
+        "api/tracking/updates/<update_id>/review": [
+            E("POST", 401, 200, terms(200), params=_update, data=_review, json=True, mutates=M)
         ],
         "api/tracking/units/<unit_key>/open-work": [
             E("GET", 401, 200, in_scope(200), params=_unit_key_arg)

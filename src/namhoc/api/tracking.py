@@ -116,6 +116,14 @@ class UpdateOut(Schema):
     created_at: dt.datetime
     author: str
     evidence: list[EvidenceOut]
+    review: str  # "" (waiting), "accepted", "returned"
+    review_comment: str
+    reviewed_by: str
+    reviewed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_reviewed_by(obj: ProgressUpdate) -> str:
+        return str(obj.reviewed_by or "")
 
     @staticmethod
     def resolve_author(obj: ProgressUpdate) -> str:
@@ -258,6 +266,26 @@ def post_update(
         files=[services.UploadedFile(name=f.name or "", data=f.read()) for f in files or []],
     )
     return Status(201, update)
+
+
+class ReviewIn(Schema):
+    decision: str  # "accepted" or "returned"
+    comment: str = ""
+
+
+@router.post(
+    "/updates/{update_id}/review",
+    response={200: UpdateOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="The assigner accepts a progress report, or returns it with a comment "
+    "(returning the report that completed the work reopens it)",
+)
+def review_update(request: HttpRequest, update_id: int, payload: ReviewIn) -> ProgressUpdate:
+    return services.progress_review(
+        actor=request.user,
+        update_id=update_id,
+        decision=payload.decision,
+        comment=payload.comment,
+    )
 
 
 @router.get(

@@ -24,20 +24,23 @@ from namhoc.core.types import Actor
 from namhoc.directives.models import Directive, DirectiveTask
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
-from namhoc.tracking.models import Assignment, Evidence
+from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
 
 __all__ = [
     "access_assignment",
     "access_evidence",
+    "access_update",
     "assign_refusal",
     "assignable_units",
     "assignments_visible_to",
     "can_assign",
     "can_manage",
     "can_report",
+    "can_review",
     "delete_refusal",
     "manage_refusal",
     "report_refusal",
+    "review_refusal",
 ]
 
 
@@ -121,6 +124,36 @@ def delete_refusal(
             "này để giữ báo cáo và minh chứng. Hãy điều chỉnh hạn, vai trò hoặc ghi chú.",
         )
     return None
+
+
+def review_refusal(actor: Actor | None, update: ProgressUpdate) -> DomainError | None:
+    """Why ``actor`` may not accept or return progress report ``update``, or None."""
+    if not has_role(actor, update.assignment.task.directive.unit, Role.SPECIALIST):
+        return Forbidden(
+            "Chỉ chuyên viên của đơn vị giao việc mới chấp nhận hoặc trả lại được báo cáo."
+        )
+    if update.review:
+        return Conflict(
+            "already_reviewed",
+            f"Báo cáo này đã được xem xét ({update.get_review_display().lower()}).",
+        )
+    return None
+
+
+def can_review(actor: Actor | None, update: ProgressUpdate) -> bool:
+    return review_refusal(actor, update) is None
+
+
+def access_update(actor: Actor | None, update_id: int) -> ProgressUpdate:
+    """A progress report ``actor`` may see (NotFound otherwise), with its assignment loaded."""
+    update = (
+        ProgressUpdate.objects.filter(pk=update_id, assignment__in=assignments_visible_to(actor))
+        .select_related("assignment__unit", "assignment__task__directive__unit")
+        .first()
+    )
+    if update is None:
+        raise NotFound()
+    return update
 
 
 def access_assignment(actor: Actor | None, assignment_id: int) -> Assignment:

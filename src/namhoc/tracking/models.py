@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -56,7 +57,12 @@ class Assignment(models.Model):
     school_year = models.CharField("năm học", max_length=9, db_index=True)
     deadline = models.DateField("hạn hoàn thành", null=True, blank=True)
     target_value = models.DecimalField(
-        "chỉ tiêu", max_digits=14, decimal_places=4, null=True, blank=True
+        "chỉ tiêu",
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     target_unit = models.CharField("đơn vị tính", max_length=40, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
@@ -96,6 +102,11 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["task", "unit"], name="assignment_task_unit_unique"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="assignment_percent_max"),
             models.CheckConstraint(
+                condition=Q(target_value__isnull=True)
+                | Q(target_value__gte=0, target_value__lt=10**10),
+                name="assignment_target_in_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(completed_at__isnull=True, completed_on__isnull=True)
                 | Q(completed_at__isnull=False, completed_on__isnull=False),
                 name="assignment_completed_pair",
@@ -109,16 +120,41 @@ class Assignment(models.Model):
         return status_of(completed_on=self.completed_on, deadline=self.deadline, today=today)
 
 
+PROGRESS_TEXT_MAX = 10_000  # characters in one progress report (a long page of text)
+REVIEW_COMMENT_MAX = 2_000
+
+
 class ProgressUpdate(models.Model):
-    """What an assignee reports: text, percent done, evidence files."""
+    """What an assignee reports: text, percent done, evidence files — and how the assigner
+    answered it (accepted, or returned with a comment)."""
+
+    class Review(models.TextChoices):
+        PENDING = "", "Chờ đơn vị giao việc xem xét"
+        ACCEPTED = "accepted", "Đã chấp nhận"
+        RETURNED = "returned", "Bị trả lại"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField("nội dung")
+    text = models.TextField("nội dung", max_length=PROGRESS_TEXT_MAX)
     percent = models.PositiveSmallIntegerField("tiến độ (%)")
     created_at = models.DateTimeField("lúc", db_index=True)
+    review = models.CharField(
+        "xem xét", max_length=8, choices=Review.choices, default=Review.PENDING, blank=True
+    )
+    review_comment = models.TextField(
+        "ý kiến của đơn vị giao việc", max_length=REVIEW_COMMENT_MAX, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người xem xét",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("xem xét lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "cập nhật tiến độ"
@@ -126,6 +162,9 @@ class ProgressUpdate(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="update_percent_max"),
+            models.CheckConstraint(
+                condition=Q(review__in=["", "accepted", "returned"]), name="update_review_known"
+            ),
         ]
 
     def __str__(self) -> str:

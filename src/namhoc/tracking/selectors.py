@@ -15,7 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 
 from namhoc.accounts.access import access_unit, visible_units
@@ -31,11 +42,13 @@ from namhoc.orgunits.tree import subtree_q
 from namhoc.tracking import prefill
 from namhoc.tracking.access import (
     access_assignment,
+    access_update,
     assignable_units,
     assignments_visible_to,
     can_assign,
     can_manage,
     can_report,
+    can_review,
     delete_refusal,
 )
 from namhoc.tracking.models import Assignment, AssignmentStatus, ProgressUpdate
@@ -62,6 +75,7 @@ __all__ = [
     "today",
     "unit_work",
     "units_named",
+    "update_page",
 ]
 
 
@@ -229,13 +243,29 @@ def by_task(unit: OrgUnit, *, school_year: str, on: dt.date | None = None) -> li
     ]
 
 
+def _last_review() -> Subquery:
+    return Subquery(
+        ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("review")[:1]
+    )
+
+
 def open_work(unit: OrgUnit, *, school_year: str | None = None) -> QuerySet[Assignment]:
-    """The unit's own unfinished work on published directives, earliest deadline first."""
+    """The unit's own unfinished work on published directives: work whose last report came
+    back returned first (``last_review``), then earliest deadline first."""
     queryset = _published(Assignment.objects.filter(unit=unit, completed_on__isnull=True))
     if school_year:
         queryset = queryset.filter(school_year=school_year)
-    return queryset.select_related("task__directive__unit").order_by(
-        F("deadline").asc(nulls_last=True), "pk"
+    returned = Case(
+        When(last_review=ProgressUpdate.Review.RETURNED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.select_related("task__directive__unit")
+        .annotate(last_review=_last_review())
+        .order_by(returned, F("deadline").asc(nulls_last=True), "pk")
     )
 
 
@@ -259,7 +289,7 @@ def updates_for(assignment: Assignment) -> QuerySet[ProgressUpdate]:
     """The progress reports of an assignment the caller has already loaded through access."""
     return (
         ProgressUpdate.objects.filter(assignment=assignment)
-        .select_related("author")
+        .select_related("author", "reviewed_by")
         .prefetch_related("evidence")
         .order_by("-created_at", "-pk")
     )
@@ -336,11 +366,19 @@ class AssignmentPage:
     can_report: bool
     can_manage: bool
     deletable: bool
+    reviewable: set[int]  # the reports the viewer may accept or return
+
+
+def update_page(viewer: Actor | None, update_id: int) -> AssignmentPage:
+    """The page of the assignment a progress report belongs to."""
+    return assignment_page(viewer, access_update(viewer, update_id).assignment_id)
 
 
 def assignment_page(viewer: Actor | None, assignment_id: int) -> AssignmentPage:
     assignment = access_assignment(viewer, assignment_id)
     updates = list(updates_for(assignment))
+    for update in updates:
+        update.assignment = assignment
     manage = can_manage(viewer, assignment)
     return AssignmentPage(
         assignment=assignment,
@@ -349,6 +387,8 @@ def assignment_page(viewer: Actor | None, assignment_id: int) -> AssignmentPage:
         can_report=can_report(viewer, assignment),
         can_manage=manage,
         deletable=manage and delete_refusal(viewer, assignment, reports=len(updates)) is None,
+        # the predicate decides; only unanswered reports are asked (one role lookup each)
+        reviewable={u.pk for u in updates if manage and not u.review and can_review(viewer, u)},
     )
 
 

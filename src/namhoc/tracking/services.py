@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from namhoc.accounts.models import Role
 from namhoc.core.audit import audit_record, diff, snapshot
-from namhoc.core.errors import DomainError
+from namhoc.core.errors import Conflict, DomainError
 from namhoc.core.parsing import (
     clean_text,
     decimal_bounds,
@@ -45,13 +45,21 @@ from namhoc.directives.services import StaleEdit
 from namhoc.orgunits.models import OrgUnit
 from namhoc.tracking.access import (
     access_assignment,
+    access_update,
     assign_refusal,
     assignable_units,
     delete_refusal,
     manage_refusal,
     report_refusal,
+    review_refusal,
 )
-from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
+from namhoc.tracking.models import (
+    PROGRESS_TEXT_MAX,
+    REVIEW_COMMENT_MAX,
+    Assignment,
+    Evidence,
+    ProgressUpdate,
+)
 
 __all__ = [
     "ASSIGNMENT_FIELDS",
@@ -65,11 +73,11 @@ __all__ = [
     "assignments_create",
     "directive_publish",
     "progress_post",
+    "progress_review",
 ]
 
 ASSIGNMENT_FIELDS = ("role", "deadline", "target_value", "target_unit", "note")
 MAX_EVIDENCE_FILES = 10
-PROGRESS_TEXT_MAX = 10_000  # characters in one progress report (a long page of text)
 MAX_UNITS_PER_REQUEST = 5_000  # units named one by one in one request (a level has no limit)
 _DEADLINE_MIN = dt.date(2000, 1, 1)
 _DEADLINE_MAX = dt.date(2100, 12, 31)
@@ -451,6 +459,69 @@ def progress_post(
             unit_id=locked.unit_id,
         )
     return update
+
+
+def progress_review(
+    *, actor: Actor | None, update_id: int, decision: object, comment: object = ""
+) -> ProgressUpdate:
+    """The assigner answers a progress report: ``accepted``, or ``returned`` with a comment
+    saying what is missing. Returning the report that completed the work reopens it (at the
+    percent reported before), so the unit sees it first in its work list."""
+    update = access_update(actor, update_id)
+    refusal = review_refusal(actor, update)
+    if refusal is not None:
+        raise refusal
+    if decision not in (ProgressUpdate.Review.ACCEPTED, ProgressUpdate.Review.RETURNED):
+        raise DomainError(
+            "bad_decision", "Hãy chọn chấp nhận hoặc trả lại báo cáo.", field="decision"
+        )
+    note = clean_text(
+        comment,
+        field="comment",
+        label="Ý kiến",
+        max_length=REVIEW_COMMENT_MAX,
+        multiline=True,
+        required=decision == ProgressUpdate.Review.RETURNED,
+    )
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=update.assignment_id)
+        locked = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+        locked.assignment = assignment
+        if locked.review:  # someone answered it between the check above and the lock
+            raise Conflict("already_reviewed", "Báo cáo này vừa được người khác xem xét.")
+        before = snapshot(assignment, ["percent", "completed_at", "completed_on"])
+        locked.review = str(decision)
+        locked.review_comment = note
+        locked.reviewed_by = _user(actor)
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_at"])
+        latest = assignment.updates.order_by("-created_at", "-pk").first()
+        reopened = (
+            decision == ProgressUpdate.Review.RETURNED
+            and latest is not None
+            and latest.pk == locked.pk
+            and assignment.completed_at is not None
+        )
+        if reopened:
+            earlier = (
+                assignment.updates.exclude(pk=locked.pk).order_by("-created_at", "-pk").first()
+            )
+            assignment.percent = earlier.percent if earlier and earlier.percent < 100 else 0
+            assignment.completed_at = None
+            assignment.completed_on = None
+            assignment.save(update_fields=["percent", "completed_at", "completed_on"])
+        audit_record(
+            actor=actor,
+            action="progress.review",
+            target=locked,
+            changes={
+                "review": ["", locked.review],
+                **diff(before, snapshot(assignment, ["percent", "completed_at", "completed_on"])),
+            },
+            unit_id=assignment.unit_id,
+            note=note[:255],
+        )
+    return locked
 
 
 # --- publishing -----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ tracking_patterns = [
     path("nhiem-vu/<int:task_id>/phan-cong/", t.assign, name="assign"),
     path("phan-cong/<int:assignment_id>/", t.assignment_detail, name="assignment"),
     path("phan-cong/<int:assignment_id>/cap-nhat/", t.update_post, name="update_post"),
+    path("bao-cao/<int:update_id>/xem-xet/", t.update_review, name="update_review"),
     path("phan-cong/<int:assignment_id>/dieu-chinh/", t.terms_update, name="terms"),
     path("phan-cong/<int:assignment_id>/xoa/", t.assignment_delete, name="assignment_delete"),
     path("minh-chung/<int:evidence_id>/tai-ve/", t.evidence_download, name="evidence"),

@@ -100,6 +100,7 @@ def _assignment_page(
     update_form: UpdateForm | None = None,
     terms_form: TermsForm | None = None,
     error: DomainError | None = None,
+    review_error: tuple[int, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     assignment = page.assignment
@@ -128,7 +129,9 @@ def _assignment_page(
             "can_manage": page.can_manage,
             "deletable": page.deletable,
             "error": error,
-            "stale": error if isinstance(error, Conflict) else None,
+            "stale": error if isinstance(error, Conflict) and terms_form is not None else None,
+            "review_error": review_error[0] if review_error else None,
+            "review_comment": review_error[1].get("comment", "") if review_error else "",
         },
         status=status,
     )
@@ -170,6 +173,32 @@ def update_post(request: HttpRequest, assignment_id: int) -> HttpResponse:
         return _assignment_page(request, page, update_form=form, status=exc.status)
     messages.success(request, "Đã gửi cập nhật tiến độ.")
     return redirect("tracking:assignment", assignment_id)
+
+
+@login_required
+@require_POST
+@with_domain_errors
+def update_review(request: HttpRequest, update_id: int) -> HttpResponse:
+    """The assigner accepts a progress report, or returns it with a comment."""
+    try:
+        update = services.progress_review(
+            actor=request.user,
+            update_id=update_id,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except DomainError as exc:
+        if _refused(exc):
+            raise
+        page = selectors.update_page(request.user, update_id)
+        return _assignment_page(
+            request, page, error=exc, review_error=(update_id, request.POST), status=exc.status
+        )
+    if update.review == update.Review.RETURNED:
+        messages.success(request, "Đã trả lại báo cáo; đơn vị sẽ thấy việc này đầu danh sách.")
+    else:
+        messages.success(request, "Đã chấp nhận báo cáo.")
+    return redirect("tracking:assignment", update.assignment_id)
 
 
 @login_required
