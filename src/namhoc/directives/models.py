@@ -51,6 +51,12 @@ class SourceDocument(models.Model):
     )
     created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
     read_at = models.DateTimeField("đọc xong lúc", null=True, blank=True)
+    # Reading survives a worker that dies mid-read (issue 9): each claim counts an attempt and
+    # names its worker; progress refreshes the heartbeat. services.sources_recover re-queues a
+    # read whose worker died (or that went silent), and gives up after READ_ATTEMPTS_MAX.
+    read_attempts = models.PositiveSmallIntegerField("số lần bắt đầu đọc", default=0)
+    read_worker = models.CharField("tiến trình đang đọc", max_length=64, blank=True)
+    read_heartbeat_at = models.DateTimeField("lần cuối báo tiến độ", null=True, blank=True)
 
     class Meta:
         verbose_name = "tệp văn bản gốc"
