@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -268,6 +268,15 @@ def post_update(
     return Status(201, update)
 
 
+class DashboardQuery(Schema):
+    unit: str = Field("", max_length=40)
+    school_year: str = Field("", max_length=20)
+    sort: str = Field("", max_length=20)
+    descending: bool = False
+    kind: str = Field("", max_length=40)
+    q: str = Field("", max_length=100)
+
+
 class ReviewIn(Schema):
     decision: str  # "accepted" or "returned"
     comment: str = ""
@@ -305,11 +314,23 @@ def open_work(request: HttpRequest, unit_key: str) -> QuerySet[Assignment]:
     description=(
         "`unit` defaults to the user's home unit (their membership highest in the tree), "
         "`school_year` to the current one (a school year starts on 1 August) — the same defaults "
-        "as the page. 400 when the user belongs to no unit and names none."
+        "as the page. Rows sorted by `sort` (ten, tong, dung_han, tre, qua_han, trong_han, "
+        "ti_le; default ti_le: lowest on-time rate first, rows with nothing due last; "
+        "`descending` reverses), child units filtered by `kind` (commune, school, school:thcs…) "
+        "and `q` (part of the name, diacritics optional). 400 when the user belongs to no unit "
+        "and names none."
     ),
 )
-def dashboard(request: HttpRequest, unit: str = "", school_year: str = "") -> dict[str, Any]:
-    board = selectors.dashboard(request.user, unit_key=unit, school_year=school_year)
+def dashboard(request: HttpRequest, filters: Query[DashboardQuery]) -> dict[str, Any]:
+    board = selectors.dashboard(
+        request.user,
+        unit_key=filters.unit,
+        school_year=filters.school_year,
+        sort=filters.sort,
+        descending=filters.descending,
+        kind=filters.kind,
+        search=filters.q,
+    )
     return {
         "unit": board.unit.key,
         "school_year": board.school_year,

@@ -32,8 +32,10 @@ from django.db.models.functions import Substr
 from namhoc.accounts.access import access_unit, visible_units
 from namhoc.accounts.selectors import home_unit
 from namhoc.core.clock import today as clock_today
+from namhoc.core.collation import vi_sort_key
 from namhoc.core.errors import DomainError
 from namhoc.core.parsing import parse_school_year, school_year_of
+from namhoc.core.text import fold
 from namhoc.core.types import Actor
 from namhoc.directives.access import access_task, visible_directives
 from namhoc.directives.models import DirectiveTask
@@ -419,6 +421,42 @@ def default_school_year(years: list[str]) -> str:
     return years[0]
 
 
+SORT_KEYS = {
+    "ten": "tên",
+    "tong": "tổng số việc",
+    "dung_han": "hoàn thành đúng hạn",
+    "tre": "hoàn thành quá hạn",
+    "qua_han": "quá hạn chưa hoàn thành",
+    "trong_han": "đang thực hiện trong hạn",
+    "ti_le": "tỷ lệ đúng hạn",
+}
+DEFAULT_SORT = "ti_le"  # worst first
+
+
+def _figure_key(sort: str, figures: OnTimeRate) -> Any:
+    if sort == "ti_le":
+        # Rows with nothing due yet have no rate: they go after every row that has one.
+        return (figures.rate is None, figures.rate if figures.rate is not None else 0)
+    value = {
+        "tong": figures.total,
+        "dung_han": figures.done_on_time,
+        "tre": figures.done_late,
+        "qua_han": figures.overdue,
+        "trong_han": figures.in_progress,
+    }[sort]
+    return (False, value)
+
+
+def _sorted(rows: list[Any], *, sort: str, descending: bool, name: Any, figures: Any) -> list[Any]:
+    """Rows by one column, ties by name (Vietnamese order; ``name=None``: the order given);
+    rows without a rate stay last."""
+    by_name = sorted(rows, key=lambda row: vi_sort_key(name(row))) if name else list(rows)
+    if sort == "ten":
+        return list(reversed(by_name)) if descending else by_name
+    keyed = sorted(by_name, key=lambda row: _figure_key(sort, figures(row))[1], reverse=descending)
+    return sorted(keyed, key=lambda row: _figure_key(sort, figures(row))[0])
+
+
 @dataclass(frozen=True)
 class Dashboard:
     unit: OrgUnit
@@ -426,14 +464,32 @@ class Dashboard:
     school_year: str
     years: list[str]
     overall: OnTimeRate
-    by_child_unit: list[tuple[OrgUnit, OnTimeRate]]
-    by_task: list[TaskFigures]
+    by_child_unit: list[tuple[OrgUnit, OnTimeRate]]  # filtered and sorted as asked
+    by_task: list[TaskFigures]  # sorted as asked
+    sort: str
+    descending: bool
+    kind: str  # "" or a unit kind (and ":school level") the child rows are filtered to
+    kinds: list[tuple[str, str]]  # the kinds present among the children, for the filter
+    search: str
+    children_total: int  # child units before the filter
 
 
-def dashboard(viewer: Actor | None, *, unit_key: str = "", school_year: str = "") -> Dashboard:
+def dashboard(
+    viewer: Actor | None,
+    *,
+    unit_key: str = "",
+    school_year: str = "",
+    sort: str = "",
+    descending: bool | None = None,
+    kind: str = "",
+    search: str = "",
+) -> Dashboard:
     """On-time figures of a unit's subtree for a school year, per child unit and per task.
 
-    ``unit_key`` defaults to the viewer's home unit, ``school_year`` to :func:`default_school_year`.
+    ``unit_key`` defaults to the viewer's home unit, ``school_year`` to :func:`default_school_year`;
+    rows sorted by ``sort`` (a key of :data:`SORT_KEYS`; default: lowest on-time rate first),
+    child units filtered by ``kind`` ("commune", "school", "school:thcs") and by ``search`` (part
+    of the name, diacritics optional).
     """
     if unit_key:
         unit = access_unit(viewer, unit_key)
@@ -453,14 +509,45 @@ def dashboard(viewer: Actor | None, *, unit_key: str = "", school_year: str = ""
     parent = None
     if unit.parent_id is not None:
         parent = visible_units(viewer).filter(pk=unit.parent_id).first()
+    sort = sort if sort in SORT_KEYS else DEFAULT_SORT
+    if descending is None:
+        descending = False
+    children = by_child_unit(unit, school_year=year)
+    kinds = level_choices({(c.kind, c.school_level) for c, _ in children})
+    if kind and kind not in dict(kinds):
+        kind = ""
+    rows = children
+    if kind:
+        wanted, _, level = kind.partition(":")
+        rows = [
+            (c, f) for c, f in rows if c.kind == wanted and (not level or c.school_level == level)
+        ]
+    search = " ".join(search.split())[:100]
+    if search:
+        words = fold(search).split()
+        rows = [(c, f) for c, f in rows if all(w in c.name_folded for w in words)]
     return Dashboard(
         unit=unit,
         parent=parent,
         school_year=year,
         years=years,
         overall=rate_for(unit, school_year=year),
-        by_child_unit=by_child_unit(unit, school_year=year),
-        by_task=by_task(unit, school_year=year),
+        by_child_unit=_sorted(
+            rows, sort=sort, descending=descending, name=lambda r: r[0].name, figures=lambda r: r[1]
+        ),
+        by_task=_sorted(
+            by_task(unit, school_year=year),
+            sort=sort,
+            descending=descending,
+            name=None,  # the document's own order: directive, then task position
+            figures=lambda t: t.figures,
+        ),
+        sort=sort,
+        descending=descending,
+        kind=kind,
+        kinds=kinds,
+        search=search,
+        children_total=len(children),
     )
 
 

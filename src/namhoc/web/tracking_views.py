@@ -277,6 +277,23 @@ def unit_work(request: HttpRequest, unit_key: str) -> HttpResponse:
     )
 
 
+def _sort_links(request: HttpRequest, board: selectors.Dashboard) -> dict[str, dict[str, str]]:
+    """Per column: the link that sorts by it (again: the other way) and its current state."""
+    links: dict[str, dict[str, str]] = {}
+    for key, label in selectors.SORT_KEYS.items():
+        query = request.GET.copy()
+        query["sap_xep"] = key
+        current = board.sort == key
+        query["chieu"] = "giam" if current and not board.descending else "tang"
+        for page_param in ("trang_dv", "trang_nv"):
+            query.pop(page_param, None)
+        state = ""
+        if current:
+            state = "descending" if board.descending else "ascending"
+        links[key] = {"url": "?" + query.urlencode(), "state": state, "label": label}
+    return links
+
+
 @login_required
 @require_GET
 @with_domain_errors
@@ -285,6 +302,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.user,
         unit_key=request.GET.get("don_vi", "")[:40],
         school_year=request.GET.get("nam_hoc", "")[:20],
+        sort=request.GET.get("sap_xep", ""),
+        descending=request.GET.get("chieu") == "giam",
+        kind=request.GET.get("loai", "")[:40],
+        search=request.GET.get("tim", ""),
     )
     return render(
         request,
@@ -296,6 +317,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": board.school_year,
             "years": board.years,
             "overall": board.overall,
+            "sort_links": _sort_links(request, board),
             "children": paginate(
                 request,
                 board.by_child_unit,

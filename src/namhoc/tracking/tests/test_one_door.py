@@ -282,3 +282,31 @@ def test_the_unit_picker_finds_without_diacritics_within_scope(org, people, plan
     assert 'value="c-a2"' in kept.content.decode()
     # a unit outside the viewer's scope as "within": not found
     assert client_of(people.outsider).get(url, {"trong": "p-a"}).status_code == 404
+
+
+def test_the_dashboard_sorts_filters_and_explains_itself(org, people, plan, client_of):
+    task = plan.tasks.get(position=1)
+    late = assign(
+        actor=people.province_officer, task=task, unit=org.commune_a1, deadline="01/01/2020"
+    )
+    assign(actor=people.province_officer, task=task, unit=org.commune_a2, deadline="31/12/2099")
+    assert late.deadline == dt.date(2020, 1, 1)
+    client = client_of(people.province_officer)
+    url = reverse("tracking:dashboard")
+    page = client.get(url, {"don_vi": "p-a", "nam_hoc": "2025-2026"})
+    board = page.context["board"]
+    # worst first: An Lạc has one overdue (0 %), Hòa Bình nothing due yet (no rate: last)
+    assert [c.key for c, _f in board.by_child_unit] == ["c-a1", "c-a2"]
+    html = page.content.decode()
+    assert "Tỷ lệ đúng hạn</strong> = số việc hoàn thành đúng hạn" in html
+    assert "chưa đến hạn" in html
+    assert 'aria-sort="ascending"' in html
+    by_name = client.get(url, {"don_vi": "p-a", "nam_hoc": "2025-2026", "sap_xep": "ten"})
+    assert [c.key for c, _f in by_name.context["board"].by_child_unit] == ["c-a2", "c-a1"]
+    found = client.get(url, {"don_vi": "p-a", "nam_hoc": "2025-2026", "tim": "an lac"})
+    assert [c.key for c, _f in found.context["board"].by_child_unit] == ["c-a1"]
+    assert "1 trong 2 đơn vị" in found.content.decode()
+    kinds = client.get(url, {"don_vi": "p-a", "nam_hoc": "2025-2026", "loai": "school"})
+    assert kinds.context["board"].kind == ""  # no school directly under the province
+    overall = board.overall
+    assert overall.total == overall.done + overall.overdue + overall.in_progress

@@ -29,3 +29,9 @@ def vn_date(value: dt.date | dt.datetime | str | None) -> str:
         except ValueError:
             return value
     return format_date(value)
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    """``mapping|get_item:key`` — a dict entry by a key held in a variable."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
