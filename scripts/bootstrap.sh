@@ -22,6 +22,10 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
   exit 2
 fi
 
+# LibreOffice, Tesseract (Vietnamese) and poppler: installed when this machine allows it, else a
+# note; namhoc works without them (scripts/system-packages.sh).
+scripts/system-packages.sh
+
 if [ ! -x .venv/bin/python ]; then
   echo "· creating .venv"
   if ! "$python" -m venv .venv; then
