@@ -12,10 +12,12 @@ Errors are printed in Vietnamese and English, with exit status 2 and no tracebac
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from namhoc import __version__
 
@@ -215,16 +217,9 @@ def _serve(args: argparse.Namespace) -> int:
     _migrate_or_explain()
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
-    from namhoc.supervisor import WorkerSupervisor
-
     worker = None
     if not args.no_worker:
-        worker = WorkerSupervisor(
-            [
-                *(sys.executable, "-m", "namhoc.cli", "manage", "db_worker"),
-                *("--queue-name", "*", "--reload" if args.dev else "--no-reload"),
-            ]
-        )
+        worker = worker_supervisor(dev=args.dev)
         worker.start()
     try:
         if args.dev:
@@ -235,6 +230,49 @@ def _serve(args: argparse.Namespace) -> int:
         if worker is not None:
             worker.stop()
     return 0
+
+
+def _recover_reads(*extra: str) -> list[str]:
+    """Run ``namhoc reads recover`` (in its own process: the serving process keeps no database
+    connection for gunicorn to fork); the ids of workers found hung."""
+    done = subprocess.run(  # noqa: S603 - our own command
+        [sys.executable, "-m", "namhoc.cli", "reads", "recover", "--json", *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        return []
+    lines = done.stdout.strip().splitlines()
+    report = json.loads(lines[-1]) if lines else {}
+    if report.get("requeued") or report.get("failed"):
+        sys.stderr.write(
+            f"namhoc: đọc lại {len(report['requeued'])} tệp, không đọc được "
+            f"{len(report['failed'])} tệp sau khi tiến trình nền dừng / requeued "
+            f"{len(report['requeued'])} and gave up {len(report['failed'])} reads of a dead "
+            "worker\n"
+        )
+    return [str(worker) for worker in report.get("stale_workers", [])]
+
+
+def worker_supervisor(*, dev: bool, argv: list[str] | None = None, **options: Any) -> Any:
+    """The background worker of ``serve``, supervised: restarted when it dies, and the reads it
+    left behind recovered (when it dies, when serving starts, and every two minutes)."""
+    from namhoc.supervisor import WorkerSupervisor
+
+    command = argv or [
+        *(sys.executable, "-m", "namhoc.cli", "manage", "db_worker"),
+        *("--queue-name", "*", "--reload" if dev else "--no-reload"),
+    ]
+    return WorkerSupervisor(
+        command,
+        worker_ids=True,
+        on_death=lambda worker_id, _code: _recover_reads("--worker", worker_id),
+        sweep=_recover_reads,
+        **options,
+    )
 
 
 def _run_gunicorn(*, host: str, port: int, workers: int) -> None:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "namhoc.directives",
     "namhoc.tracking",
     "namhoc.indicators",
+    "namhoc.reporting",
     "namhoc.web",
 ]
 
@@ -197,6 +198,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 UPLOAD_MAX_BYTES = env_int("NAMHOC_UPLOAD_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+# Reading an uploaded directive (namhoc.ingest.ReadLimits; issue 9): beyond any of these the
+# read stops with a Vietnamese message on the source page.
+READ_MAX_PAGES = env_int("NAMHOC_READ_MAX_PAGES", 500, minimum=1, maximum=100_000)
+READ_MAX_CHARS = env_int("NAMHOC_READ_MAX_CHARS", 3_000_000, minimum=10_000, maximum=100_000_000)
+READ_MAX_SECONDS = env_int("NAMHOC_READ_MAX_SECONDS", 180, minimum=5, maximum=3600)
+OCR_MAX_PAGES = env_int("NAMHOC_OCR_MAX_PAGES", 40, minimum=0, maximum=10_000)  # 0: no OCR
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

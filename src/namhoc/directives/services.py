@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from namhoc.core.audit import audit_record, diff, snapshot
@@ -46,9 +47,13 @@ __all__ = [
     "directive_update",
     "link_decide",
     "links_store_suggestions",
+    "progress_message",
+    "read_limits",
     "source_paste",
     "source_read",
+    "source_retry",
     "source_upload",
+    "sources_recover",
     "target_add",
     "target_delete",
     "target_update",
@@ -92,9 +97,13 @@ def source_upload(
     existing record back (``created`` False) and store nothing new."""
     kind = check_upload(data, allowed=DIRECTIVE_KINDS)
     blob = store_blob(data, folder="directives", kind=kind)
-    existing = SourceDocument.objects.filter(unit=unit, sha256=blob.sha256).first()
+    existing = (
+        SourceDocument.objects.filter(unit=unit, sha256=blob.sha256)
+        .defer("text", "extraction")
+        .first()
+    )
     if existing is not None:
-        return existing, False
+        return _source_again(existing, actor=actor), False
     source = SourceDocument.objects.create(
         unit=unit,
         sha256=blob.sha256,
@@ -115,6 +124,21 @@ def source_upload(
     return source, True
 
 
+def _source_again(source: SourceDocument, *, actor: Any) -> SourceDocument:
+    """The same bytes uploaded again: never hand back a stuck record. A read whose worker died
+    is recovered, a failed one is read again (the person asked for it by uploading)."""
+    if source.status == SourceDocument.Status.READING:
+        sources_recover(source_ids=[source.pk])
+    elif source.status == SourceDocument.Status.FAILED:
+        SourceDocument.objects.filter(pk=source.pk, status=SourceDocument.Status.FAILED).update(
+            read_attempts=0
+        )
+        source.read_attempts = 0
+        _requeue(source, actor=actor, message="")
+    source.refresh_from_db(fields=["status", "status_message", "read_attempts"])
+    return source
+
+
 def source_paste(*, actor: Any, unit: OrgUnit, text: str) -> tuple[SourceDocument, bool]:
     """Pasted text becomes a UTF-8 .txt original, then goes the way of an upload."""
     text = nfc(text).strip()
@@ -128,73 +152,186 @@ def source_paste(*, actor: Any, unit: OrgUnit, text: str) -> tuple[SourceDocumen
     )
 
 
+# --- reading: limits, progress, recovery from a dying worker (issue 9) -----------------------
+
+READ_ATTEMPTS_MAX = 2  # a file that stops the worker this many times is marked unreadable
+PROGRESS_EVERY_SECONDS = 1.0  # progress is written to the source at most this often
+STALE_GRACE_SECONDS = 60  # past the read's time limit, a silent read is taken for dead
+QUEUE_STALE_SECONDS = 30 * 60  # a queued read not started by then is queued again
+_RUNNING = "Đang đọc…"
+
+
+def read_limits(size: int = 0) -> Any:
+    """The reader's limits from the settings (``NAMHOC_READ_*``, ``NAMHOC_OCR_MAX_PAGES``)."""
+    from django.conf import settings
+
+    from namhoc.ingest import ReadLimits
+
+    ocr_pages = int(getattr(settings, "OCR_MAX_PAGES", 40))
+    return ReadLimits(
+        max_bytes=max(int(settings.UPLOAD_MAX_BYTES), size + 1),
+        max_pages=int(getattr(settings, "READ_MAX_PAGES", 500)),
+        max_chars=int(getattr(settings, "READ_MAX_CHARS", 3_000_000)),
+        max_seconds=float(getattr(settings, "READ_MAX_SECONDS", 180)),
+        ocr=ocr_pages > 0,
+        max_ocr_pages=max(1, ocr_pages),
+    )
+
+
+def read_stale_after() -> dt.timedelta:
+    """A read whose worker has said nothing for this long is dead (or hung past its limit)."""
+    from django.conf import settings
+
+    seconds = float(getattr(settings, "READ_MAX_SECONDS", 180)) + STALE_GRACE_SECONDS
+    return dt.timedelta(seconds=seconds)
+
+
+def progress_message(stage: str, done: int, total: int) -> str:
+    """What the source page says while a read goes on ("Đang nhận dạng chữ trang 3/12")."""
+    if stage == "ocr":
+        if done <= 0:
+            return f"Đang nhận dạng chữ ({total} trang)…"
+        return f"Đang nhận dạng chữ trang {min(done, total)}/{total}"
+    if stage == "read":
+        return "Đang mở tệp…"
+    if stage == "analyse":
+        return f"Đang phân tích văn bản ({min(done, total)}/{total})…"
+    return f"Đang đọc ({done}/{total})…" if total else _RUNNING
+
+
+class _Progress:
+    """The reader's progress callback: writes the message and the heartbeat of this attempt,
+    at most once every PROGRESS_EVERY_SECONDS (and never over a read recovered meanwhile)."""
+
+    def __init__(self, source_id: int, attempt: int) -> None:
+        self.rows = SourceDocument.objects.filter(
+            pk=source_id, status=SourceDocument.Status.READING, read_attempts=attempt
+        )
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_EVERY_SECONDS:
+            return
+        self.last = now
+        self.rows.update(
+            status_message=progress_message(stage, done, total)[:500],
+            read_heartbeat_at=timezone.now(),
+        )
+
+
+def _requeue(source: SourceDocument, *, actor: Any, message: str, note: str = "") -> bool:
+    """Put ``source`` back in the queue (attempts kept); False if it changed meanwhile."""
+    updated = SourceDocument.objects.filter(
+        pk=source.pk, status=source.status, read_attempts=source.read_attempts
+    ).update(
+        status=SourceDocument.Status.QUEUED,
+        status_message=message[:500],
+        read_worker="",
+        read_heartbeat_at=timezone.now(),
+    )
+    if updated:
+        audit_record(
+            actor=actor,
+            action="source.retry",
+            target=source,
+            changes={"status": [source.status, "queued"]},
+            unit_id=source.unit_id,
+            note=note,
+        )
+        _enqueue_read(source.pk)
+    return bool(updated)
+
+
 @transaction.atomic
 def source_retry(*, actor: Any, source: SourceDocument) -> SourceDocument:
+    """Read a failed source again ("Đọc lại"): it gets a fresh count of attempts. A read whose
+    worker died is recovered first, so "Đọc lại" works on it too."""
+    if source.status == SourceDocument.Status.READING:
+        sources_recover(source_ids=[source.pk])
+        source.refresh_from_db(fields=["status", "status_message", "read_attempts"])
     if source.status != SourceDocument.Status.FAILED:
         raise DomainError("not_failed", "Chỉ đọc lại được tệp đã đọc lỗi.")
-    SourceDocument.objects.filter(pk=source.pk).update(
-        status=SourceDocument.Status.QUEUED, status_message=""
+    SourceDocument.objects.filter(pk=source.pk, status=SourceDocument.Status.FAILED).update(
+        read_attempts=0
     )
-    audit_record(actor=actor, action="source.retry", target=source, unit_id=source.unit_id)
-    _enqueue_read(source.pk)
-    source.refresh_from_db()
+    source.read_attempts = 0
+    _requeue(source, actor=actor, message="")
+    source.refresh_from_db(fields=["status", "status_message", "read_attempts"])
     return source
 
 
-def _read(data: bytes, filename: str) -> dict[str, Any]:
-    """Run the reader; its JSON form with the normalized text under ``"text"``."""
+def _read(data: bytes, filename: str, progress: Any = None) -> dict[str, Any]:
+    """Run the reader within the limits; its JSON form with the normalized text under "text"."""
     from namhoc.ingest import read_document
 
-    result = read_document(data, filename=filename, max_bytes=len(data) + 1)
+    result = read_document(
+        data, filename=filename, limits=read_limits(len(data)), progress=progress
+    )
     return result.to_dict(include_text=True)
 
 
-def source_read(*, source_id: int) -> SourceDocument | None:
+def source_read(*, source_id: int, worker_id: str = "") -> SourceDocument | None:
     """Read a queued source and make its draft directive. Safe to run twice: a source that is
-    already read (or taken by another worker) is left alone."""
+    already read (or taken by another worker) is left alone.
+
+    The claim counts an attempt and names the worker (``worker_id``); every write after it is
+    conditional on that attempt, so a read recovered meanwhile (its worker taken for dead) is
+    never overwritten by a late finish.
+    """
     from namhoc.ingest import IngestError
 
     with transaction.atomic():
         claimed = SourceDocument.objects.filter(
-            pk=source_id, status__in=[SourceDocument.Status.QUEUED, SourceDocument.Status.FAILED]
-        ).update(status=SourceDocument.Status.READING, status_message="")
-    source = SourceDocument.objects.filter(pk=source_id).first()
+            pk=source_id, status=SourceDocument.Status.QUEUED
+        ).update(
+            status=SourceDocument.Status.READING,
+            status_message=_RUNNING,
+            read_attempts=F("read_attempts") + 1,
+            read_worker=worker_id[:64],
+            read_heartbeat_at=timezone.now(),
+        )
+    source = SourceDocument.objects.filter(pk=source_id).defer("text", "extraction").first()
     if source is None or not claimed:
         return source
+    mine = SourceDocument.objects.filter(
+        pk=source_id, status=SourceDocument.Status.READING, read_attempts=source.read_attempts
+    )
     try:
         with default_storage.open(source.file.name or "", "rb") as handle:
             data = handle.read()
-        extraction = _read(data, source.filename)
+        extraction = _read(data, source.filename, _Progress(source_id, source.read_attempts))
     except IngestError as exc:
         with transaction.atomic():
-            SourceDocument.objects.filter(pk=source_id).update(
+            if mine.update(
                 status=SourceDocument.Status.FAILED, status_message=exc.message_vi[:500]
-            )
-            audit_record(
-                actor=None,
-                action="source.read_failed",
-                target=source,
-                changes={"status": ["reading", "failed"]},
-                unit_id=source.unit_id,
-                note=exc.code[:255],
-            )
-        source.refresh_from_db()
+            ):
+                audit_record(
+                    actor=None,
+                    action="source.read_failed",
+                    target=source,
+                    changes={"status": ["reading", "failed"]},
+                    unit_id=source.unit_id,
+                    note=exc.code[:255],
+                )
+        source.refresh_from_db(fields=["status", "status_message"])
         return source
     except Exception:
-        SourceDocument.objects.filter(pk=source_id).update(
+        mine.update(
             status=SourceDocument.Status.FAILED,
             status_message="Lỗi hệ thống khi đọc tệp; hãy thử đọc lại hoặc báo quản trị.",
         )
         raise
     with transaction.atomic():
         text = extraction.pop("text", "")
-        SourceDocument.objects.filter(pk=source_id).update(
+        if not mine.update(
             status=SourceDocument.Status.READY,
             status_message=_summary(extraction),
             text=text,
             extraction=extraction,
             read_at=timezone.now(),
-        )
+        ):
+            return SourceDocument.objects.filter(pk=source_id).defer("text", "extraction").first()
         source.refresh_from_db()
         if not source.directives.exists():
             directive = _directive_from_extraction(source)
@@ -213,6 +350,111 @@ def source_read(*, source_id: int) -> SourceDocument | None:
             unit_id=source.unit_id,
         )
     return source
+
+
+@dataclass
+class Recovery:
+    """What :func:`sources_recover` did: sources queued again, given up, and the workers whose
+    reads were found dead or hung (a supervisor stops such a worker if it is still running)."""
+
+    requeued: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    queued_again: list[int] = field(default_factory=list)
+    stale_workers: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        return {
+            "requeued": self.requeued,
+            "failed": self.failed,
+            "queued_again": self.queued_again,
+            "stale_workers": self.stale_workers,
+        }
+
+
+def sources_recover(
+    *,
+    worker_ids: Iterable[str] = (),
+    source_ids: Iterable[int] | None = None,
+    now: dt.datetime | None = None,
+) -> Recovery:
+    """Recover reads left behind by a worker that died (issue 9). Safe to run any time, on any
+    host, as often as wanted.
+
+    - A read being done by one of ``worker_ids`` (workers known to be dead: the supervisor
+      passes the one it just saw die), or silent for longer than its time limit plus a grace
+      (:func:`read_stale_after`; also reads from before this was recorded), is queued again —
+      unless it already had READ_ATTEMPTS_MAX attempts: then the file is marked unreadable, with
+      a message saying why and what to do. "Đọc lại" starts a fresh count.
+    - A read queued for over QUEUE_STALE_SECONDS without starting (its task lost) is enqueued
+      once more (a duplicate task is a no-op: the claim is conditional).
+    ``source_ids`` limits the work to those sources (the upload of the same bytes, "Đọc lại").
+    """
+    now = now or timezone.now()
+    dead = [w for w in worker_ids if w]
+    silent_since = now - read_stale_after()
+    reading = SourceDocument.objects.filter(status=SourceDocument.Status.READING).filter(
+        Q(read_heartbeat_at__lt=silent_since)
+        | Q(read_heartbeat_at__isnull=True)
+        | Q(read_worker__in=dead)
+    )
+    queued = SourceDocument.objects.filter(status=SourceDocument.Status.QUEUED).filter(
+        Q(read_heartbeat_at__lt=now - dt.timedelta(seconds=QUEUE_STALE_SECONDS))
+        | Q(
+            read_heartbeat_at__isnull=True,
+            created_at__lt=now - dt.timedelta(seconds=QUEUE_STALE_SECONDS),
+        )
+    )
+    if source_ids is not None:
+        ids = list(source_ids)
+        reading, queued = reading.filter(pk__in=ids), queued.filter(pk__in=ids)
+    report = Recovery()
+    for source in reading.defer("text", "extraction").order_by("pk"):
+        with transaction.atomic():
+            _recover_one(source, report)
+    if report.requeued or report.failed:
+        from namhoc.directives.tasks import read_tasks_fail_orphaned
+
+        read_tasks_fail_orphaned(
+            source_ids=[*report.requeued, *report.failed], worker_ids=report.stale_workers
+        )
+    for source in queued.defer("text", "extraction").order_by("pk"):
+        if SourceDocument.objects.filter(pk=source.pk, status=SourceDocument.Status.QUEUED).update(
+            read_heartbeat_at=now
+        ):
+            report.queued_again.append(source.pk)
+            _enqueue_read(source.pk)
+    return report
+
+
+def _recover_one(source: SourceDocument, report: Recovery) -> None:
+    if source.read_worker and source.read_worker not in report.stale_workers:
+        report.stale_workers.append(source.read_worker)
+    attempts = source.read_attempts
+    if attempts < READ_ATTEMPTS_MAX:
+        message = (
+            "Tiến trình đọc bị dừng giữa chừng; tệp đã được xếp đọc lại "
+            f"(lần {attempts + 1}/{READ_ATTEMPTS_MAX})."
+        )
+        if _requeue(source, actor=None, message=message, note="worker_died"):
+            report.requeued.append(source.pk)
+        return
+    message = (
+        f"Không đọc được: tệp này đã làm dừng tiến trình đọc {attempts} lần (có thể tệp hỏng, "
+        "quá lớn hoặc quá phức tạp). Hãy mở tệp rồi lưu lại (hoặc xuất lại PDF) và tải lên lại; "
+        "hoặc bấm “Đọc lại” để thử lần nữa."
+    )
+    if SourceDocument.objects.filter(
+        pk=source.pk, status=SourceDocument.Status.READING, read_attempts=attempts
+    ).update(status=SourceDocument.Status.FAILED, status_message=message, read_worker=""):
+        audit_record(
+            actor=None,
+            action="source.read_failed",
+            target=source,
+            changes={"status": ["reading", "failed"]},
+            unit_id=source.unit_id,
+            note="worker_died",
+        )
+        report.failed.append(source.pk)
 
 
 def _summary(extraction: Mapping[str, Any]) -> str:
