@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import models
-from django.http import HttpRequest
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
 
 from namhoc.accounts.models import Membership, User
 from namhoc.core.admin import AuditedModelAdmin
+from namhoc.core.audit import audit_record
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,6 +41,24 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
             .first()
         )
 
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """The admin's own password page saves the form itself (not through ``save_model``):
+        audited here, without the hash."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                audit_record(
+                    actor=request.user,
+                    action="user.set_password",
+                    target=user,
+                    changes={"password": ["***", "***"]},
+                    unit_id=self.audit_unit_id(user),
+                )
+        return response
+
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
@@ -46,3 +67,12 @@ class MembershipAdmin(AuditedModelAdmin):
     search_fields = ("user__username", "user__full_name", "unit__name")
     raw_id_fields = ("user", "unit")
     list_select_related = ("user", "unit")
+
+
+# Django registers Group with its own (unaudited) admin: the same page, audited.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedModelAdmin, BaseGroupAdmin):
+    audit_unit_field = None

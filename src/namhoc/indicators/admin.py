@@ -1,4 +1,5 @@
-"""Admin: the catalogue is editable; figures, roll-ups and approvals are read-only here.
+"""Admin: the catalogue is editable (every change audited); figures, roll-ups and approvals are
+read-only here.
 
 Figures change only through the services (page, API, Excel import), which check roles,
 approval locks, rules and versions and move the roll-ups; the admin is no back door around them.
@@ -6,11 +7,9 @@ approval locks, rules and versions and move the roll-ups; the admin is no back d
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from namhoc.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 from namhoc.indicators.models import (
     Aggregate,
     Approval,
@@ -25,8 +24,12 @@ from namhoc.indicators.models import (
 )
 
 
+class CatalogueAdmin(AuditedModelAdmin):
+    audit_unit_field = None  # the catalogue belongs to no unit: rows are filed under none
+
+
 @admin.register(DataElement)
-class DataElementAdmin(admin.ModelAdmin):
+class DataElementAdmin(CatalogueAdmin):
     list_display = ["code", "name", "value_type", "aggregation", "unit_label"]
     search_fields = ["code", "name"]
 
@@ -43,31 +46,23 @@ class ValidationRuleInline(admin.TabularInline):
 
 
 @admin.register(DataSet)
-class DataSetAdmin(admin.ModelAdmin):
+class DataSetAdmin(CatalogueAdmin):
     list_display = ["code", "name", "unit_kind"]
     inlines = [DataSetElementInline, ValidationRuleInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(CatalogueAdmin):
     list_display = ["code", "name", "numerator", "denominator", "factor", "unit_label"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(CatalogueAdmin):
     list_display = ["code", "name", "as_of", "due"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+ReadOnlyAdmin = ReadOnlyModelAdmin
 
 
 @admin.register(DataValue)

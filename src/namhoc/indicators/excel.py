@@ -6,7 +6,12 @@ there is any, nothing is saved. A hidden sheet carries the version of every figu
 template, so a figure someone changed after the download is reported instead of overwritten.
 
 Uploads are checked before openpyxl sees them: size, a real zip with the parts of a workbook,
-entry count, total uncompressed size and compression ratio (zip bombs), no encrypted entries.
+entry count, total uncompressed size, size of the parts openpyxl loads whole (shared strings,
+styles) and compression ratio (zip bombs), no encrypted entries. Then the workbook is streamed
+(read-only mode) inside the template's own columns and rows (:class:`Bounds`): the declared size
+is checked before a row is read, and nothing beyond the bounds is read at all.
+
+Text written into the template goes through ``core.spreadsheet`` (never a live formula).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from namhoc.accounts.access import require_role, visible_units
 from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError
+from namhoc.core.spreadsheet import cell_text, safe_row, write_cell
 from namhoc.indicators.models import DataSet, DataValue, Period, ValueType
 from namhoc.indicators.selectors import data_set_members, lock_of, reporting_units
 from namhoc.indicators.services import InvalidValues, StaleValues, values_save
@@ -50,6 +56,11 @@ MAX_ENTRIES = 500
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200
 MAX_ROWS = 60_000
+EXTRA_COLUMNS = 10  # room for a note column the person added (ignored)
+EXTRA_ROWS = 200  # room for blank lines or notes below the units
+SHEET_BASE_BYTES = 1024 * 1024  # a sheet's XML: this much, plus per cell of the bounded grid
+SHEET_BYTES_PER_CELL = 160
+PART_LIMITS = {"xl/sharedStrings.xml": 16 * 1024 * 1024, "xl/styles.xml": 4 * 1024 * 1024}
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,20 +119,27 @@ def template_build(
     assert sheet is not None
     sheet.title = DATA_SHEET
     bold = Font(bold=True)
-    sheet["A1"] = f"{data_set.name} — {period.name} — {unit.name}"
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (
-        "Nhập số vào các ô trống; không sửa cột mã đơn vị và dòng mã chỉ số (dòng 4). "
-        "Số thập phân dùng dấu phẩy. Ô để trống: không có số liệu."
+    # Every text cell goes through write_cell/safe_row: names come from the catalogue and the
+    # org tree, which people edit, and must never become live formulas (core.spreadsheet).
+    title = f"{data_set.name} — {period.name} — {unit.name}"
+    write_cell(sheet, row=1, column=1, value=title).font = Font(bold=True, size=13)
+    write_cell(
+        sheet,
+        row=2,
+        column=1,
+        value=(
+            "Nhập số vào các ô trống; không sửa cột mã đơn vị và dòng mã chỉ số (dòng 4). "
+            "Số thập phân dùng dấu phẩy. Ô để trống: không có số liệu."
+        ),
     )
     headers = ["Mã đơn vị", "Tên đơn vị", *(m.element.short_name for m in members)]
     codes = [KEY_HEADER, NAME_HEADER, *(m.element.code for m in members)]
     grey = PatternFill("solid", fgColor="EEEEEE")
     for col, (header, code) in enumerate(zip(headers, codes, strict=True), start=1):
-        cell = sheet.cell(row=3, column=col, value=header)
+        cell = write_cell(sheet, row=3, column=col, value=header)
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        code_cell = sheet.cell(row=4, column=col, value=code)
+        code_cell = write_cell(sheet, row=4, column=col, value=code)
         code_cell.fill = grey
         code_cell.font = Font(color="666666", size=9)
         sheet.column_dimensions[get_column_letter(col)].width = (
@@ -129,8 +147,8 @@ def template_build(
         )
     meta = book.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
-    meta.append([MARKER, data_set.code, period.code, unit.key])
-    meta.append([KEY_HEADER, *(m.element.code for m in members)])
+    meta.append(safe_row([MARKER, data_set.code, period.code, unit.key]))
+    meta.append(safe_row([KEY_HEADER, *(m.element.code for m in members)]))
     integer = DataValidation(
         type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True
     )
@@ -143,8 +161,10 @@ def template_build(
     sheet.add_data_validation(boolean)
     for offset, reporting in enumerate(units):
         row = FIRST_DATA_ROW + offset
-        sheet.cell(row=row, column=1, value=reporting.key).protection = Protection(locked=True)
-        sheet.cell(row=row, column=2, value=reporting.name)
+        write_cell(sheet, row=row, column=1, value=reporting.key).protection = Protection(
+            locked=True
+        )
+        write_cell(sheet, row=row, column=2, value=reporting.name)
         versions: list[Any] = [reporting.key]
         for col, member in enumerate(members, start=3):
             value, version = values.get((reporting.pk, member.element_id), (None, None))
@@ -152,7 +172,7 @@ def template_build(
                 number: Any = int(value) if value == value.to_integral_value() else float(value)
                 sheet.cell(row=row, column=col, value=number)
             versions.append(version)
-        meta.append(versions)
+        meta.append(safe_row(versions))
     last = FIRST_DATA_ROW + max(len(units), 1) - 1
     for col, member in enumerate(members, start=3):
         letter = get_column_letter(col)
@@ -197,6 +217,8 @@ def check_upload(content: bytes, *, max_bytes: int) -> None:
         if entry.filename.startswith("/") or ".." in entry.filename:
             raise ImportRefused("Tệp có cấu trúc bất thường.")
         total += entry.file_size
+        if entry.file_size > PART_LIMITS.get(entry.filename, MAX_UNCOMPRESSED):
+            raise ImportRefused("Tệp có cấu trúc bất thường (một thành phần quá lớn).")
         if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(
             entry.compress_size, 1
         ):
@@ -212,32 +234,114 @@ def _load(content: bytes) -> Any:
         raise ImportRefused("Không đọc được tệp như một bảng tính Excel (.xlsx).") from exc
 
 
-def _rows(book: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+@dataclass(frozen=True)
+class Bounds:
+    """How far an import reads: the template's own columns and rows, with a little room for a
+    note or a blank line the person added. Nothing beyond is ever read (issue 9, item 2: a
+    70 KB file with one cell in column XFD on 12,000 rows made openpyxl pad every row to 16,384
+    cells, 1.6 GB)."""
+
+    columns: int  # unit key, unit name, one per element, + room
+    rows: int  # title, note, header, codes, one per unit the import may write, + room
+    template_columns: int
+    units: int
+
+    @classmethod
+    def of(cls, *, elements: int, units: int) -> Bounds:
+        template_columns = 2 + elements
+        return cls(
+            columns=template_columns + EXTRA_COLUMNS,
+            rows=min(FIRST_DATA_ROW - 1 + units + EXTRA_ROWS, MAX_ROWS),
+            template_columns=template_columns,
+            units=units,
+        )
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # Vietnamese thousands: 12.000
+
+
+def _too_wide(bounds: Bounds, found: int) -> ImportRefused:
+    return ImportRefused(
+        f"Trang “{DATA_SHEET}” có dữ liệu hoặc định dạng tới cột {get_column_letter(found)}, "
+        f"vượt xa các cột của mẫu (A–{get_column_letter(bounds.template_columns)}; đọc tối đa "
+        f"tới cột {get_column_letter(bounds.columns)}). Hãy xóa các cột thừa bên phải, hoặc "
+        "tải mẫu mới và chép số liệu vào, rồi gửi lại."
+    )
+
+
+def _too_long(bounds: Bounds, found: int | None) -> ImportRefused:
+    many = f"có {_count(found)} dòng" if found else "có quá nhiều dòng"
+    return ImportRefused(
+        f"Trang “{DATA_SHEET}” {many}, nhiều hơn mẫu cho phép (tối đa {_count(bounds.rows)} dòng:"
+        f" {_count(bounds.units)} đơn vị bạn được nhập và các dòng tiêu đề). Hãy xóa các dòng "
+        "thừa ở cuối, hoặc tải mẫu mới, rồi gửi lại."
+    )
+
+
+def _sheet_size_ok(book: Any, sheet: Any, bounds: Bounds) -> bool:
+    """The sheet's XML is no larger than its bounded grid could need (a file declaring a small
+    size while holding millions of cells is refused before the parser walks them)."""
+    path = getattr(sheet, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if path is None or archive is None:
+        return True
+    try:
+        size = int(archive.getinfo(path).file_size)
+    except (KeyError, AttributeError):
+        return True
+    return size <= SHEET_BASE_BYTES + bounds.rows * bounds.columns * SHEET_BYTES_PER_CELL
+
+
+def _rows(book: Any, bounds: Bounds) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The data sheet and the hidden sheet, read as streams inside ``bounds``.
+
+    The declared size (the sheet's ``<dimension>``) is checked before a row is read; then rows
+    are read only up to the bound, each only up to the bound's last column, so a file whose
+    declared size lies still costs no more than a template. A row past the bound that holds
+    something refuses the file too (never a silent cut).
+    """
     if DATA_SHEET not in book.sheetnames:
         raise ImportRefused(
             f"Không thấy trang “{DATA_SHEET}”: hãy dùng mẫu tải từ namhoc cho biểu và kỳ này."
         )
-    data = []
-    for count, row in enumerate(book[DATA_SHEET].iter_rows(values_only=True)):
-        if count >= MAX_ROWS:
-            raise ImportRefused(f"Tệp có quá nhiều dòng (tối đa {MAX_ROWS}).")
+    sheet = book[DATA_SHEET]
+    if (sheet.max_column or 0) > bounds.columns:
+        raise _too_wide(bounds, int(sheet.max_column))
+    if (sheet.max_row or 0) > bounds.rows:
+        raise _too_long(bounds, int(sheet.max_row))
+    if not _sheet_size_ok(book, sheet, bounds):
+        raise _too_long(bounds, None)
+    data: list[tuple[Any, ...]] = []
+    rows = sheet.iter_rows(
+        min_row=1, max_row=bounds.rows + 1, max_col=bounds.columns, values_only=True
+    )
+    for count, row in enumerate(rows):
+        if count >= bounds.rows:
+            if any(cell not in (None, "") for cell in row):
+                raise _too_long(bounds, None)
+            break
         data.append(tuple(row))
     meta: list[tuple[Any, ...]] = []
     if META_SHEET in book.sheetnames:
-        for count, row in enumerate(book[META_SHEET].iter_rows(values_only=True)):
-            if count >= MAX_ROWS:
-                break
-            meta.append(tuple(row))
+        hidden = book[META_SHEET]
+        if _sheet_size_ok(book, hidden, bounds):
+            meta = [
+                tuple(row)
+                for row in hidden.iter_rows(
+                    min_row=1, max_row=bounds.rows, max_col=bounds.columns, values_only=True
+                )
+            ]
     return data, meta
 
 
 def _versions(meta: list[tuple[Any, ...]]) -> dict[str, dict[str, int | None]]:
     """``{unit key: {element code: version in the template}}`` from the hidden sheet."""
     result: dict[str, dict[str, int | None]] = {}
-    codes = [str(c) for c in (meta[1][1:] if len(meta) > 1 else ())]
+    codes = [cell_text(c) for c in (meta[1][1:] if len(meta) > 1 else ())]
     for row in meta[2:]:
         if row and row[0]:
-            result[str(row[0])] = {
+            result[cell_text(row[0])] = {
                 code: (int(v) if isinstance(v, int | float) else None)
                 for code, v in zip(codes, row[1:], strict=False)
             }
@@ -251,7 +355,7 @@ def _columns(
     members = {m.element.code for m in data_set_members(data_set)}
     columns: dict[int, str] = {}
     for index, raw_code in enumerate(header[2:], start=2):
-        code = str(raw_code or "").strip()
+        code = cell_text(raw_code)
         if not code:
             continue
         if code not in members:
@@ -274,8 +378,8 @@ def _data_rows(
     for offset, row in enumerate(data[first:], start=first + 1):
         if not row or all(cell is None or str(cell).strip() == "" for cell in row):
             continue
-        key = str(row[0] or "").strip()
-        label = str(row[1] or "").strip() if len(row) > 1 else ""
+        key = cell_text(row[0])
+        label = cell_text(row[1]) if len(row) > 1 else ""
         target = allowed.get(key)
         if target is None:
             result.errors.append(
@@ -315,19 +419,28 @@ def workbook_import(
     """
     require_role(actor, unit, Role.SPECIALIST)
     check_upload(content, max_bytes=max_bytes)
+    # Who may be written decides how far the file is read: known before opening it.
+    allowed = {
+        u.key: u
+        for u in reporting_units(unit, data_set).filter(
+            pk__in=visible_units(actor, role=Role.SPECIALIST).values("pk")
+        )
+    }
+    bounds = Bounds.of(elements=len(data_set_members(data_set)), units=len(allowed))
     book = _load(content)
     try:
-        data, meta = _rows(book)
+        data, meta = _rows(book, bounds)
     finally:
         book.close()
-    ours = bool(meta and meta[0] and meta[0][0] == MARKER)
-    if ours and (meta[0][1] != data_set.code or meta[0][2] != period.code):
+    marker = [cell_text(cell) for cell in (meta[0][:3] if meta else ())]
+    ours = bool(marker and marker[0] == MARKER)
+    if ours and (marker[1:3] != [data_set.code, period.code]):
         raise ImportRefused(
-            f"Tệp là mẫu của biểu {meta[0][1]} kỳ {meta[0][2]}, không phải biểu "
+            f"Tệp là mẫu của biểu {marker[1]} kỳ {marker[2]}, không phải biểu "
             f"{data_set.code} kỳ {period.code}."
         )
     header_index = next(
-        (n for n, row in enumerate(data[:10]) if row and str(row[0] or "").strip() == KEY_HEADER),
+        (n for n, row in enumerate(data[:10]) if row and cell_text(row[0]) == KEY_HEADER),
         None,
     )
     if header_index is None:
@@ -337,12 +450,6 @@ def workbook_import(
     result = ImportResult()
     columns = _columns(data[header_index], header_index + 1, data_set, result)
     versions = _versions(meta) if ours else {}
-    allowed = {
-        u.key: u
-        for u in reporting_units(unit, data_set).filter(
-            pk__in=visible_units(actor, role=Role.SPECIALIST).values("pk")
-        )
-    }
     rows = _data_rows(data, header_index + 1, columns, allowed, result)
     result.rows = len(rows)
     letters = {code: get_column_letter(index + 1) for index, code in columns.items()}
