@@ -40,7 +40,7 @@ def form_data(response: Any) -> dict[str, Any]:
     data: dict[str, Any] = {}
 
     def add(form: Any) -> None:
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form[name].value()
             if value is None:
                 continue
@@ -116,7 +116,8 @@ def test_inline_rows_changed_or_deleted_in_the_admin_are_audited(
     data = form_data(admin_client.get(url))
     rule = ValidationRule.objects.filter(data_set=data_set).order_by("pk").first()
     member = DataSetElement.objects.filter(data_set=data_set).order_by("pk").last()
-    assert rule is not None and member is not None
+    assert rule is not None
+    assert member is not None
     rules = [k for k, v in data.items() if k.endswith("-id") and v == str(rule.pk)]
     members = [k for k, v in data.items() if k.endswith("-id") and v == str(member.pk)]
     data[rules[0].replace("-id", "-message")] = "Thông báo mới"
