@@ -232,7 +232,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _recover_reads(*extra: str) -> list[str]:
+def _recover_reads(*extra: str, env: dict[str, str] | None = None) -> list[str]:
     """Run ``namhoc reads recover`` (in its own process: the serving process keeps no database
     connection for gunicorn to fork); the ids of workers found hung."""
     done = subprocess.run(  # noqa: S603 - our own command
@@ -241,6 +241,7 @@ def _recover_reads(*extra: str) -> list[str]:
         text=True,
         timeout=300,
         check=False,
+        env=env,
     )
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -257,9 +258,16 @@ def _recover_reads(*extra: str) -> list[str]:
     return [str(worker) for worker in report.get("stale_workers", [])]
 
 
-def worker_supervisor(*, dev: bool, argv: list[str] | None = None, **options: Any) -> Any:
+def worker_supervisor(
+    *,
+    dev: bool,
+    argv: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    **options: Any,
+) -> Any:
     """The background worker of ``serve``, supervised: restarted when it dies, and the reads it
-    left behind recovered (when it dies, when serving starts, and every two minutes)."""
+    left behind recovered (when it dies, when serving starts, and every two minutes). ``argv``
+    and ``env`` replace the worker's command line and environment (tests)."""
     from namhoc.supervisor import WorkerSupervisor
 
     command = argv or [
@@ -269,8 +277,9 @@ def worker_supervisor(*, dev: bool, argv: list[str] | None = None, **options: An
     return WorkerSupervisor(
         command,
         worker_ids=True,
-        on_death=lambda worker_id, _code: _recover_reads("--worker", worker_id),
-        sweep=_recover_reads,
+        on_death=lambda worker_id, _code: _recover_reads("--worker", worker_id, env=env),
+        sweep=lambda: _recover_reads(env=env),
+        env=env,
         **options,
     )
 
