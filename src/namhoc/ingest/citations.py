@@ -50,6 +50,9 @@ _DOC_WORD_BEFORE = re.compile(
     r"(?:số|Số|Thông tư|Nghị định|Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Công văn|Văn bản|"
     r"Hướng dẫn|Kết luận|Luật|Thông báo)[ \t:]*$"
 )
+_DISPATCH_BEFORE = re.compile(
+    r"(?:[Cc]ông\s+văn|CÔNG\s+VĂN|[Vv]ăn\s+bản|VĂN\s+BẢN|\bCV)[ \t]*(?:số|Số|SỐ)?[ \t:]*$"
+)
 _DATE_AFTER = re.compile(r"[ \t,]{0,3}(?:\n[ \t]*)?(?:ban hành |ký |)(?=[Nn]g[àa]y)")
 _TYPE_BEFORE = re.compile(
     r"(Thông tư liên tịch|Thông tư|Nghị định|Quyết định|Chỉ thị|Nghị quyết|Kế hoạch|Công văn|"
@@ -105,11 +108,14 @@ def _fix_type(code: str, parsed: _Parsed) -> str | None:
     return None
 
 
-def _fix_issuer(code: str, type_code: str | None, parsed: _Parsed) -> str:
-    known = _known(code)
-    if known and known != code:
-        parsed.corrections.append(f"issuer {code} -> {known}")
-    code = known or code
+def _fix_issuer(written: str, type_code: str | None, parsed: _Parsed) -> tuple[str, str]:
+    """(the code as the number should show it, the table's code for it).
+
+    The code is kept as its issuer writes it when it differs from the table's only by "&"
+    ("PGD&ĐT"); other variants are corrected to the table's code, and the correction listed.
+    """
+    known = _known(written)
+    code = known or written
     kind = issuers()[code].kind if code in issuers() else None
     wanted: frozenset[str] | None = None
     if type_code in ("TT", "TTLT") and kind != "ministry":
@@ -119,11 +125,28 @@ def _fix_issuer(code: str, type_code: str | None, parsed: _Parsed) -> str:
     elif kind is None and len(code) >= 4:
         wanted = frozenset({"ministry", "government", "local", "party", "assembly"})
     if wanted is not None:
-        nearest = nearest_issuer(code, wanted, limit=1)
+        nearest = _truncated(code, wanted) or nearest_issuer(code, wanted, limit=1)
         if nearest and nearest != code:
-            parsed.corrections.append(f"issuer {code} -> {nearest}")
             code = nearest
-    return code
+    if code == written or code == written.replace("&", ""):
+        return written, code
+    parsed.corrections.append(f"issuer {written} -> {code}")
+    return code, code
+
+
+def _truncated(code: str, kinds: frozenset[str]) -> str | None:
+    """The one known code of ``kinds`` that ``code`` (three letters or more) is the start of:
+    "BGD" for "BGDĐT" in a Thông tư."""
+    if len(code) < 3:
+        return None
+    found = [k for k, issuer in issuers().items() if issuer.kind in kinds and k.startswith(code)]
+    return found[0] if len(found) == 1 else None
+
+
+def number_key(number: str) -> str:
+    """The form under which two numbers name the same document: "&" and spacing ignored
+    ("25/KH-PGD&ĐT" and "25/KH-PGDĐT" are one document)."""
+    return "".join(number.split()).replace("&", "")
 
 
 def _parse(num: str, year: str | None, segs: list[str], seps: list[str], party: bool) -> _Parsed:
@@ -132,7 +155,10 @@ def _parse(num: str, year: str | None, segs: list[str], seps: list[str], party: 
         party_type = _fix_type(segs[0], parsed) or segs[0]
         parsed.doc_type_code = party_type
         parsed.issuer_codes = [_known(s) or s for s in segs[1:]]
-        parsed.canonical = f"{num}-{party_type}/" + "/".join(parsed.issuer_codes)
+        written = [
+            s if (_known(s) or s) == s.replace("&", "") else (_known(s) or s) for s in segs[1:]
+        ]
+        parsed.canonical = f"{num}-{party_type}/" + "/".join(written)
         return parsed
     if year and _LAW.match(segs[0]):
         parsed.doc_type_code = "QH"
@@ -150,21 +176,37 @@ def _parse(num: str, year: str | None, segs: list[str], seps: list[str], party: 
         parsed.doc_type_code = None
         issuer_segs = segs
         head = f"{num}/{year}" if year else f"{num}"
-    fixed: list[str] = []
+    fixed: list[str] = []  # as the number shows them
+    codes: list[str] = []  # the table's codes
     for index, seg in enumerate(issuer_segs):
-        is_issuer = type_code is not None or index == 0
-        fixed.append(_fix_issuer(seg, parsed.doc_type_code, parsed) if is_issuer else seg)
+        if type_code is not None or index == 0:
+            shown, code = _fix_issuer(seg, parsed.doc_type_code, parsed)
+        else:
+            shown, code = seg, seg
+        fixed.append(shown)
+        codes.append(code)
     if type_code is not None:
-        parsed.issuer_codes = fixed
+        parsed.issuer_codes = codes
     else:
-        parsed.issuer_codes = fixed[:1]
-        parsed.units = fixed[1:]
+        parsed.issuer_codes = codes[:1]
+        parsed.units = codes[1:]
     rest = "-".join(fixed)
     if type_code is not None:
         parsed.canonical = f"{head}-{rest}" if rest else head
     else:
         parsed.canonical = f"{head}/{rest}"
     return parsed
+
+
+def _dispatch(text: str, match: re.Match[str], segs: list[str]) -> bool:
+    """ "Công văn số 123/PGDĐT": a dispatch numbered with its issuer alone, no unit. Taken only
+    after "Công văn"/"Văn bản" and when the code is a known issuer's."""
+    return (
+        len(segs) == 1
+        and (match["sep0"] or "").strip() == "/"
+        and _known(segs[0]) is not None
+        and _DISPATCH_BEFORE.search(text, max(0, match.start() - 30), match.start()) is not None
+    )
 
 
 def _type_name_before(text: str, start: int) -> str | None:
@@ -213,7 +255,7 @@ def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Ci
         party = sep0 is not None and sep0.strip() == "-" and "/" in seps and not year
         if party and len(segs) < 2:
             continue
-        if not year and not party and len(segs) < 2:
+        if not year and not party and len(segs) < 2 and not _dispatch(text, match, segs):
             continue
         if not party and sep0 is not None and sep0.strip() == "-":
             # "18-CT-..." is not a grammar we know; "5-10" etc. never reach here (no letters).

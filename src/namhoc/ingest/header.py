@@ -8,23 +8,30 @@ read from the article's sentences and reported as ``subject``.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
-from namhoc.ingest.citations import CITATION, find_citations
+from namhoc.ingest.article import read_article
+from namhoc.ingest.citations import find_citations
+from namhoc.ingest.closing import MARKER_START, find_closing, signer_of
 from namhoc.ingest.codes import doc_type_by_name, doc_types
-from namhoc.ingest.dates import find_dates, make_date
+from namhoc.ingest.dates import make_date
 from namhoc.ingest.lines import MOTTO, Line, is_upper_line, split_lines
-from namhoc.ingest.model import DocumentInfo, Signer, SubjectDocument
+from namhoc.ingest.messages import ReaderWarning, warning
+from namhoc.ingest.model import DocumentInfo
 
 _I = re.IGNORECASE
 _SYM = r"/\s*(?:(?:19|20)\d\d\s*/\s*)?[A-ZĐ][\w&]*(?:\s?[-/]\s?[A-ZĐ][\w&]*){0,5}"
 NUMBER_LINE = re.compile(r"^\s*Số\s*:?\s*(?P<num>\d{1,5})?\s*(?P<sym>" + _SYM + r")?")
 SYMBOL_ONLY = re.compile(r"^\s*(?P<sym>" + _SYM + r")")
+# The blanks of an unsigned date are dots or spaces; an OCR'd stamp may leave a few odd marks.
+_BLANK = r"[\s.…]*(?:[^\d\s.…]{1,3}[\s.…]*)?"
 PLACE_DATE = re.compile(
     r"(?P<place>(?:[A-ZĐÂĂÊÔƠƯ][\w.]*\s+){0,4}[A-ZĐÂĂÊÔƠƯ][\w.]*)\s*,\s*ngày\s*(?P<d>\d{1,2})?"
-    r"[\s.…]*tháng\s*(?P<m>\d{1,2})?[\s.…]*năm\s*(?P<y>\d{4})"
+    + _BLANK
+    + r"tháng\s*(?P<m>\d{1,2})?"
+    + _BLANK
+    + r"năm\s*(?P<y>\d{4})"
 )
 VV = re.compile(r"^\s*V/v\s*:?\s*", _I)
 ADDRESSEE = re.compile(r"^\s*Kính\s+gửi\s*:?\s*", _I)
@@ -35,37 +42,16 @@ _TITLE_STOP = re.compile(
     r"[IVX]+\.|\d+\.|[-+•]|Điều\s+\d|Chương\s+[IVX\d]|Phần\s)",
     _I,
 )
-SIGNER_ROLE = re.compile(
-    r"^\s*[\w .]{0,40}?(?:TRƯỞNG PHÒNG|GIÁM ĐỐC|CHỦ TỊCH|"
-    r"HIỆU TRƯỞNG|BỘ TRƯỞNG|THỨ TRƯỞNG|BÍ THƯ|THỦ TƯỚNG|TRƯỞNG BAN|CHÁNH VĂN PHÒNG|"
-    r"ỦY BAN NHÂN DÂN|BAN THƯỜNG VỤ|CHÁNH THANH TRA|TỔNG BIÊN TẬP|TRƯỞNG)\s*$"
-)
-# "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "TL. BỘ TRƯỞNG", "Q. HIỆU TRƯỞNG", "TUQ. ..."
-ROLE_PREFIX = re.compile(r"^\s*(?:KT|TM|TL|TUQ|Q|QUYỀN)\s*[.:]\s*\S")
-NOI_NHAN = re.compile(r"^\s*N[ơo]i\s+nh[ậa]n\s*:?", _I)
 _RULE = re.compile(r"[_\-=*.~ ]{3,}")
 _AUTHORITY_TYPES = frozenset({"QĐ", "NQ"})
-_MARKER_START = re.compile(
-    r"^(?:[IVXLC]{1,6}|\d{1,2}|[a-zđA-Z])[.)]\s|^(?:Điều|ĐIỀU|Chương|CHƯƠNG)\s"
-)
-_PAGE_NUMBER = re.compile(r"\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*")
-# Cheap first looks, so that a long document is not read line by line with every pattern.
-_NOI_NHAN_ANYWHERE = re.compile(r"N[ơo]i\s+nh[ậa]n", _I)
-_ROLE_WORDS = (
-    "TRƯỞNG", "GIÁM ĐỐC", "CHỦ TỊCH", "BÍ THƯ", "THỦ TƯỚNG", "ỦY BAN", "CHÁNH", "THƯỜNG VỤ",
-    "BIÊN TẬP",
-)  # fmt: skip
-_ROLE_PREFIX_LINE = re.compile(r"\n[ \t]*(?:KT|TM|TL|TUQ|Q|QUYỀN)[ \t]*[.:]")
-_CLOSING_ITEM = re.compile(r"^\s*(?:[-+•]|Bản\s+điện\s+tử|Lưu\b|Như\s+trên)", _I)
-SIGNED = re.compile(r"^\s*\(?\s*(?:đã ký|Đã ký|ký|Ký)[^)]*\)?\s*$")
-NAME = re.compile(r"^\s*(?:[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*\s+){1,4}[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*\s*$")
-SUBJECT = re.compile(
-    r"(?P<issuer>(?:Chủ tịch|Ủy ban nhân dân|UBND|Bộ trưởng|Bộ |Sở |Phòng |Thủ tướng|"
-    r"Ban Thường vụ|Ban Chấp hành|Tỉnh ủy|Huyện ủy|Hội đồng nhân dân|HĐND|Chính phủ)"
-    r"[^.;:\n\"“”]{0,60}?)\s+(?:vừa\s+|đã\s+|mới\s+)?(?:ký\s+)?(?:ban hành|có|ký)\s+"
-    r"(?P<type>Chỉ thị|Kế hoạch|Quyết định|Công văn|Hướng dẫn|Nghị quyết|Thông tư|Nghị định|"
-    r"Thông báo|Công điện)(?![\w])",
-    _I,
+_EARLY_LINES = 15
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_CELL_SEP = re.compile(r"\s*(?:\||<br\s*/?>)\s*", re.IGNORECASE)
+_NUMBER_INSIDE = re.compile(r"(?<=\s)Số\s*:\s*(?=\d|/)")
+# "ỦY BAN NHÂN DÂN" over "TỈNH HÀ GIANG": one name on two lines, not a parent and its office.
+_BARE_BODY = re.compile(r"(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN|UBND|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|HĐND")
+_PLACE = re.compile(
+    r"^(?:TỈNH|THÀNH\s+PHỐ|TP\.?|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN|ĐẶC\s+KHU)\s"
 )
 
 
@@ -93,13 +79,13 @@ class Layout:
 
 def parse_header(
     text: str, body_start: int, body_end: int
-) -> tuple[DocumentInfo, tuple[int, int] | None, list[str], Layout]:
+) -> tuple[DocumentInfo, tuple[int, int] | None, list[ReaderWarning], Layout]:
     """The document's particulars, the span of its own number (not a citation), warnings, and
     the layout (where the header block ends and where the closing block lies)."""
     lines = list(split_lines(text, body_start, body_end))
-    head = [ln for ln in lines[:60] if not ln.blank][:25]
-    warnings: list[str] = []
-    formal = any(MOTTO.search(ln.text) or NUMBER_LINE.match(ln.text) for ln in head[:15])
+    head = header_cells(text, [ln for ln in lines[:60] if not ln.blank][:25])
+    warnings: list[ReaderWarning] = []
+    formal = any(MOTTO.search(ln.text) or NUMBER_LINE.match(ln.text) for ln in _early(head))
     layout = Layout(body_start)
     if formal:
         info, own, header_end = _formal(text, head, warnings)
@@ -109,25 +95,26 @@ def parse_header(
         if closing is not None:
             first, last = closing
             layout.closing = (after[first].start, after[last].end)
-            info.signer = _signer(after[first : last + 1])
+            info.signer = signer_of(after[first : last + 1])
         if info.signer is None:
-            info.signer = _signer(lines)
+            info.signer = signer_of(lines)
     else:
-        info, own = _article(text, head, body_start, body_end), None
+        info, own = read_article(text, head, body_start, body_end), None
     return info, own, warnings, layout
 
 
 def _formal(  # noqa: PLR0912, PLR0915 - one branch per header element
-    text: str, head: list[Line], warnings: list[str]
+    text: str, head: list[Line], warnings: list[ReaderWarning]
 ) -> tuple[DocumentInfo, tuple[int, int] | None, int]:
     info = DocumentInfo(kind="document")
     own: tuple[int, int] | None = None
     used: set[int] = set()  # indices in ``head`` of the lines the header block is made of
-    used.update(i for i, ln in enumerate(head[:15]) if MOTTO.search(ln.text))
+    early = len(_early(head))
+    used.update(i for i, ln in enumerate(head[:early]) if MOTTO.search(ln.text))
     number_index = next(
         (
             i
-            for i, ln in enumerate(head[:15])
+            for i, ln in enumerate(head[:early])
             if NUMBER_LINE.match(ln.text) and ln.stripped.lower().startswith("số")
         ),
         None,
@@ -143,6 +130,8 @@ def _formal(  # noqa: PLR0912, PLR0915 - one branch per header element
     ]
     used.update(issuer_lines)
     caps = [head[i].stripped for i in issuer_lines]
+    if len(caps) >= 2 and _BARE_BODY.fullmatch(_clean(caps[-2])) and _PLACE.match(caps[-1]):
+        caps[-2:] = [f"{_clean(caps[-2])} {caps[-1]}"]  # "ỦY BAN NHÂN DÂN" / "TỈNH HÀ GIANG"
     if caps:
         info.issuer = _clean(caps[-1])
         info.issuer_parent = _clean(" ".join(caps[:-1])) or None
@@ -176,8 +165,8 @@ def _formal(  # noqa: PLR0912, PLR0915 - one branch per header element
                 citations = find_citations(f"{num}/{symbol_text}")
                 info.number = citations[0].canonical if citations else f"{num}/{symbol_text}"
             else:
-                warnings.append(f"document number left blank: {line.stripped!r}")
-    for index, ln in enumerate(head[:15]):
+                warnings.append(warning("number_blank", line.stripped))
+    for index, ln in enumerate(head[:early]):
         match = _place_date(ln.text)
         if match:
             used.add(index)
@@ -190,7 +179,7 @@ def _formal(  # noqa: PLR0912, PLR0915 - one branch per header element
                 info.date = make_date(match["d"], match["m"], match["y"])
             else:
                 warnings.append(
-                    f"document date incomplete: {_clean(ln.text[match.start() : match.end()])!r}"
+                    warning("date_incomplete", _clean(ln.text[match.start() : match.end()]))
                 )
             break
     used.update(_title(head, info))
@@ -203,13 +192,80 @@ def _formal(  # noqa: PLR0912, PLR0915 - one branch per header element
             info.doc_type_code in _AUTHORITY_TYPES
             and is_upper_line(stripped)
             and len(stripped.split()) <= 15
-            and not _MARKER_START.match(stripped)
+            and not MARKER_START.match(stripped)
             and not TYPE_LINE.match(head[index].text.rstrip(": "))
         ):
             last = index
         else:
             break
-    return info, own, head[last].end if last >= 0 else 0
+    if last < 0:
+        return info, own, 0
+    # The end of the physical line of the last cell used (a table row ends there).
+    newline = text.find("\n", head[last].end)
+    return info, own, newline if newline >= 0 else len(text)
+
+
+def _early(head: list[Line]) -> list[Line]:
+    """The cells of the first 15 lines of the page, where the header's elements are."""
+    return [cell for cell in head if cell.index < _EARLY_LINES]
+
+
+def header_cells(text: str, lines: list[Line]) -> list[Line]:
+    """The lines of a header split into the cells a reader sees.
+
+    A header laid out as a table comes as rows ("| ỦY BAN NHÂN DÂN TỈNH X | CỘNG HÒA ... |",
+    a Word table as "cell | cell"); a print view or an OCR'd page puts both columns on one
+    line ("Số: 123/QĐ-UBND Hà Giang, ngày 05 tháng 8 năm 2024", "UBND HUYỆN X CỘNG HÒA XÃ
+    HỘI ..."). Each line is cut into its cells and each cell at the motto, before "Số:" and
+    after the number, so that every header element is a line of its own. A cell keeps its
+    offsets in ``text``; ``index`` is the row (the line's place among the non-blank lines).
+    """
+    out: list[Line] = []
+    for row, line in enumerate(lines):
+        if _TABLE_RULE.match(line.text):
+            continue  # a markdown table's "|---|---|"
+        pieces = [(line.start, line.end)]
+        if "|" in line.text or "<br" in line.text:
+            pieces = _split(text, line.start, line.end, _CELL_SEP)
+        for start, end in pieces:
+            for a, b in _split_elements(text, start, end):
+                cell = text[a:b]
+                stripped = cell.strip(" \t*_")
+                if stripped:
+                    lead = cell.index(stripped)
+                    out.append(Line(row, a + lead, a + lead + len(stripped), stripped))
+    return out
+
+
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = start
+    for match in pattern.finditer(text, start, end):
+        out.append((pos, match.start()))
+        pos = match.end()
+    out.append((pos, end))
+    return [(a, b) for a, b in out if text[a:b].strip(" \t*_")]
+
+
+def _split_elements(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a cell at the motto's ends, before "Số:" and after a leading "Số: ..." number."""
+    cuts = {start, end}
+    for match in MOTTO.finditer(text, start, end):
+        cuts.update((match.start(), match.end()))
+    for match in _NUMBER_INSIDE.finditer(text, start, end):
+        cuts.add(match.start())
+    for cut in sorted(cuts):
+        if cut >= end:
+            continue
+        number = NUMBER_LINE.match(text, cut, end)
+        if (
+            number
+            and text[cut:end].lstrip().lower().startswith("số")
+            and "ngày" in text[number.end() : end]
+        ):
+            cuts.add(number.end())
+    ordered = sorted(c for c in cuts if start <= c <= end)
+    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
 
 
 def _place_date(line: str) -> re.Match[str] | None:
@@ -287,245 +343,3 @@ def _addressees(head: list[Line], info: DocumentInfo) -> list[int]:
                 break
         return used
     return []
-
-
-def _role(line: str) -> bool:
-    return (
-        len(line) <= 120
-        and bool(SIGNER_ROLE.match(line) or ROLE_PREFIX.match(line))
-        and is_upper_line(line)
-    )
-
-
-def _cells(line: Line) -> list[str]:
-    """A line's table cells (a Word table row is read as "cell | cell")."""
-    return [cell.strip() for cell in line.text.split(" | ")]
-
-
-def _signed_or_name(cell: str) -> bool:
-    return bool(SIGNED.match(cell)) or (bool(NAME.match(cell)) and not is_upper_line(cell))
-
-
-def _closing_kind(line: Line) -> str | None:
-    """What a line of a closing block is: "recipients", "role", "name", "page", or None."""
-    kinds = []
-    for cell in _cells(line):
-        if NOI_NHAN.match(cell):
-            kinds.append("recipients")
-        elif len(cell) > 120:  # longer than any role, name or "(Đã ký)": a sentence
-            continue
-        elif _role(cell) or _ROLE_SIGNED_NAME.match(cell):
-            kinds.append("role")
-        elif _signed_or_name(cell) or _SIGNED_NAME.match(cell):
-            kinds.append("name")
-    for kind in ("recipients", "role", "name"):
-        if kind in kinds:
-            return kind
-    if _PAGE_NUMBER.fullmatch(line.text):
-        return "page"
-    return None
-
-
-def find_closing(lines: list[Line]) -> tuple[int, int] | None:
-    """The closing block among ``lines`` (those after the header): (first, last) line indices.
-
-    It is anchored on "Nơi nhận:" (or, without one, on a signer's role followed by a name or
-    "(Đã ký)"), and takes in the role lines, "(Đã ký)", the signer's name and the recipients'
-    list around the anchor; a page number or an annex heading after it ends it.
-    """
-    if not lines:
-        return None
-    # One pass of a cheap pattern over the text finds the candidate lines.
-    text = "\n" + "\n".join(ln.text for ln in lines)
-    starts = []
-    pos = 1
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln.text) + 1
-
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset) - 1
-
-    anchor = next(
-        (
-            line_of(m.start())
-            for m in _NOI_NHAN_ANYWHERE.finditer(text)
-            if _closing_kind(lines[line_of(m.start())]) == "recipients"
-        ),
-        None,
-    )
-    if anchor is None:
-        hits = {line_of(m.end() - 1) for m in _ROLE_PREFIX_LINE.finditer(text)}
-        for word in _ROLE_WORDS:
-            at = text.find(word)
-            while at >= 0:
-                hits.add(line_of(at))
-                at = text.find(word, at + len(word))
-        for i in sorted(hits):
-            if _closing_kind(lines[i]) != "role":
-                continue
-            following = [later for later in lines[i + 1 : i + 6] if not later.blank][:3]
-            if any(_closing_kind(later) in ("name", "role") for later in following):
-                anchor = i
-                break
-    if anchor is None:
-        return None
-    return _closing_first(lines, anchor), _closing_last(lines, anchor)
-
-
-def _closing_first(lines: list[Line], anchor: int) -> int:
-    """Backwards over the signature block when it is printed before the recipients."""
-    first = anchor
-    i = anchor - 1
-    while i >= 0 and anchor - i <= 30:
-        ln = lines[i]
-        kind = _closing_kind(ln)
-        if ln.blank or kind in ("role", "name"):
-            if kind in ("role", "name"):
-                first = i
-            i -= 1
-            continue
-        if _short_caps(ln) and i > 0 and _closing_kind(lines[i - 1]) == "role":
-            i -= 1  # "KT. BỘ TRƯỞNG" / "BỘ TÀI CHÍNH" / "THỨ TRƯỞNG"
-            continue
-        break
-    while first < anchor and _closing_kind(lines[first]) != "role":
-        first += 1
-    return first
-
-
-def _closing_last(lines: list[Line], anchor: int) -> int:
-    """Forwards over the recipients, the roles, "(Đã ký)" and the name."""
-    last = anchor
-    previous = _closing_kind(lines[anchor])
-    for i in range(anchor + 1, len(lines)):
-        ln = lines[i]
-        if ln.blank:
-            continue
-        kind = _closing_kind(ln)
-        if kind == "page":
-            break
-        if kind is None and _CLOSING_ITEM.match(ln.text) and previous == "recipients":
-            kind = "recipients"
-        elif kind is None and _short_caps(ln) and _prefixed_role(lines, i):
-            kind = "role"
-        if kind is None:
-            break
-        last, previous = i, kind
-    return last
-
-
-def _short_caps(line: Line) -> bool:
-    return (
-        is_upper_line(line.stripped)
-        and len(line.stripped.split()) <= 12
-        and not _MARKER_START.match(line.stripped)
-    )
-
-
-def _prefixed_role(lines: list[Line], index: int) -> bool:
-    """Whether a caps line sits inside "KT. BỘ TRƯỞNG" / "BỘ TÀI CHÍNH" / "THỨ TRƯỞNG"."""
-    before = next((ln for ln in reversed(lines[max(0, index - 2) : index]) if not ln.blank), None)
-    after = next((ln for ln in lines[index + 1 : index + 3] if not ln.blank), None)
-    return bool(
-        (before is not None and ROLE_PREFIX.match(before.stripped))
-        or (after is not None and _role(after.stripped))
-    )
-
-
-_SIGNED_NAME = re.compile(
-    r"^\(?\s*(?:đã\s+ký|Đã\s+ký)\s*\)?\s*(?P<name>(?:[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*\s+){1,4}"
-    r"[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)$"
-)
-# One cell holding role, "Đã ký" and name: "KT. BỘ TRƯỞNG THỨ TRƯỞNG Đã ký Nguyễn Vinh Hiển".
-_ROLE_SIGNED_NAME = re.compile(
-    r"^(?P<role>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .&-]{2,80}?)\s*\(?\s*(?:đã\s+ký|Đã\s+ký)\s*\)?\s*"
-    r"(?P<name>(?:[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*\s+){1,4}[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)$"
-)
-
-
-def _signer(lines: list[Line]) -> Signer | None:
-    cells = [
-        Line(ln.index, ln.start, ln.end, cell)
-        for ln in lines[-40:]
-        if not ln.blank
-        for cell in _cells(ln)
-        if cell and not NOI_NHAN.match(cell)
-    ]
-    for i in range(len(cells) - 1, -1, -1):
-        combined = _ROLE_SIGNED_NAME.match(cells[i].stripped)
-        if combined:
-            return Signer(title=_clean(combined["role"]), name=_clean(combined["name"]))
-        if not _role(cells[i].text):
-            continue
-        roles = [cells[i].stripped]
-        j = i - 1
-        while j >= 0 and _role(cells[j].text) and len(roles) < 3:
-            roles.insert(0, cells[j].stripped)
-            j -= 1
-        name = None
-        for later in cells[i + 1 : i + 5]:
-            signed = _SIGNED_NAME.match(later.stripped)
-            if signed:
-                name = _clean(signed["name"])
-                break
-            if SIGNED.match(later.text):
-                continue
-            if NAME.match(later.text) and not is_upper_line(later.stripped):
-                name = _clean(later.text)
-            break
-        return Signer(title=" / ".join(roles), name=name)
-    return None
-
-
-def _article(text: str, head: list[Line], body_start: int, body_end: int) -> DocumentInfo:
-    info = DocumentInfo(kind="article")
-    if head:
-        first = head[0].stripped
-        if len(first.split()) <= 40:
-            info.title = _clean(first) if not first.endswith("?") else first
-    info.subject = find_subject(text, body_start, min(body_end, body_start + 4000))
-    return info
-
-
-def find_subject(text: str, start: int, end: int) -> SubjectDocument | None:
-    """The document a news article reports on: "Chủ tịch UBND tỉnh X ban hành Chỉ thị ..."."""
-    best: SubjectDocument | None = None
-    for match in SUBJECT.finditer(text, start, end):
-        issuer = _clean(match["issuer"])
-        doc_type = _capitalized(match["type"])
-        doc_type = doc_type[0].upper() + doc_type[1:].lower()
-        number = None
-        after = re.compile(r"\s+(?:số\s+)?").match(text, match.end())
-        if after:
-            cited = CITATION.match(text, after.end())
-            if cited:
-                found = find_citations(text, cited.start(), cited.end())
-                number = found[-1].canonical if found else None
-        date = None
-        sentence_start = max(
-            text.rfind(".", start, match.start()), text.rfind("\n", start, match.start()), start
-        )
-        dates = find_dates(text, sentence_start, match.start())
-        if dates and match.start() - dates[-1][2] < 40:
-            date = dates[-1][0]
-        else:
-            later = find_dates(text, match.end(), min(end, match.end() + 60))
-            if later and re.match(r"[^.;\n]*ngày\s*$", text[match.end() : later[0][1]]):
-                date = later[0][0]
-        candidate = SubjectDocument(doc_type, issuer, number, date, match.start(), match.end())
-        if best is None:
-            best = candidate
-            continue
-        if candidate.doc_type == best.doc_type:
-            if (
-                len(candidate.issuer or "") > len(best.issuer or "")
-                and (best.issuer or "").split()[-1:] == (candidate.issuer or "").split()[-1:]
-            ) or (
-                len(candidate.issuer or "") > len(best.issuer or "")
-                and (best.issuer or "") in (candidate.issuer or "")
-            ):
-                best.issuer = candidate.issuer
-            best.number = best.number or candidate.number
-            best.date = best.date or candidate.date
-    return best

@@ -10,7 +10,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA = "namhoc.ingest/1"
+from namhoc.ingest.messages import ReaderWarning
+
+# /2: warnings became objects ({"code", "message", "message_en", "detail"}); source gained
+# "pages" and "ocr".
+SCHEMA = "namhoc.ingest/2"
 
 
 @dataclass
@@ -20,6 +24,8 @@ class Source:
     sha256: str
     bytes: int
     chars: int = 0
+    pages: int | None = None  # a PDF's page count
+    ocr: bool = False  # the text (or some pages of it) was recognised by OCR
 
 
 @dataclass
@@ -135,7 +141,7 @@ class IngestResult:
     furniture_citations: list[Citation]
     targets: list[Target]
     assignments: list[Assignment]
-    warnings: list[str]
+    warnings: list[ReaderWarning]
     # A formal document's header block (issuer ... title, addressees) and closing block
     # (signature, "Nơi nhận:"); the outline, tasks, targets and assignments lie outside both.
     header: Span | None = None
@@ -159,7 +165,7 @@ class IngestResult:
         data["furniture_citations"] = [asdict(c) for c in self.furniture_citations]
         data["targets"] = [asdict(t) for t in self.targets]
         data["assignments"] = [asdict(a) for a in self.assignments]
-        data["warnings"] = list(self.warnings)
+        data["warnings"] = [w.to_dict() for w in self.warnings]
         if include_text:
             data["text"] = self.text
         return data

@@ -13,6 +13,7 @@ import re
 
 from namhoc.ingest.codes import doc_type_by_name
 from namhoc.ingest.lines import MOTTO, is_upper_line, split_lines
+from namhoc.ingest.messages import ReaderWarning, warning
 from namhoc.ingest.model import OutlineNode
 
 _ROMAN_VALID = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
@@ -68,7 +69,7 @@ def _title(text: str) -> str:
 
 def build_outline(  # noqa: PLR0912, PLR0915 - one pass, one branch per kind of line
     text: str, start: int, end: int, *, skip: list[tuple[int, int]] | None = None
-) -> tuple[list[OutlineNode], list[OutlineNode], list[str]]:
+) -> tuple[list[OutlineNode], list[OutlineNode], list[ReaderWarning]]:
     """(tree, nodes in document order, warnings) for ``text[start:end]``."""
     skip = sorted(skip or [])
     skip_at = 0
@@ -155,8 +156,8 @@ def _trim(text: str, start: int, end: int) -> int:
     return end
 
 
-def _duplicates(nodes: list[OutlineNode]) -> list[str]:
-    warnings: list[str] = []
+def _duplicates(nodes: list[OutlineNode]) -> list[ReaderWarning]:
+    warnings: list[ReaderWarning] = []
     previous: OutlineNode | None = None
     for node in nodes:
         if (
@@ -166,7 +167,9 @@ def _duplicates(nodes: list[OutlineNode]) -> list[str]:
             and node.label == previous.label
         ):
             warnings.append(
-                f"outline: number {node.label!r} repeated at offset {node.start} (kept in order)"
+                warning(
+                    "outline_number_repeated", f"{node.label!r} repeated at offset {node.start}"
+                )
             )
         previous = node
         warnings.extend(_duplicates(node.children))

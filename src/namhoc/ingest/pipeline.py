@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from namhoc.ingest.assignments import find_assignments
-from namhoc.ingest.citations import find_citations
+from namhoc.ingest.citations import find_citations, number_key
 from namhoc.ingest.dates import find_dates
 from namhoc.ingest.errors import IngestError
 from namhoc.ingest.furniture import find_body
 from namhoc.ingest.header import parse_header
+from namhoc.ingest.limits import Budget, Progress, ReadLimits
 from namhoc.ingest.model import IngestResult, Source, Span
 from namhoc.ingest.normalize import normalize_text
 from namhoc.ingest.outline import build_outline
@@ -20,7 +22,9 @@ from namhoc.ingest.schoolyear import find_school_year, find_theme
 from namhoc.ingest.targets import find_targets
 from namhoc.ingest.tasks import find_tasks
 
-DEFAULT_MAX_BYTES = 20 * 2**20
+DEFAULT_MAX_BYTES = ReadLimits.max_bytes
+# The stages after reading, for progress("analyse", done, total).
+_STAGES = 6
 
 
 def _mask(text: str, spans: list[Span]) -> str:
@@ -81,15 +85,28 @@ def read_document(
     path_or_bytes: str | os.PathLike[str] | bytes,
     *,
     filename: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: ReadLimits | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
 ) -> IngestResult:
     """Read a directive (path or bytes) and return its structure.
 
+    ``limits`` bound the read (size, PDF pages, characters, time, OCR; see :class:`ReadLimits`);
+    ``max_bytes``, kept for older callers, overrides ``limits.max_bytes``. ``progress(stage,
+    done, total)`` is called as the read goes: ``("read", 0, 1)`` and ``("read", 1, 1)`` around
+    reading the file, ``("ocr", 0, n)`` when recognising the n pages of a scan starts and
+    ``("ocr", i, n)`` after page i, ``("analyse", i, n)`` after each stage of the analysis.
+    A callback that raises is logged and otherwise ignored.
+
     Raises :class:`IngestError`, and nothing else, for any file it cannot read.
     """
-    data, name = _load(path_or_bytes, filename, max_bytes)
+    limits = limits or ReadLimits()
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    budget = Budget(limits, progress)
+    data, name = _load(path_or_bytes, filename, limits.max_bytes)
     try:
-        return _analyse(data, name, max_bytes)
+        return _analyse(data, name, budget)
     except IngestError:
         raise
     except RecursionError as exc:
@@ -108,14 +125,20 @@ def read_document(
         ) from exc
 
 
-def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
-    raw = read_raw(data, name, max_bytes=max_bytes)
+def _analyse(data: bytes, name: str, budget: Budget) -> IngestResult:
+    budget.report("read", 0, 1)
+    raw = read_raw(data, name, budget=budget)
+    budget.check()
+    budget.check_chars(len(raw.text) // 2)  # normalization cannot halve a text: refuse early
     text = normalize_text(raw.text)
+    budget.check_chars(len(text))
+    budget.report("read", 1, 1)
     warnings = list(raw.warnings)
     if not text.strip():
         raise IngestError("empty", "Tệp không có chữ nào.", "The file holds no text.")
     body, furniture = find_body(text, normalize_text(raw.article) if raw.article else None)
     info, own_number, header_warnings, layout = parse_header(text, body.start, body.end)
+    _stage(budget, 1)
     warnings.extend(header_warnings)
     analysis = _mask(text, furniture)
     # The document's own text: after the header block, without the closing block (signature,
@@ -126,11 +149,21 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
     skip = [(s.start, s.end) for s in furniture if s.kind == "line"]
     outline, _flat, outline_warnings = build_outline(content, start, body.end, skip=skip)
     warnings.extend(outline_warnings)
+    _stage(budget, 2)
     tasks_end = closing.start if closing else body.end
+    guidance = info.doc_type == "Công văn" and (info.title or "").lower().startswith("hướng dẫn")
     tasks, task_warnings = find_tasks(
-        content, start, tasks_end, outline, doc_type_code=info.doc_type_code
+        content,
+        start,
+        tasks_end,
+        outline,
+        doc_type_code=info.doc_type_code,
+        kind=info.kind,
+        guidance=guidance,
+        annex=(closing.end, body.end) if closing and closing.end < body.end else None,
     )
     warnings.extend(task_warnings)
+    _stage(budget, 3)
     citations = [
         c
         for c in find_citations(analysis, body.start, body.end)
@@ -141,6 +174,7 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
         text, [Span(body.start, body.end)] if not furniture else _inverse(furniture, len(text))
     )
     furniture_citations = find_citations(furniture_text) if furniture else []
+    _stage(budget, 4)
     theme, theme_year = find_theme(analysis, body.start, body.end)
     info.theme = theme
     lead_end = _lead_end(text, body.start, body.end)
@@ -157,13 +191,17 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
     excluded = [(c.start, c.end) for c in citations]
     excluded += [(a, b) for _iso, a, b in find_dates(analysis, body.start, body.end)]
     targets = find_targets(content, start, body.end, excluded)
+    _stage(budget, 5)
     assignments = find_assignments(content, start, body.end)
+    _stage(budget, 6)
     source = Source(
         name=name,
         format=raw.format,
         sha256=hashlib.sha256(data).hexdigest(),
         bytes=len(data),
         chars=len(text),
+        pages=raw.pages,
+        ocr=raw.ocr,
     )
     return IngestResult(
         source=source,
@@ -183,10 +221,16 @@ def _analyse(data: bytes, name: str, max_bytes: int) -> IngestResult:
     )
 
 
+def _stage(budget: Budget, done: int) -> None:
+    budget.check()
+    budget.report("analyse", done, _STAGES)
+
+
 def _same_document(canonical: str, own: str | None) -> bool:
     """Whether a reference is the document's own number (issuers in any order)."""
     if own is None:
         return False
+    canonical, own = number_key(canonical), number_key(own)
     if canonical == own:
         return True
     a, b = canonical.split("-"), own.split("-")

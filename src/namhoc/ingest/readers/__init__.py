@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from namhoc.ingest.errors import IngestError
+from namhoc.ingest.limits import Budget
+from namhoc.ingest.messages import ReaderWarning
 
 FORMATS = ("txt", "html", "docx", "pdf", "doc")
 
@@ -15,7 +17,9 @@ class RawText:
 
     text: str
     format: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ReaderWarning] = field(default_factory=list)
+    pages: int | None = None  # a PDF's page count
+    ocr: bool = False  # some or all of the text was recognised by OCR
     # For HTML: the first and last lines of the article as a content extractor found them,
     # so the body can be located in the whole page's text.
     article: str | None = None
@@ -51,12 +55,13 @@ def sniff_format(data: bytes, filename: str | None) -> str:
     return "txt"
 
 
-def read_raw(data: bytes, filename: str | None, *, max_bytes: int) -> RawText:
+def read_raw(data: bytes, filename: str | None, *, budget: Budget) -> RawText:
     fmt = sniff_format(data, filename)
+    max_bytes = budget.limits.max_bytes
     if fmt == "pdf":
         from namhoc.ingest.readers.pdf import read_pdf
 
-        return read_pdf(data)
+        return read_pdf(data, budget=budget)
     if fmt == "docx":
         from namhoc.ingest.readers.docx import read_docx
 
@@ -64,7 +69,7 @@ def read_raw(data: bytes, filename: str | None, *, max_bytes: int) -> RawText:
     if fmt == "doc":
         from namhoc.ingest.readers.doc import read_doc
 
-        return read_doc(data, max_bytes=max_bytes)
+        return read_doc(data, max_bytes=max_bytes, budget=budget)
     if fmt == "html":
         from namhoc.ingest.readers.html import read_html
 

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 
 from namhoc.ingest.errors import IngestError
+from namhoc.ingest.limits import Budget, too_slow
+from namhoc.ingest.messages import warning
 from namhoc.ingest.readers import RawText
 from namhoc.ingest.readers.docx import read_docx_bytes
 
@@ -19,7 +21,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def read_doc(data: bytes, *, max_bytes: int) -> RawText:
+def read_doc(data: bytes, *, max_bytes: int, budget: Budget | None = None) -> RawText:
     soffice = _soffice()
     if soffice is None:
         raise IngestError(
@@ -47,16 +49,22 @@ def read_doc(data: bytes, *, max_bytes: int) -> RawText:
             str(source),
         ]
         env = {**os.environ, "HOME": str(workdir)}
+        timeout = float(TIMEOUT_SECONDS)
+        if budget is not None:
+            budget.check()
+            timeout = min(timeout, max(budget.remaining(), 1.0))
         try:
             subprocess.run(  # noqa: S603 - fixed argument list, no shell
                 command,
                 check=False,
                 capture_output=True,
-                timeout=TIMEOUT_SECONDS,
+                timeout=timeout,
                 env=env,
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired as exc:
+            if budget is not None and timeout < TIMEOUT_SECONDS:
+                raise too_slow(budget.limits.max_seconds) from exc
             raise IngestError(
                 "doc_conversion_failed",
                 f"LibreOffice không chuyển đổi xong tệp .doc trong {TIMEOUT_SECONDS} giây.",
@@ -76,7 +84,7 @@ def read_doc(data: bytes, *, max_bytes: int) -> RawText:
                 "LibreOffice could not convert the .doc (damaged, or not a Word file).",
             )
         text, legacy_runs = read_docx_bytes(converted.read_bytes(), max_bytes=max_bytes)
-    warnings = ["converted from .doc with LibreOffice"]
+    warnings = [warning("doc_converted", "LibreOffice")]
     if legacy_runs:
-        warnings.append(f"encoding: {legacy_runs} runs in TCVN3/VNI fonts converted to Unicode")
+        warnings.append(warning("legacy_font_converted", f"{legacy_runs} runs in TCVN3/VNI fonts"))
     return RawText(text=text, format="doc", warnings=warnings)

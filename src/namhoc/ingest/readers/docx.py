@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from namhoc.ingest.errors import IngestError
+from namhoc.ingest.messages import warning
 from namhoc.ingest.readers import RawText
 from namhoc.ingest.readers.legacy import convert, encoding_for_font
 
@@ -491,5 +492,5 @@ def read_docx(data: bytes, *, max_bytes: int) -> RawText:
     text, legacy_runs = read_docx_bytes(data, max_bytes=max_bytes)
     warnings = []
     if legacy_runs:
-        warnings.append(f"encoding: {legacy_runs} runs in TCVN3/VNI fonts converted to Unicode")
+        warnings.append(warning("legacy_font_converted", f"{legacy_runs} runs in TCVN3/VNI fonts"))
     return RawText(text=text, format="docx", warnings=warnings)

@@ -36,8 +36,8 @@ _VIETNAMESE = re.compile(
 _TCVN3_MARKS = re.compile("[µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞ«ßãáâä¬åèæçé­êíëìîïóñòôõøûùúü]")
 
 
-def convert_if_legacy(text: str) -> tuple[str, list[str]]:
-    """Convert a whole text layer whose letters look like TCVN3 glyph codes.
+def looks_legacy(text: str) -> bool:
+    """Whether a whole text layer's letters look like TCVN3 glyph codes.
 
     Only for sources with no font information per run (a PDF text layer): when TCVN3's
     code points far outnumber real Vietnamese letters, the text was typed in a .Vn font.
@@ -45,6 +45,4 @@ def convert_if_legacy(text: str) -> tuple[str, list[str]]:
     sample = text[:200_000]
     legacy = len(_TCVN3_MARKS.findall(sample))
     unicode_letters = len(_VIETNAMESE.findall(sample))
-    if legacy > 50 and legacy > 3 * unicode_letters:
-        return convert(text, "tcvn3"), ["encoding: text layer converted from TCVN3"]
-    return text, []
+    return legacy > 50 and legacy > 3 * unicode_letters

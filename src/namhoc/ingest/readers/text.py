@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 from namhoc.ingest.errors import IngestError
+from namhoc.ingest.messages import warning
 from namhoc.ingest.readers import RawText
 
 _VIETNAMESE_1258 = frozenset(b"\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd\xcc\xec\xd2\xf2\xde\xfe")
@@ -54,5 +55,5 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
 
 def read_text(data: bytes) -> RawText:
     text, encoding = decode_bytes(data)
-    warnings = [] if encoding.startswith("utf") else [f"encoding: read as {encoding}"]
+    warnings = [] if encoding.startswith("utf") else [warning("encoding_guessed", encoding)]
     return RawText(text=text, format="txt", warnings=warnings)

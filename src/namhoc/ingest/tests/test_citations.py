@@ -32,7 +32,17 @@ def cite(text: str) -> list[tuple[str, str, str | None, int | None, str | None, 
         ("Quyết định số31-QĐ/TW", [("31-QĐ/TW", "31-QĐ/TW", "Quyết định", None, "TW", None)]),
         ("Thông tư 18-2019-TT-BGDĐT", [("18-2019-TT-BGDĐT", "18/2019/TT-BGDĐT", "Thông tư", 2019, "BGDĐT", None)]),
         ("Công văn số 616/SGDĐT\ufffeKTKĐCLGD ngày 08/6/2020", [("616/SGDĐT-KTKĐCLGD", "616/SGDĐT-KTKĐCLGD", "Công văn", 2020, "SGDĐT", "2020-06-08")]),
-        ("Văn bản số 42/CV-PGD&ĐT ngày 07/12/2019", [("42/CV-PGD&ĐT", "42/CV-PGDĐT", "Công văn", 2019, "PGDĐT", "2019-12-07")]),
+        # The code is kept as its issuer writes it ("&" and all); the issuer code is the table's.
+        ("Văn bản số 42/CV-PGD&ĐT ngày 07/12/2019", [("42/CV-PGD&ĐT", "42/CV-PGD&ĐT", "Công văn", 2019, "PGDĐT", "2019-12-07")]),
+        ("Kế hoạch số 25/KH-PGD&ĐT", [("25/KH-PGD&ĐT", "25/KH-PGD&ĐT", "Kế hoạch", None, "PGDĐT", None)]),
+        ("Công văn 1209/SGDĐT-GDTrH&GDTX", [("1209/SGDĐT-GDTrH&GDTX", "1209/SGDĐT-GDTrH&GDTX", "Công văn", None, "SGDĐT", None)]),
+        # A dispatch numbered with its issuer alone, after "Công văn"/"Văn bản".
+        ("Công văn số 123/PGDĐT ngày 05/9/2024", [("123/PGDĐT", "123/PGDĐT", "Công văn", 2024, "PGDĐT", "2024-09-05")]),
+        ("theo Văn bản 45/UBND ngày 02/10/2024", [("45/UBND", "45/UBND", "Văn bản", 2024, "UBND", "2024-10-02")]),
+        # Issuer codes truncated or mistyped in a Thông tư: corrected, the text as written kept.
+        ("Thông tư số 12/2020/TT-BGD", [("12/2020/TT-BGD", "12/2020/TT-BGDĐT", "Thông tư", 2020, "BGDĐT", None)]),
+        ("Thông tư số 32/2020/TT-GDĐT", [("32/2020/TT-GDĐT", "32/2020/TT-BGDĐT", "Thông tư", 2020, "BGDĐT", None)]),
+        ("Thông tư 28/2020/TT-BGD&ĐT", [("28/2020/TT-BGD&ĐT", "28/2020/TT-BGD&ĐT", "Thông tư", 2020, "BGDĐT", None)]),
         ("theo Thông tư số 17/2018/\nTT-BGDĐT ngày", [("17/2018/TT-BGDĐT", "17/2018/TT-BGDĐT", "Thông tư", 2018, "BGDĐT", None)]),
         ("Quyết định số 472/QD-UBND", [("472/QD-UBND", "472/QĐ-UBND", "Quyết định", None, "UBND", None)]),
         ("Văn bản hợp nhất số 03/VBHN-BGDĐT ngày 03/5/2019", [("03/VBHN-BGDĐT", "03/VBHN-BGDĐT", "Văn bản hợp nhất", 2019, "BGDĐT", "2019-05-03")]),
@@ -61,6 +71,8 @@ def test_compound_list_is_three_documents_with_their_own_spans() -> None:
         "Thứ 5 Ngày 14/5/2020, 10:13:21 AM",
         "Điện thoại: 2020.3747224-Email: ubnd@example.vn",
         "giai đoạn 2021 - 2030; mức độ 3,4",
+        "sĩ số 35/lớp, 12/UBND",  # a single code only after "Công văn"/"Văn bản"
+        "Công văn số 12/ABC",  # nor a code that no issuer uses
     ],
 )
 def test_things_that_are_not_citations(text: str) -> None:

@@ -20,7 +20,7 @@ def test_json_prints_one_object_per_file(
     assert main(["--json", str(first), str(second)]) == 0
     lines = capsys.readouterr().out.splitlines()
     objects = [json.loads(line) for line in lines]
-    assert [o["schema"] for o in objects] == ["namhoc.ingest/1", "namhoc.ingest/1"]
+    assert [o["schema"] for o in objects] == ["namhoc.ingest/2", "namhoc.ingest/2"]
     obj = objects[0]
     assert set(obj) >= {
         "source",
