@@ -95,6 +95,11 @@ def _build_parser(extra_commands: Sequence[str]) -> _Parser:
     serve.add_argument(
         "--no-worker", action="store_true", help="do not start the background task worker"
     )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not start the periodic jobs (reminders, digests; see 'namhoc notifications')",
+    )
 
     demo = sub.add_parser("demo", help="nạp dữ liệu mẫu / load the demo data")
     demo.add_argument("--quiet", action="store_true")
@@ -217,19 +222,34 @@ def _serve(args: argparse.Namespace) -> int:
     _migrate_or_explain()
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
-    worker = None
+    worker = jobs = None
     if not args.no_worker:
         worker = worker_supervisor(dev=args.dev)
         worker.start()
+    if not args.no_scheduler:
+        jobs = scheduler_supervisor()
+        jobs.start()
     try:
         if args.dev:
             call_command("runserver", f"{args.host}:{args.port}")
         else:
             _run_gunicorn(host=args.host, port=args.port, workers=args.workers)
     finally:
-        if worker is not None:
-            worker.stop()
+        for child in (jobs, worker):
+            if child is not None:
+                child.stop()
     return 0
+
+
+def scheduler_supervisor(*, env: dict[str, str] | None = None, **options: Any) -> Any:
+    """The periodic jobs of ``serve`` (reminders, digests, retries, sweeps; ADR 0009) in their
+    own supervised process, restarted when it dies. Their runs are recorded in the database, so
+    a restart neither repeats nor skips one."""
+    from namhoc.supervisor import WorkerSupervisor
+
+    return WorkerSupervisor(
+        [sys.executable, "-m", "namhoc.cli", "notifications", "scheduler"], env=env, **options
+    )
 
 
 def _recover_reads(*extra: str, env: dict[str, str] | None = None) -> list[str]:

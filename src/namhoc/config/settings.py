@@ -9,6 +9,7 @@ Modes (``NAMHOC_ENV``):
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from namhoc.config.env import (
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "namhoc.tracking",
     "namhoc.indicators",
     "namhoc.reporting",
+    "namhoc.notifications",
     "namhoc.web",
 ]
 
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "namhoc.web.context_processors.site",
+                "namhoc.notifications.context_processors.bell",
             ],
         },
     },
@@ -217,6 +220,37 @@ TASKS = {
         )
     }
 }
+
+# --- E-mail and notifications (ADR 0009) ---------------------------------------------------
+# Without NAMHOC_SMTP_HOST mail is printed to the console (development); tests use Django's
+# in-memory outbox or a real SMTP server on loopback.
+EMAIL_HOST = env_str("NAMHOC_SMTP_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("NAMHOC_SMTP_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("NAMHOC_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("NAMHOC_SMTP_PASSWORD", "")
+    _smtp_security = env_choice("NAMHOC_SMTP_SECURITY", ("starttls", "ssl", "none"), "starttls")
+    EMAIL_USE_TLS = _smtp_security == "starttls"
+    EMAIL_USE_SSL = _smtp_security == "ssl"
+    EMAIL_TIMEOUT = env_int("NAMHOC_SMTP_TIMEOUT", 20, minimum=1, maximum=300)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("NAMHOC_EMAIL_FROM", "namhoc <namhoc@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach namhoc at, for the links in e-mails and webhook posts.
+SITE_URL = env_str("NAMHOC_SITE_URL", "http://127.0.0.1:8000")
+# Default quiet hours (local time): no e-mail between these, held until they end.
+_quiet = env_str("NAMHOC_QUIET_HOURS", "21:00-06:30")
+try:
+    NOTIFY_QUIET_START, NOTIFY_QUIET_END = (
+        dt.time.fromisoformat(part.strip().zfill(5)) for part in _quiet.split("-")
+    )
+except ValueError:
+    raise EnvError("NAMHOC_QUIET_HOURS", f"expected HH:MM-HH:MM, got {_quiet!r}") from None
+# Webhooks may post to loopback/private addresses (a bridge on the same server or LAN); off in
+# production unless set, so that a webhook cannot be used to reach internal services.
+NOTIFY_WEBHOOK_ALLOW_PRIVATE = env_bool("NAMHOC_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

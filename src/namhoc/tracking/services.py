@@ -22,6 +22,7 @@ from django.utils import timezone
 from namhoc.accounts.models import Role
 from namhoc.core.audit import audit_record, diff, snapshot
 from namhoc.core.errors import Conflict, DomainError
+from namhoc.core.events import EventSpec, emit, emit_many
 from namhoc.core.parsing import (
     clean_text,
     decimal_bounds,
@@ -278,6 +279,17 @@ def _create(
             unit_id=assignment.unit_id,
             note=f"giao hàng loạt {bulk_note}" if bulk_note else "",
         )
+    emit_many(  # the units' specialists hear of it (ADR 0009)
+        EventSpec(
+            kind="assignment.created",
+            key=f"assignment.created:{assignment.pk}",
+            unit_id=assignment.unit_id,
+            object=assignment,
+            payload={"role": assignment.role},
+            actor=actor,
+        )
+        for assignment in created
+    )
     return created
 
 
@@ -521,6 +533,14 @@ def progress_review(
             unit_id=assignment.unit_id,
             note=note[:255],
         )
+        emit(
+            f"progress.{locked.review}",
+            key=f"progress.{locked.review}:{locked.pk}",
+            unit_id=assignment.unit_id,
+            object=locked,
+            payload={"comment": note[:500]},
+            actor=actor,
+        )
     return locked
 
 
@@ -537,6 +557,13 @@ def directive_publish(*, actor: Actor | None, directive_id: int, version: object
         directive = access_directive(actor, directive_id, need=Role.SPECIALIST, for_update=True)
         directive = directive_services.directive_publish(
             actor=actor, directive=directive, version=expected
+        )
+        emit(  # the units below must implement it (ADR 0009)
+            "directive.published",
+            key=f"directive.published:{directive.pk}",
+            unit_id=directive.unit_id,
+            object=directive,
+            actor=actor,
         )
         if directive.previous_id is None:
             return directive

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("nguoi-dung/", include(users_patterns)),
     path("nhat-ky/", include(audit_patterns)),
+    path("thong-bao/", include("namhoc.web.notifications_urls")),
     path("don-vi/", include("namhoc.web.orgunits_urls")),
     path("so-lieu/", include("namhoc.web.indicators_urls")),
     path("", include("namhoc.web.directives_urls")),
