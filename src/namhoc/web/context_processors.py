@@ -24,6 +24,7 @@ NAV: tuple[tuple[str, str, bool], ...] = (
     ("Văn bản", "directives:list", False),
     ("Theo dõi", "tracking:dashboard", False),
     ("Số liệu", "indicators-index", False),
+    ("Báo cáo", "reporting:index", False),
     ("Đơn vị", "orgunits-index", False),
     ("Người dùng", "users:list", True),
     ("Nhật ký", "audit:list", True),

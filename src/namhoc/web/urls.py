@@ -23,5 +23,6 @@ urlpatterns = [
     path("thong-bao/", include("namhoc.web.notifications_urls")),
     path("don-vi/", include("namhoc.web.orgunits_urls")),
     path("so-lieu/", include("namhoc.web.indicators_urls")),
+    path("bao-cao/", include("namhoc.web.reporting_urls")),
     path("", include("namhoc.web.directives_urls")),
 ]
