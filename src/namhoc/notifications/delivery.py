@@ -15,6 +15,7 @@ import http.client
 import ipaddress
 import json
 import logging
+import smtplib
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -242,6 +243,21 @@ def digests_queue(*, now: dt.datetime | None = None) -> int:
         return execute(sql, params)
 
 
+def _smtp_reason(exc: Exception) -> str:
+    """``550 Hộp thư không tồn tại`` rather than a tuple of bytes."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return f"{exc.smtp_code} {text}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {reason.decode('utf-8', 'replace')}"
+            for address, (code, reason) in exc.recipients.items()
+        )
+    return str(exc) or type(exc).__name__
+
+
 def _send_emails(batch: list[Delivery], now: dt.datetime, result: SendResult) -> None:
     if not batch:
         return
@@ -293,7 +309,7 @@ def _send_emails(batch: list[Delivery], now: dt.datetime, result: SendResult) ->
             try:
                 mailer.send_messages([message])
             except Exception as exc:
-                _failed(delivery, f"Máy chủ thư từ chối: {exc}", now, result)
+                _failed(delivery, f"Máy chủ thư từ chối: {_smtp_reason(exc)}", now, result)
                 try:  # the connection may be broken: start a new one for the rest
                     mailer.close()
                     mailer.open()
