@@ -487,7 +487,8 @@ EXPECTATIONS.update(
                 "POST",
                 302,
                 302,
-                by_role(rel(302, 302, 400, 400, 400), same(404)["viewer"]),
+                # a unit out of the specialist's scope is not found (the use case's access)
+                by_role(rel(302, 302, 404, 404, 404), same(404)["viewer"]),
                 data=_paste,
                 mutates=M,
             ),
@@ -680,7 +681,74 @@ EXPECTATIONS.update(
                 data=lambda w, r: {"version": 1, "title": "Đã sửa"},
                 json=True,
                 mutates=M,
+            ),
+            E(
+                "DELETE",
+                401,
+                204,
+                change_draft(204),
+                params=_api_draft_task,
+                data=_version,
+                json=True,
+                mutates=M,
+            ),
+        ],
+        "api/directives/<directive_id>/tasks": [
+            E(
+                "POST",
+                401,
+                201,
+                change_draft(201),
+                params=_draft,
+                data=lambda w, r: {"title": "Nhiệm vụ mới"},
+                json=True,
+                mutates=M,
             )
+        ],
+        "api/directives/<directive_id>/citations": [
+            E(
+                "POST",
+                401,
+                201,
+                change_draft(201),
+                params=_draft,
+                data=lambda w, r: {"number": "4555/BGDĐT-GDPT"},
+                json=True,
+                mutates=M,
+            )
+        ],
+        "api/directives/citations/<citation_id>": [
+            E(
+                "PATCH",
+                401,
+                200,
+                change_draft(200),
+                params=_draft_citation,
+                data=lambda w, r: {"number": "2902/QĐ-BGDĐT"},
+                json=True,
+                mutates=M,
+            ),
+            E("DELETE", 401, 204, change_draft(204), params=_draft_citation, mutates=M),
+        ],
+        "api/directives/targets/<target_id>": [
+            E(
+                "PATCH",
+                401,
+                200,
+                change_draft(200),
+                params=_draft_target,
+                data=lambda w, r: {"value": "75", "unit_label": "%"},
+                json=True,
+                mutates=M,
+            ),
+            E("DELETE", 401, 204, change_draft(204), params=_draft_target, mutates=M),
+        ],
+        # read again: the fixture's sources are read already (400 "not_failed" where allowed)
+        "api/directives/sources/<source_id>/retry": [
+            E("POST", 401, 400, change_pub(400), params=_pub_source, mutates=M)
+        ],
+        "api/directives/sources/<source_id>/file": [
+            E("GET", 401, 200, READ_PUB, params=_pub_source)
         ],
         "api/directives/tasks/<task_id>/merge-next": [
             E(

@@ -1,33 +1,59 @@
-"""JSON API for directives: upload, reading status, review corrections, publish, revise, cascade.
+"""JSON API for directives: everything the pages do — upload or paste, reading status, read
+again, download the original, review corrections (header, tasks, citations, targets), publish,
+revise, the upper directive, link proposals and decisions, coverage.
 
-Same access layer and services as the pages. A stale ``version`` answers 409 with the current
-values under ``current``. The directive list is paginated (``?limit=&offset=``, at most 500 a
-page; the answer is ``{"items": [...], "count": n}``).
+Each endpoint parses the request, calls the same use case or selector as its page (ADR 0007),
+and renders a schema. Numbers and dates are sent as typed ("97,5", "1.250", "30/09/2025") or as
+JSON numbers and ISO dates; the use case reads them the one Vietnamese way and answers a bad one
+with 400, a stable ``code``, a Vietnamese ``message`` and the ``field``. A stale ``version``
+answers 409 with the current values under ``current``. Lists are paginated (``?limit=&offset=``,
+at most 500 a page; the answer is ``{"items": [...], "count": n}``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
-from typing import Any
+from typing import Any, cast
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema, Status
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from namhoc.accounts.access import access_unit
-from namhoc.accounts.models import Role
-from namhoc.core.errors import DomainError, NotFound
+from namhoc.api.paging import BoundedLimitOffset
+from namhoc.core.errors import NotFound
+from namhoc.core.parsing import text_cap
 from namhoc.directives import selectors, services
-from namhoc.directives.access import access_directive, access_source, access_task
-from namhoc.directives.models import Directive, DirectiveTask, SourceDocument
-from namhoc.directives.services import StaleEdit
+from namhoc.directives.models import (
+    PASTE_TEXT_MAX,
+    AssignmentHint,
+    Citation,
+    Directive,
+    DirectiveTask,
+    SourceDocument,
+    Target,
+    TaskLink,
+)
 from namhoc.tracking import services as tracking_services
 
 router = Router(tags=["directives"])
-MAX_PAGE = 500
+
+Number = str | int | float | None  # sent as typed ("97,5", "1.250") or as a JSON number
+
+
+def _cap(model: Any, name: str) -> int:
+    return text_cap(model, name)
+
+
+def Text(cap: int, default: str | None = "") -> Any:
+    """A free-text field; ``cap`` is documented in the schema and enforced by the use case (400
+    with a Vietnamese message beyond it)."""
+    return Field(default, json_schema_extra={"maxLength": cap})
+
+
+# --- errors ---------------------------------------------------------------------------------
 
 
 class ErrorOut(Schema):
@@ -38,6 +64,9 @@ class ErrorOut(Schema):
 
 class ConflictOut(ErrorOut):
     current: dict[str, Any]
+
+
+# --- sources --------------------------------------------------------------------------------
 
 
 class SourceOut(Schema):
@@ -51,6 +80,116 @@ class SourceOut(Schema):
     status_message: str
     directive_id: int | None
     created: bool = False
+
+
+def _source_out(source: SourceDocument, created: bool = False) -> dict[str, Any]:
+    directive = source.directives.order_by("revision").first()
+    return {
+        "id": source.pk,
+        "unit": source.unit.key,
+        "filename": source.filename,
+        "format": source.format,
+        "size": source.size,
+        "sha256": source.sha256,
+        "status": source.status,
+        "status_message": source.status_message,
+        "directive_id": directive.pk if directive else None,
+        "created": created,
+    }
+
+
+class PasteIn(Schema):
+    unit: str
+    text: str = Text(PASTE_TEXT_MAX)
+
+
+_SOURCE_RESPONSES = {201: SourceOut, 200: SourceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/sources",
+    response=_SOURCE_RESPONSES,
+    summary="Upload a directive file (.docx, .doc, .pdf, .html, .txt); read in the background",
+)
+def upload_source(request: HttpRequest, unit: Form[str], file: File[UploadedFile]) -> Status:
+    source, created = services.source_upload(
+        actor=request.user, unit=unit, data=file.read(), filename=file.name
+    )
+    return Status((201 if created else 200), _source_out(source, created))
+
+
+@router.post("/sources/paste", response=_SOURCE_RESPONSES, summary="Paste a directive's text")
+def paste_source(request: HttpRequest, payload: PasteIn) -> Status:
+    source, created = services.source_paste(
+        actor=request.user, unit=payload.unit, text=payload.text
+    )
+    return Status((201 if created else 200), _source_out(source, created))
+
+
+@router.get("/sources/{source_id}", response={200: SourceOut, 404: ErrorOut})
+def get_source(request: HttpRequest, source_id: int) -> dict[str, Any]:
+    return _source_out(selectors.source_page(request.user, source_id).source)
+
+
+@router.post(
+    "/sources/{source_id}/retry",
+    response={200: SourceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Read a source again (after a failed read, or one whose worker died)",
+)
+def retry_source(request: HttpRequest, source_id: int) -> dict[str, Any]:
+    return _source_out(services.source_retry(actor=request.user, source_id=source_id))
+
+
+@router.get(
+    "/sources/{source_id}/file",
+    response={200: None, 404: ErrorOut},
+    summary="The original file, as an attachment",
+)
+def download_source(request: HttpRequest, source_id: int) -> HttpResponse:
+    stored = selectors.source_file(request.user, source_id)
+    if not default_storage.exists(stored.name):
+        raise NotFound("Tệp không còn trên máy chủ.")
+    response = FileResponse(
+        default_storage.open(stored.name, "rb"),
+        as_attachment=True,
+        filename=stored.filename,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return cast(HttpResponse, response)
+
+
+# --- directives -----------------------------------------------------------------------------
+
+
+class DirectiveOut(Schema):
+    id: int
+    unit: str
+    status: str
+    revision: int
+    previous_id: int | None
+    upper_id: int | None
+    school_year: str
+    doc_type: str
+    number: str
+    issuer: str
+    issued_on: dt.date | None
+    place: str
+    title: str
+    theme: str
+    version: int
+    source_id: int
+
+    @staticmethod
+    def resolve_unit(obj: Directive) -> str:
+        return obj.unit.key
+
+
+class DirectiveRowOut(DirectiveOut):
+    """A row of the directive list, rendered from the model (one query per page)."""
+
+    task_count: int
 
 
 class TaskOut(Schema):
@@ -78,6 +217,10 @@ class TargetOut(Schema):
     sentence: str
     task_id: int | None
 
+    @staticmethod
+    def resolve_value(obj: Target) -> float:
+        return float(obj.value)
+
 
 class HintOut(Schema):
     id: int
@@ -87,89 +230,294 @@ class HintOut(Schema):
     task_id: int | None
 
 
-class DirectiveOut(Schema):
-    id: int
-    unit: str
-    status: str
-    revision: int
-    previous_id: int | None
-    upper_id: int | None
-    school_year: str
-    doc_type: str
-    number: str
-    issuer: str
-    issued_on: dt.date | None
-    place: str
-    title: str
-    theme: str
-    version: int
-    source_id: int
-
-
-class DirectiveRowOut(DirectiveOut):
-    """A row of the directive list, rendered from the model (one query per page)."""
-
-    task_count: int
-
-    @staticmethod
-    def resolve_unit(obj: Directive) -> str:
-        return obj.unit.key
-
-
-class TargetIn(Schema):
-    value: str | decimal.Decimal  # "97,5" or "97.5" or 97.5: parsed with a Vietnamese message
-    unit_label: str = ""
-    task_id: int | None = None
-    sentence: str = ""
-
-
 class DirectiveDetailOut(DirectiveOut):
     tasks: list[TaskOut]
     citations: list[CitationOut]
     targets: list[TargetOut]
     assignment_hints: list[HintOut]
 
+    @staticmethod
+    def resolve_tasks(obj: Directive) -> list[DirectiveTask]:
+        return list(obj.tasks.all())
 
-class PasteIn(Schema):
-    unit: str
-    text: str
+    @staticmethod
+    def resolve_citations(obj: Directive) -> list[Citation]:
+        return list(obj.citations.all())
+
+    @staticmethod
+    def resolve_targets(obj: Directive) -> list[Target]:
+        return list(obj.targets.all())
+
+    @staticmethod
+    def resolve_assignment_hints(obj: Directive) -> list[AssignmentHint]:
+        return list(obj.assignment_hints.all())
+
+
+@router.get(
+    "",
+    response=list[DirectiveRowOut],
+    summary="Directives the user may read (paginated: limit, offset)",
+    description="Filters: `school_year` (2025-2026), `status` (draft, published, superseded), "
+    "`unit` (a unit's key), `q` (words in the number, title or issuer).",
+)
+@paginate(BoundedLimitOffset)
+def list_directives(
+    request: HttpRequest, school_year: str = "", status: str = "", unit: str = "", q: str = ""
+) -> QuerySet[Directive]:
+    return selectors.directive_rows(
+        request.user,
+        unit_key=unit,
+        school_year=school_year[:20],
+        status=status if status in Directive.Status.values else "",
+        search=q[:100],
+    )
+
+
+@router.get("/{directive_id}", response={200: DirectiveDetailOut, 404: ErrorOut})
+def get_directive(request: HttpRequest, directive_id: int) -> Directive:
+    return selectors.directive_detail(request.user, directive_id)
 
 
 class HeaderIn(Schema):
-    version: int
-    doc_type: str | None = None
-    number: str | None = None
-    issuer: str | None = None
-    issued_on: dt.date | None = None
-    place: str | None = None
-    title: str | None = None
-    school_year: str | None = None
-    theme: str | None = None
+    version: Number
+    doc_type: str | None = Text(_cap(Directive, "doc_type"), None)
+    number: str | None = Text(_cap(Directive, "number"), None)
+    issuer: str | None = Text(_cap(Directive, "issuer"), None)
+    issued_on: str | None = Field(None, description="dd/mm/yyyy or yyyy-mm-dd")
+    place: str | None = Text(_cap(Directive, "place"), None)
+    title: str | None = Text(_cap(Directive, "title"), None)
+    school_year: str | None = Field(None, description="2025-2026")
+    theme: str | None = Text(_cap(Directive, "theme"), None)
 
 
-class TaskIn(Schema):
-    version: int
-    label: str = ""
-    title: str
-    text: str = ""
+_CHANGE = {200: DirectiveDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut}
+
+
+@router.patch(
+    "/{directive_id}",
+    response=_CHANGE,
+    summary="Correct header fields of a draft (optimistic: send the version you read)",
+)
+def update_directive(request: HttpRequest, directive_id: int, payload: HeaderIn) -> Directive:
+    values = payload.dict(exclude_unset=True)
+    version = values.pop("version", None)
+    services.directive_update(
+        actor=request.user, directive_id=directive_id, version=version, values=values
+    )
+    return selectors.directive_detail(request.user, directive_id)
 
 
 class VersionIn(Schema):
-    version: int
+    version: Number
+
+
+@router.post(
+    "/{directive_id}/publish",
+    response={200: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    summary="Publish a draft; a revision takes over the work assigned on the tasks it continues",
+)
+def publish_directive(request: HttpRequest, directive_id: int, payload: VersionIn) -> Directive:
+    return tracking_services.directive_publish(
+        actor=request.user, directive_id=directive_id, version=payload.version
+    )
+
+
+@router.post(
+    "/{directive_id}/revise",
+    response={201: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Open a new draft revision of a published directive",
+)
+def revise_directive(request: HttpRequest, directive_id: int) -> Status:
+    return Status(201, services.directive_revise(actor=request.user, directive_id=directive_id))
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+class TaskAddIn(Schema):
+    label: str = Text(_cap(DirectiveTask, "label"))
+    title: str = Text(_cap(DirectiveTask, "title"))
+    text: str = Text(_cap(DirectiveTask, "text"))
+
+
+class TaskIn(TaskAddIn):
+    version: Number
 
 
 class SplitIn(Schema):
-    version: int
-    at: int
+    version: Number
+    at: Number = Field(None, description="Character offset into the task's text")
+    before: str | None = Field(None, description="Or: the first words of the part to split off")
+
+
+_TASK_CHANGE = {200: TaskOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut}
+
+
+@router.post(
+    "/{directive_id}/tasks",
+    response={201: TaskOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Add a task the reader missed to a draft",
+)
+def add_task(request: HttpRequest, directive_id: int, payload: TaskAddIn) -> Status:
+    return Status(
+        201,
+        services.task_add(actor=request.user, directive_id=directive_id, **payload.dict()),
+    )
+
+
+@router.patch(
+    "/tasks/{task_id}",
+    response=_TASK_CHANGE,
+    summary="Correct a task of a draft (optimistic: send the version you read)",
+)
+def update_task(request: HttpRequest, task_id: int, payload: TaskIn) -> DirectiveTask:
+    return services.task_update(actor=request.user, task_id=task_id, **payload.dict())
+
+
+@router.delete(
+    "/tasks/{task_id}",
+    response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    summary="Delete a task of a draft (send the version you read)",
+)
+def delete_task(request: HttpRequest, task_id: int, payload: VersionIn) -> Status:
+    services.task_delete(actor=request.user, task_id=task_id, version=payload.version)
+    return Status(204, None)
+
+
+@router.post("/tasks/{task_id}/merge-next", response=_TASK_CHANGE)
+def merge_task(request: HttpRequest, task_id: int, payload: VersionIn) -> DirectiveTask:
+    return services.task_merge_next(actor=request.user, task_id=task_id, version=payload.version)
+
+
+@router.post(
+    "/tasks/{task_id}/split",
+    response={200: list[TaskOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    summary="Split a task in two, at a character offset or before the words given",
+)
+def split_task(request: HttpRequest, task_id: int, payload: SplitIn) -> list[DirectiveTask]:
+    return list(services.task_split(actor=request.user, task_id=task_id, **payload.dict()))
+
+
+# --- citations ------------------------------------------------------------------------------
+
+
+class CitationIn(Schema):
+    number: str = Text(_cap(Citation, "number"))
+    doc_type: str = Text(_cap(Citation, "doc_type"))
+    issued_on: str | None = Field(None, description="dd/mm/yyyy or yyyy-mm-dd")
+
+
+_CITATION = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/{directive_id}/citations",
+    response={201: CitationOut, **_CITATION},
+    summary="Add a document a draft cites",
+)
+def add_citation(request: HttpRequest, directive_id: int, payload: CitationIn) -> Status:
+    return Status(
+        201,
+        services.citation_add(actor=request.user, directive_id=directive_id, **payload.dict()),
+    )
+
+
+@router.patch(
+    "/citations/{citation_id}",
+    response={200: CitationOut, **_CITATION},
+    summary="Correct a cited document of a draft",
+)
+def update_citation(request: HttpRequest, citation_id: int, payload: CitationIn) -> Citation:
+    return services.citation_update(actor=request.user, citation_id=citation_id, **payload.dict())
+
+
+@router.delete(
+    "/citations/{citation_id}",
+    response={204: None, **_CITATION},
+    summary="Remove a cited document from a draft",
+)
+def delete_citation(request: HttpRequest, citation_id: int) -> Status:
+    services.citation_delete(actor=request.user, citation_id=citation_id)
+    return Status(204, None)
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+class TargetIn(Schema):
+    value: Number = Field(..., description='"97,5", "1.250", "1.250,5" or a JSON number')
+    unit_label: str = Text(_cap(Target, "unit_label"))
+    task_id: Number = None
+    sentence: str = Text(_cap(Target, "sentence"))
+
+
+class TargetUpdateIn(Schema):
+    value: Number = Field(..., description='"97,5", "1.250", "1.250,5" or a JSON number')
+    unit_label: str = Text(_cap(Target, "unit_label"))
+    task_id: Number = None
+    sentence: str | None = Text(_cap(Target, "sentence"), None)
+
+
+@router.post(
+    "/{directive_id}/targets",
+    response={201: TargetOut, **_CITATION},
+    summary="Add a target (chỉ tiêu) the reader missed to a draft",
+)
+def add_target(request: HttpRequest, directive_id: int, payload: TargetIn) -> Status:
+    target = services.target_add(
+        actor=request.user,
+        directive_id=directive_id,
+        value=payload.value,
+        unit_label=payload.unit_label,
+        task_id=payload.task_id,
+        sentence=payload.sentence,
+    )
+    return Status(201, target)
+
+
+@router.patch(
+    "/targets/{target_id}",
+    response={200: TargetOut, **_CITATION},
+    summary="Correct a target of a draft (value, unit, task; the sentence when sent)",
+)
+def update_target(request: HttpRequest, target_id: int, payload: TargetUpdateIn) -> Target:
+    return services.target_update(
+        actor=request.user,
+        target_id=target_id,
+        value=payload.value,
+        unit_label=payload.unit_label,
+        task_id=payload.task_id,
+        sentence=payload.sentence,
+    )
+
+
+@router.delete("/targets/{target_id}", response={204: None, **_CITATION}, summary="Remove a target")
+def delete_target(request: HttpRequest, target_id: int) -> Status:
+    services.target_delete(actor=request.user, target_id=target_id)
+    return Status(204, None)
+
+
+# --- cascade --------------------------------------------------------------------------------
 
 
 class UpperIn(Schema):
-    upper_id: int | None
+    upper_id: Number = None
+
+
+@router.put(
+    "/{directive_id}/upper",
+    response={200: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Name the upper directive this one implements (null: none)",
+)
+def set_upper(request: HttpRequest, directive_id: int, payload: UpperIn) -> Directive:
+    return services.directive_set_upper(
+        actor=request.user, directive_id=directive_id, upper_id=payload.upper_id
+    )
 
 
 class LinkIn(Schema):
-    task_id: int
-    upper_task_id: int
+    task_id: Number
+    upper_task_id: Number
     confirmed: bool = True
 
 
@@ -181,6 +529,42 @@ class LinkOut(Schema):
     rank: int | None
     lexical: float | None
     semantic: float | None
+
+
+@router.get(
+    "/{directive_id}/links",
+    response={200: list[LinkOut], 404: ErrorOut},
+    summary="The links of a directive's tasks to its upper directive's (paginated)",
+)
+@paginate(BoundedLimitOffset)
+def list_links(request: HttpRequest, directive_id: int) -> QuerySet[TaskLink]:
+    return selectors.directive_links(request.user, directive_id)
+
+
+@router.post(
+    "/{directive_id}/links/suggest",
+    response={200: list[LinkOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Propose ranked links from this directive's tasks to its upper directive's tasks "
+    "(at most 3 a task); the links after it",
+)
+def suggest(request: HttpRequest, directive_id: int) -> list[TaskLink]:
+    services.links_suggest(actor=request.user, directive_id=directive_id)
+    return list(selectors.directive_links(request.user, directive_id))
+
+
+@router.post(
+    "/{directive_id}/links",
+    response={200: LinkOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Confirm (or reject) that a task carries out an upper task",
+)
+def decide_link(request: HttpRequest, directive_id: int, payload: LinkIn) -> TaskLink:
+    return services.link_decide(
+        actor=request.user,
+        directive_id=directive_id,
+        task_id=payload.task_id,
+        upper_task_id=payload.upper_task_id,
+        decision="confirm" if payload.confirmed else "reject",
+    )
 
 
 class CoverageUnitOut(Schema):
@@ -198,329 +582,16 @@ class CoverageOut(Schema):
     units: list[CoverageUnitOut]
 
 
-def _source_out(source: SourceDocument, created: bool = False) -> dict[str, Any]:
-    directive = source.directives.order_by("revision").first()
-    return {
-        "id": source.pk,
-        "unit": source.unit.key,
-        "filename": source.filename,
-        "format": source.format,
-        "size": source.size,
-        "sha256": source.sha256,
-        "status": source.status,
-        "status_message": source.status_message,
-        "directive_id": directive.pk if directive else None,
-        "created": created,
-    }
-
-
-def _directive_out(directive: Directive) -> dict[str, Any]:
-    return {
-        "id": directive.pk,
-        "unit": directive.unit.key,
-        "status": directive.status,
-        "revision": directive.revision,
-        "previous_id": directive.previous_id,
-        "upper_id": directive.upper_id,
-        "school_year": directive.school_year,
-        "doc_type": directive.doc_type,
-        "number": directive.number,
-        "issuer": directive.issuer,
-        "issued_on": directive.issued_on,
-        "place": directive.place,
-        "title": directive.title,
-        "theme": directive.theme,
-        "version": directive.version,
-        "source_id": directive.source_id,
-    }
-
-
-def _detail(directive: Directive) -> dict[str, Any]:
-    full = selectors.directive_with_parts(directive)
-    return {
-        **_directive_out(full),
-        "tasks": list(full.tasks.all()),
-        "citations": list(full.citations.all()),
-        "targets": [
-            {
-                "id": t.pk,
-                "value": float(t.value),
-                "unit_label": t.unit_label,
-                "sentence": t.sentence,
-                "task_id": t.task_id,
-            }
-            for t in full.targets.all()
-        ],
-        "assignment_hints": list(full.assignment_hints.all()),
-    }
-
-
-def _conflict(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
-    from namhoc.api.api import api
-
-    return api.create_response(request, {**exc.as_dict(), "current": exc.current}, status=409)
-
-
 @router.get(
-    "",
-    response=list[DirectiveRowOut],
-    summary="Directives the user may read (paginated: limit, offset)",
+    "/{directive_id}/coverage",
+    response={200: CoverageOut, 404: ErrorOut},
+    summary="Per unit directly below the issuer: its directives implementing this one and the "
+    "tasks they cover (the units you see)",
 )
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
-def list_directives(
-    request: HttpRequest, school_year: str = "", status: str = "", unit: str = ""
-) -> QuerySet[Directive]:
-    unit_obj = access_unit(request.user, unit) if unit else None
-    return selectors.directive_list(
-        request.user, unit=unit_obj, school_year=school_year, status=status
-    )
-
-
-@router.post(
-    "/sources",
-    response={201: SourceOut, 200: SourceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Upload a directive file (.docx, .pdf, .html, .txt); reading runs in the background",
-)
-def upload_source(request: HttpRequest, unit: Form[str], file: File[UploadedFile]) -> Status:
-    unit_obj = access_unit(request.user, unit, need=Role.SPECIALIST)
-    from django.conf import settings
-
-    if file.size and file.size > int(settings.UPLOAD_MAX_BYTES):
-        raise DomainError("too_large", "Tệp quá lớn.", field="file")
-    source, created = services.source_upload(
-        actor=request.user, unit=unit_obj, data=file.read(), filename=file.name
-    )
-    return Status((201 if created else 200), _source_out(source, created))
-
-
-@router.post(
-    "/sources/paste",
-    response={201: SourceOut, 200: SourceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Paste a directive's text",
-)
-def paste_source(request: HttpRequest, payload: PasteIn) -> Status:
-    unit_obj = access_unit(request.user, payload.unit, need=Role.SPECIALIST)
-    source, created = services.source_paste(actor=request.user, unit=unit_obj, text=payload.text)
-    return Status((201 if created else 200), _source_out(source, created))
-
-
-@router.get("/sources/{source_id}", response={200: SourceOut, 404: ErrorOut})
-def get_source(request: HttpRequest, source_id: int) -> dict[str, Any]:
-    return _source_out(access_source(request.user, source_id))
-
-
-@router.get("/{directive_id}", response={200: DirectiveDetailOut, 404: ErrorOut})
-def get_directive(request: HttpRequest, directive_id: int) -> dict[str, Any]:
-    return _detail(access_directive(request.user, directive_id))
-
-
-@router.patch(
-    "/{directive_id}",
-    response={
-        200: DirectiveDetailOut,
-        400: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ConflictOut,
-    },
-    summary="Correct header fields of a draft (optimistic: send the version you read)",
-)
-def update_directive(request: HttpRequest, directive_id: int, payload: HeaderIn) -> Any:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    values = payload.dict(exclude_unset=True)
-    version = values.pop("version")
-    try:
-        directive = services.directive_update(
-            actor=request.user, directive=directive, version=version, values=values
-        )
-    except StaleEdit as exc:
-        return _conflict(request, exc)
-    return _detail(directive)
-
-
-def _task(request: HttpRequest, task_id: int) -> DirectiveTask:
-    return access_task(request.user, task_id, need=Role.SPECIALIST)
-
-
-@router.patch(
-    "/tasks/{task_id}",
-    response={200: TaskOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
-    summary="Correct a task of a draft (optimistic: send the version you read)",
-)
-def update_task(request: HttpRequest, task_id: int, payload: TaskIn) -> Any:
-    task = _task(request, task_id)
-    try:
-        return services.task_update(actor=request.user, task=task, **payload.dict())
-    except StaleEdit as exc:
-        return _conflict(request, exc)
-
-
-@router.post(
-    "/tasks/{task_id}/merge-next",
-    response={200: TaskOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
-)
-def merge_task(request: HttpRequest, task_id: int, payload: VersionIn) -> Any:
-    task = _task(request, task_id)
-    try:
-        return services.task_merge_next(actor=request.user, task=task, version=payload.version)
-    except StaleEdit as exc:
-        return _conflict(request, exc)
-
-
-@router.post(
-    "/tasks/{task_id}/split",
-    response={200: list[TaskOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
-    summary="Split a task's text at a character offset into two tasks",
-)
-def split_task(request: HttpRequest, task_id: int, payload: SplitIn) -> Any:
-    task = _task(request, task_id)
-    try:
-        return list(
-            services.task_split(
-                actor=request.user, task=task, version=payload.version, at=payload.at
-            )
-        )
-    except StaleEdit as exc:
-        return _conflict(request, exc)
-
-
-@router.post(
-    "/{directive_id}/targets",
-    response={201: TargetOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Add a target (chỉ tiêu) the reader missed to a draft",
-)
-def add_target(request: HttpRequest, directive_id: int, payload: TargetIn) -> Status:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    task = None
-    if payload.task_id is not None:
-        task = directive.tasks.filter(pk=payload.task_id).first()
-        if task is None:
-            raise DomainError("bad_task", "Nhiệm vụ không thuộc văn bản này.", field="task_id")
-    target = services.target_add(
-        actor=request.user,
-        directive=directive,
-        value=services.target_value_parse(payload.value),
-        unit_label=payload.unit_label,
-        task=task,
-        sentence=payload.sentence,
-    )
-    return Status(
-        201,
-        {
-            "id": target.pk,
-            "value": float(target.value),
-            "unit_label": target.unit_label,
-            "sentence": target.sentence,
-            "task_id": target.task_id,
-        },
-    )
-
-
-@router.post(
-    "/{directive_id}/publish",
-    response={200: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
-)
-def publish_directive(request: HttpRequest, directive_id: int, payload: VersionIn) -> Any:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    try:
-        directive = tracking_services.directive_publish(
-            actor=request.user, directive_id=directive.pk, version=payload.version
-        )
-    except StaleEdit as exc:
-        return _conflict(request, exc)
-    return _directive_out(directive)
-
-
-@router.post(
-    "/{directive_id}/revise",
-    response={201: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Open a new draft revision of a published directive",
-)
-def revise_directive(request: HttpRequest, directive_id: int) -> Status:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    revision = services.directive_revise(actor=request.user, directive=directive)
-    return Status(201, _directive_out(Directive.objects.select_related("unit").get(pk=revision.pk)))
-
-
-@router.put(
-    "/{directive_id}/upper",
-    response={200: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Name the upper directive this one implements",
-)
-def set_upper(request: HttpRequest, directive_id: int, payload: UpperIn) -> dict[str, Any]:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    upper = access_directive(request.user, payload.upper_id) if payload.upper_id else None
-    return _directive_out(
-        services.directive_set_upper(actor=request.user, directive=directive, upper=upper)
-    )
-
-
-def _links(directive: Directive) -> list[dict[str, Any]]:
-    from namhoc.directives.models import TaskLink
-
-    return [
-        dict(row)
-        for row in TaskLink.objects.filter(task__directive=directive)
-        .order_by("task__position", "rank", "pk")
-        .values("task_id", "upper_task_id", "status", "score", "rank", "lexical", "semantic")
-    ]
-
-
-@router.get("/{directive_id}/links", response={200: list[LinkOut], 404: ErrorOut})
-def list_links(request: HttpRequest, directive_id: int) -> list[dict[str, Any]]:
-    return _links(access_directive(request.user, directive_id))
-
-
-@router.post(
-    "/{directive_id}/links/suggest",
-    response={200: list[LinkOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Propose ranked links from this directive's tasks to its upper directive's tasks",
-)
-def suggest(request: HttpRequest, directive_id: int) -> list[dict[str, Any]]:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    services.links_suggest(actor=request.user, directive=directive)
-    return _links(directive)
-
-
-@router.post(
-    "/{directive_id}/links",
-    response={200: LinkOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Confirm (or reject) that a task carries out an upper task",
-)
-def decide_link(request: HttpRequest, directive_id: int, payload: LinkIn) -> dict[str, Any]:
-    directive = access_directive(request.user, directive_id, need=Role.SPECIALIST)
-    task = directive.tasks.filter(pk=payload.task_id).first()
-    upper_task = (
-        DirectiveTask.objects.filter(
-            pk=payload.upper_task_id, directive_id=directive.upper_id
-        ).first()
-        if directive.upper_id is not None
-        else None
-    )
-    if task is None or upper_task is None:
-        raise NotFound("Không tìm thấy nhiệm vụ của văn bản này hoặc của văn bản cấp trên.")
-    link = services.link_decide(
-        actor=request.user, task=task, upper_task=upper_task, confirmed=payload.confirmed
-    )
-    return {
-        "task_id": link.task_id,
-        "upper_task_id": link.upper_task_id,
-        "status": link.status,
-        "score": link.score,
-        "rank": link.rank,
-        "lexical": link.lexical,
-        "semantic": link.semantic,
-    }
-
-
-@router.get("/{directive_id}/coverage", response={200: CoverageOut, 404: ErrorOut})
 def get_coverage(request: HttpRequest, directive_id: int) -> dict[str, Any]:
-    from namhoc.accounts.access import visible_units
-
-    directive = access_directive(request.user, directive_id)
-    report = selectors.coverage(directive, within=visible_units(request.user))
+    report = selectors.coverage_page(request.user, directive_id)
     return {
-        "directive_id": directive.pk,
+        "directive_id": report.upper.pk,
         "task_ids": [t.pk for t in report.upper_tasks],
         "uncovered_task_ids": sorted(report.uncovered_task_ids),
         "silent_units": [u.key for u in report.silent_units],

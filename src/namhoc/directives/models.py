@@ -12,9 +12,20 @@ upper task(s) it carries out (:class:`TaskLink`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+# Caps of the free texts people type or the reader fills (issue 9): each is the model field's
+# ``max_length``, read by forms, schemas and use cases through ``core.parsing.text_cap``.
+TASK_TEXT_MAX = 50_000  # a task's text: many pages of a directive (the seeds: 6,500 at most)
+TARGET_SENTENCE_MAX = 1_000
+HINT_TEXT_MAX = 2_000
+PASTE_TEXT_MAX = 500_000  # pasted text of one directive (~200 pages)
+TARGET_VALUE_MAX = Decimal("9999999999.9999")  # 14 digits, 4 after the point
 
 
 class SourceDocument(models.Model):
@@ -127,6 +138,14 @@ class Directive(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người sửa gần nhất",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_at = models.DateTimeField("ban hành trên hệ thống lúc", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -155,6 +174,15 @@ class Directive(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def short_label(self) -> str:
+        """A name for page titles and lists: the number, else the title (cut), never empty."""
+        if self.number:
+            return self.number
+        if self.title:
+            return self.title if len(self.title) <= 60 else self.title[:59].rstrip() + "…"
+        return f"Văn bản #{self.pk}"
+
+    @property
     def display_title(self) -> str:
         parts = [p for p in (self.doc_type, self.number) if p]
         head = " ".join(parts)
@@ -171,7 +199,7 @@ class DirectiveTask(models.Model):
     position = models.PositiveSmallIntegerField("thứ tự")
     label = models.CharField("số hiệu", max_length=20, blank=True)
     title = models.CharField("tên nhiệm vụ", max_length=500)
-    text = models.TextField("nội dung", blank=True)
+    text = models.TextField("nội dung", max_length=TASK_TEXT_MAX, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     origin = models.ForeignKey(
@@ -230,9 +258,14 @@ class Target(models.Model):
     task = models.ForeignKey(
         DirectiveTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
     )
-    value = models.DecimalField("giá trị", max_digits=14, decimal_places=4)
+    value = models.DecimalField(
+        "giá trị",
+        max_digits=14,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(TARGET_VALUE_MAX)],
+    )
     unit_label = models.CharField("đơn vị tính", max_length=40, blank=True)
-    sentence = models.TextField("câu nêu chỉ tiêu", blank=True)
+    sentence = models.TextField("câu nêu chỉ tiêu", max_length=TARGET_SENTENCE_MAX, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
 
@@ -240,6 +273,13 @@ class Target(models.Model):
         verbose_name = "chỉ tiêu"
         verbose_name_plural = "chỉ tiêu"
         ordering = ["directive", "start", "id"]
+        constraints = [
+            # The column's digits on every database (SQLite does not enforce numeric(14, 4)).
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=TARGET_VALUE_MAX),
+                name="target_value_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.value.normalize():f}{self.unit_label}"
@@ -260,7 +300,7 @@ class AssignmentHint(models.Model):
     )
     lead = models.JSONField("chủ trì", default=list, blank=True)
     support = models.JSONField("phối hợp", default=list, blank=True)
-    text = models.TextField("nguyên văn", blank=True)
+    text = models.TextField("nguyên văn", max_length=HINT_TEXT_MAX, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
 

@@ -1,4 +1,6 @@
-"""Reads of directives: lists, the review page's source segments, revision differences, coverage."""
+"""Reads of directives, for one viewer: lists, the pages (review, links, coverage, source,
+upload) with the ``can_*`` answers of ``directives.access`` that decide which buttons show, the
+review page's source segments, revision differences, coverage."""
 
 from __future__ import annotations
 
@@ -9,19 +11,49 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from namhoc.directives.access import visible_directives
+from namhoc.accounts.access import access_unit, visible_units
+from namhoc.accounts.selectors import home_unit
+from namhoc.core.errors import NotFound
+from namhoc.core.types import Actor
+from namhoc.directives.access import (
+    access_directive,
+    access_source,
+    can_edit,
+    can_link,
+    can_publish,
+    can_retry,
+    can_revise,
+    upload_units,
+    visible_directives,
+)
+from namhoc.directives.files import CONTENT_TYPES
 from namhoc.directives.models import Directive, DirectiveTask, SourceDocument, TaskLink
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = [
     "Coverage",
+    "LinksPage",
+    "ReviewPage",
     "Segment",
+    "SourcePage",
+    "StoredFile",
+    "UploadPage",
     "coverage",
+    "coverage_page",
+    "directive_detail",
+    "directive_links",
     "directive_list",
+    "directive_rows",
     "directive_with_parts",
+    "links_page",
+    "review_page",
     "revision_diff",
+    "source_file",
+    "source_page",
     "source_segments",
+    "upload_page",
+    "upload_units_named",
     "upper_candidates",
 ]
 
@@ -261,3 +293,164 @@ def coverage(upper: Directive, *, within: QuerySet[OrgUnit] | None = None) -> Co
             covered |= covered_by_directive[d.pk]
         rows.append(UnitCoverage(unit=unit, directives=mine, covered=covered))
     return Coverage(upper=upper, upper_tasks=upper_tasks, units=rows)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def directive_rows(
+    viewer: Actor | None,
+    *,
+    unit_key: str = "",
+    school_year: str = "",
+    status: str = "",
+    search: str = "",
+) -> QuerySet[Directive]:
+    """:func:`directive_list` with its unit named by key (a unit the viewer sees, else 404)."""
+    unit = access_unit(viewer, unit_key[:40]) if unit_key else None
+    return directive_list(viewer, unit=unit, school_year=school_year, status=status, search=search)
+
+
+def directive_detail(viewer: Actor | None, directive_id: object) -> Directive:
+    """One directive the viewer may read, with its parts (the API's detail)."""
+    return directive_with_parts(access_directive(viewer, directive_id))
+
+
+# --- upload, sources ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadPage:
+    default_unit: OrgUnit | None  # pre-ticked in the picker: the person's home unit, if allowed
+
+
+def upload_page(viewer: Actor | None) -> UploadPage:
+    """The upload page exists for people who may upload for some unit (404 otherwise)."""
+    units = upload_units(viewer)
+    if not units.exists():
+        raise NotFound()
+    home = home_unit(viewer)
+    default = home if home is not None and units.filter(pk=home.pk).exists() else None
+    if default is None:
+        default = units.order_by("path").first()
+    return UploadPage(default_unit=default)
+
+
+def upload_units_named(viewer: Actor | None, keys: list[str]) -> list[OrgUnit]:
+    """The units among ``keys`` the viewer may upload for (the picker's ticked units, kept when
+    the page shows again)."""
+    wanted = [k for k in keys if isinstance(k, str) and 0 < len(k) <= 40][:50]
+    return list(upload_units(viewer).filter(key__in=wanted).select_related("parent"))
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    source: SourceDocument
+    directive: Directive | None  # the first directive read from it
+    can_retry: bool
+
+
+def source_page(viewer: Actor | None, source_id: object) -> SourcePage:
+    source = access_source(viewer, source_id)
+    directive = source.directives.order_by("revision").first()
+    return SourcePage(source=source, directive=directive, can_retry=can_retry(viewer, source))
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str  # in the default storage
+    filename: str  # offered to the browser
+    content_type: str
+
+
+def source_file(viewer: Actor | None, source_id: object) -> StoredFile:
+    """The original file of a source the viewer may read."""
+    source = access_source(viewer, source_id)
+    return StoredFile(
+        name=source.file.name or "",
+        filename=source.filename,
+        content_type=CONTENT_TYPES.get(source.format, "application/octet-stream"),
+    )
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    directive: Directive  # with its parts loaded (directive_with_parts)
+    tasks: list[Any]
+    segments: list[Any]
+    outline: list[Any]
+    warnings: list[Any]
+    difference: Any
+    upper_choices: list[Directive]
+    next_revision: Directive | None
+    can_edit: bool  # correct the draft (header, tasks, citations, targets)
+    can_publish: bool
+    can_revise: bool
+    can_link: bool  # name the upper directive, decide links
+    in_force: bool  # published: its tasks can be given to units
+
+    @property
+    def source(self) -> SourceDocument:
+        return self.directive.source
+
+
+def review_page(viewer: Actor | None, directive_id: object) -> ReviewPage:
+    directive = directive_with_parts(access_directive(viewer, directive_id))
+    tasks = list(directive.tasks.all())
+    extraction = directive.source.extraction or {}
+    linkable = can_link(viewer, directive)
+    return ReviewPage(
+        directive=directive,
+        tasks=tasks,
+        segments=source_segments(directive.source, tasks),
+        outline=list(extraction.get("outline") or []),
+        warnings=list(extraction.get("warnings") or []),
+        difference=revision_diff(directive),
+        upper_choices=list(upper_candidates(viewer, directive)) if linkable else [],
+        next_revision=Directive.objects.filter(previous=directive).first(),
+        can_edit=can_edit(viewer, directive),
+        can_publish=can_publish(viewer, directive),
+        can_revise=can_revise(viewer, directive),
+        can_link=linkable,
+        in_force=directive.status == Directive.Status.PUBLISHED,
+    )
+
+
+# --- cascade --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinksPage:
+    directive: Directive  # with its tasks and their links loaded
+    upper: Directive | None  # with its tasks loaded
+    upper_choices: list[Directive]
+    can_link: bool
+
+
+def links_page(viewer: Actor | None, directive_id: object) -> LinksPage:
+    directive = directive_with_parts(access_directive(viewer, directive_id))
+    upper = directive_with_parts(directive.upper) if directive.upper else None
+    linkable = can_link(viewer, directive)
+    return LinksPage(
+        directive=directive,
+        upper=upper,
+        upper_choices=list(upper_candidates(viewer, directive)) if linkable else [],
+        can_link=linkable,
+    )
+
+
+def directive_links(viewer: Actor | None, directive_id: object) -> QuerySet[TaskLink]:
+    """The task links of a directive the viewer may read, in task order."""
+    directive = access_directive(viewer, directive_id)
+    return TaskLink.objects.filter(task__directive=directive).order_by(
+        "task__position", "rank", "pk"
+    )
+
+
+def coverage_page(viewer: Actor | None, directive_id: object) -> Coverage:
+    """Who below the issuer implements the directive, as far as the viewer sees."""
+    directive = access_directive(viewer, directive_id)
+    return coverage(directive, within=visible_units(viewer))

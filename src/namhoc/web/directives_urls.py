@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from namhoc.web import directives_cascade_views as c
 from namhoc.web import directives_views as d
 from namhoc.web import tracking_views as t
 
@@ -21,17 +22,17 @@ directive_patterns = [
     path("<int:directive_id>/nhiem-vu/<int:task_id>/gop/", d.task_merge, name="task_merge"),
     path("<int:directive_id>/nhiem-vu/<int:task_id>/tach/", d.task_split, name="task_split"),
     path("<int:directive_id>/nhiem-vu/<int:task_id>/xoa/", d.task_delete, name="task_delete"),
-    path("<int:directive_id>/van-ban-dan/them/", d.citation_save, name="citation_add"),
+    path("<int:directive_id>/van-ban-dan/them/", d.citation_add, name="citation_add"),
     path("<int:directive_id>/van-ban-dan/<int:citation_id>/", d.citation_save, name="citation"),
     path("<int:directive_id>/chi-tieu/them/", d.target_add, name="target_add"),
     path("<int:directive_id>/chi-tieu/<int:target_id>/", d.target_save, name="target"),
     path("<int:directive_id>/ban-hanh/", d.publish, name="publish"),
     path("<int:directive_id>/sua-doi/", d.revise, name="revise"),
-    path("<int:directive_id>/cap-tren/", d.set_upper, name="upper"),
-    path("<int:directive_id>/lien-ket/", d.links, name="links"),
-    path("<int:directive_id>/lien-ket/goi-y/", d.links_suggest, name="links_suggest"),
-    path("<int:directive_id>/lien-ket/quyet-dinh/", d.link_decide, name="link_decide"),
-    path("<int:directive_id>/bao-phu/", d.coverage, name="coverage"),
+    path("<int:directive_id>/cap-tren/", c.set_upper, name="upper"),
+    path("<int:directive_id>/lien-ket/", c.links, name="links"),
+    path("<int:directive_id>/lien-ket/goi-y/", c.links_suggest, name="links_suggest"),
+    path("<int:directive_id>/lien-ket/quyet-dinh/", c.link_decide, name="link_decide"),
+    path("<int:directive_id>/bao-phu/", c.coverage, name="coverage"),
 ]
 
 tracking_patterns = [

@@ -154,7 +154,7 @@ def test_seeds_go_through_upload_review_publish(org, people):
         if not directive.tasks.exists():
             services.task_add(
                 actor=people.province_officer,
-                directive=directive,
+                directive_id=directive.pk,
                 label="1",
                 title="Tổ chức thực hiện nhiệm vụ năm học",
                 text="",
@@ -168,7 +168,7 @@ def test_seeds_go_through_upload_review_publish(org, people):
         if values:
             directive = services.directive_update(
                 actor=people.province_officer,
-                directive=directive,
+                directive_id=directive.pk,
                 version=directive.version,
                 values=values,
             )
@@ -183,8 +183,8 @@ def test_task_update_with_a_stale_version_is_refused_and_loses_nothing(org, peop
     loaded_version = task.version
     # the first person saves
     services.task_update(
-        actor=people.province_admin,
-        task=task,
+        actor=people.province_officer,
+        task_id=task.pk,
         version=loaded_version,
         label="1",
         title="Sắp xếp trường, lớp theo xã, phường mới",
@@ -193,8 +193,8 @@ def test_task_update_with_a_stale_version_is_refused_and_loses_nothing(org, peop
     # the second, who loaded the same version, is told of the conflict
     with pytest.raises(StaleEdit) as excinfo:
         services.task_update(
-            actor=people.province_officer,
-            task=task,
+            actor=people.superuser,
+            task_id=task.pk,
             version=loaded_version,
             label="1",
             title="Tên khác",
@@ -202,7 +202,7 @@ def test_task_update_with_a_stale_version_is_refused_and_loses_nothing(org, peop
         )
     assert excinfo.value.status == 409
     assert excinfo.value.current["title"] == "Sắp xếp trường, lớp theo xã, phường mới"
-    assert "Lê Thị Quản" in excinfo.value.message
+    assert excinfo.value.message.startswith("Nhiệm vụ này đã được Trần Văn Tỉnh sửa lúc ")
     task.refresh_from_db()
     assert task.title == "Sắp xếp trường, lớp theo xã, phường mới"
     assert task.version == loaded_version + 1
@@ -212,14 +212,16 @@ def test_merge_and_split_tasks(org, people):
     directive = upload(people.province_officer, org.province_a, PROVINCE_DOC)
     first = directive.tasks.get(position=1)
     second_title = directive.tasks.get(position=2).title
-    merged = services.task_merge_next(actor=people.province_officer, task=first, version=1)
+    merged = services.task_merge_next(
+        actor=people.province_officer, task_id=first.pk, version=1
+    )
     assert directive.tasks.count() == 7
     assert second_title in merged.text
     assert list(directive.tasks.values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
 
     at = merged.text.index(second_title)
     head, tail = services.task_split(
-        actor=people.province_officer, task=merged, version=merged.version, at=at
+        actor=people.province_officer, task_id=merged.pk, version=merged.version, at=at
     )
     assert tail.title == second_title
     assert tail.position == 2
@@ -227,7 +229,9 @@ def test_merge_and_split_tasks(org, people):
     assert [t.position for t in directive.tasks.order_by("position")] == list(range(1, 9))
     assert head.text.endswith("66,37%.")
     with pytest.raises(DomainError):
-        services.task_split(actor=people.province_officer, task=head, version=head.version, at=0)
+        services.task_split(
+            actor=people.province_officer, task_id=head.pk, version=head.version, at=0
+        )
 
 
 def test_published_directive_is_frozen_and_a_revision_shows_the_difference(org, people):
@@ -236,7 +240,7 @@ def test_published_directive_is_frozen_and_a_revision_shows_the_difference(org, 
     with pytest.raises(DomainError) as excinfo:
         services.task_update(
             actor=people.province_officer,
-            task=task,
+            task_id=task.pk,
             version=task.version,
             label="3",
             title="x",
@@ -244,12 +248,14 @@ def test_published_directive_is_frozen_and_a_revision_shows_the_difference(org, 
         )
     assert excinfo.value.code == "frozen"
 
-    revision = services.directive_revise(actor=people.province_officer, directive=directive)
+    revision = services.directive_revise(
+        actor=people.province_officer, directive_id=directive.pk
+    )
     assert (revision.revision, revision.previous_id, revision.status) == (2, directive.pk, "draft")
     new_task = revision.tasks.get(position=3)
     services.task_update(
         actor=people.province_officer,
-        task=new_task,
+        task_id=new_task.pk,
         version=new_task.version,
         label="3",
         title="Phổ cập giáo dục mầm non cho trẻ em 3-5 tuổi",
@@ -258,7 +264,7 @@ def test_published_directive_is_frozen_and_a_revision_shows_the_difference(org, 
     revision.refresh_from_db()
     services.directive_update(
         actor=people.province_officer,
-        directive=revision,
+        directive_id=revision.pk,
         version=revision.version,
         values={"title": "Thực hiện nhiệm vụ năm học 2025-2026 (sửa đổi)"},
     )
@@ -279,7 +285,7 @@ def test_publish_requires_tasks_and_school_year(org, people):
     directive = upload(people.province_officer, org.province_a, PROVINCE_DOC)
     directive = services.directive_update(
         actor=people.province_officer,
-        directive=directive,
+        directive_id=directive.pk,
         version=directive.version,
         values={"school_year": ""},
     )
@@ -295,7 +301,7 @@ def test_bad_school_year_is_refused(org, people):
     with pytest.raises(DomainError) as excinfo:
         services.directive_update(
             actor=people.province_officer,
-            directive=directive,
+            directive_id=directive.pk,
             version=directive.version,
             values={"school_year": "2025-2027"},
         )
@@ -309,14 +315,14 @@ def test_citations_and_targets_can_be_corrected(org, people):
     citation = directive.citations.get(number="12/CT-UBND")
     services.citation_update(
         actor=people.province_officer,
-        citation=citation,
+        citation_id=citation.pk,
         number="12/CT-UBND",
         doc_type="Chỉ thị của Chủ tịch UBND tỉnh",
         issued_on=dt.date(2025, 8, 28),
     )
     services.citation_add(
         actor=people.province_officer,
-        directive=directive,
+        directive_id=directive.pk,
         number="4555/BGDĐT-GDPT",
         doc_type="Công văn",
         issued_on=dt.date(2025, 8, 5),
@@ -324,13 +330,13 @@ def test_citations_and_targets_can_be_corrected(org, people):
     target = directive.targets.get(unit_label="%", value=100)
     services.target_update(
         actor=people.province_officer,
-        target=target,
+        target_id=target.pk,
         value=target.value,
         unit_label="% trẻ 5 tuổi",
-        task=directive.tasks.get(position=3),
+        task_id=directive.tasks.get(position=3).pk,
     )
     other = directive.targets.exclude(pk=target.pk).get()
-    services.target_delete(actor=people.province_officer, target=other)
+    services.target_delete(actor=people.province_officer, target_id=other.pk)
     assert Citation.objects.filter(directive=directive).count() == 3
     assert list(
         Target.objects.filter(directive=directive).values_list("unit_label", flat=True)
@@ -341,30 +347,48 @@ def test_citations_and_targets_can_be_corrected(org, people):
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("97,5", "97.5"), ("97.5", "97.5"), (" 100 ", "100"), (80, "80"), ("-2,25", "-2.25")],
+    [
+        ("97,5", "97.5"),
+        ("97.5", "97.5"),
+        (" 100 ", "100"),
+        (80, "80"),
+        ("1.250", "1250"),  # the one Vietnamese reading: a thousands point (issue 10)
+        ("1.250,5", "1250.5"),
+        (97.5, "97.5"),
+    ],
 )
-def test_target_value_accepts_a_decimal_comma_or_point(raw, value):
+def test_target_value_reads_numbers_the_one_vietnamese_way(raw, value):
     import decimal
 
-    assert services.target_value_parse(raw) == decimal.Decimal(value)
+    assert services.target_value(raw) == decimal.Decimal(value)
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "code", "message"),
     [
-        ("", "Hãy nhập giá trị chỉ tiêu."),
-        (None, "Hãy nhập giá trị chỉ tiêu."),
-        ("nhiều", "Giá trị chỉ tiêu phải là một số (nhận được “nhiều”)."),
-        ("1.250,5", "Giá trị chỉ tiêu chỉ dùng một dấu thập phân (ví dụ 97,5)."),
-        ("NaN", "Giá trị chỉ tiêu phải là một số (nhận được “NaN”)."),
-        ("12345678901", "Giá trị chỉ tiêu quá lớn."),
-        ("0,12345", "Giá trị chỉ tiêu có tối đa 4 chữ số sau dấu phẩy."),
+        ("", "required", "Hãy nhập giá trị chỉ tiêu."),
+        (None, "required", "Hãy nhập giá trị chỉ tiêu."),
+        ("nhiều", "invalid_number", "Giá trị chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5."),
+        ("NaN", "invalid_number", "Giá trị chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5."),
+        ("²", "invalid_number", "Giá trị chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5."),
+        ("1e20", "invalid_number", "Giá trị chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5."),
+        (
+            "12345678901",
+            "too_large",
+            "Giá trị chỉ tiêu không được lớn hơn 9.999.999.999,9999.",
+        ),
+        ("-2,25", "negative", "Giá trị chỉ tiêu không được là số âm."),
+        ("0,12345", "too_many_places", "Giá trị chỉ tiêu có tối đa 4 chữ số sau dấu phẩy."),
     ],
 )
-def test_target_value_refusals_say_why_in_vietnamese(raw, message):
+def test_target_value_refusals_say_why_in_vietnamese(raw, code, message):
     with pytest.raises(DomainError) as refused:
-        services.target_value_parse(raw)
-    assert (refused.value.field, refused.value.message) == ("value", message)
+        services.target_value(raw)
+    assert (refused.value.code, refused.value.field, refused.value.message) == (
+        code,
+        "value",
+        message,
+    )
 
 
 def test_target_add_on_a_draft_is_audited_and_frozen_after_publishing(org, people):
@@ -374,10 +398,10 @@ def test_target_add_on_a_draft_is_audited_and_frozen_after_publishing(org, peopl
     task = draft.tasks.get(position=2)
     target = services.target_add(
         actor=people.province_officer,
-        directive=draft,
-        value=decimal.Decimal("97.5"),
+        directive_id=draft.pk,
+        value="97,5",
         unit_label=" % ",
-        task=task,
+        task_id=str(task.pk),
         sentence="Tỷ lệ huy động trẻ 5 tuổi đạt 97,5%.",
     )
     assert (target.value, target.unit_label, target.task, target.start) == (
@@ -389,25 +413,21 @@ def test_target_add_on_a_draft_is_audited_and_frozen_after_publishing(org, peopl
     event = AuditEvent.objects.latest("pk")
     assert (event.action, event.object_id) == ("target.create", str(target.pk))
     other = upload(people.province_officer, org.province_a, MINISTRY_DOC)
-    with pytest.raises(DomainError) as foreign:
-        services.target_add(
-            actor=people.province_officer,
-            directive=draft,
-            value=decimal.Decimal(1),
-            task=other.tasks.first(),
+    for foreign_task in (other.tasks.first().pk, "²", "abc", "99999999999999999999"):
+        with pytest.raises(DomainError) as foreign:
+            services.target_add(
+                actor=people.province_officer, directive_id=draft.pk, value=1, task_id=foreign_task
+            )
+        assert (foreign.value.field, foreign.value.message) == (
+            "task_id",
+            "Nhiệm vụ không thuộc văn bản này.",
         )
-    assert foreign.value.message == "Nhiệm vụ không thuộc văn bản này."
     with pytest.raises(DomainError) as long_label:
         services.target_add(
-            actor=people.province_officer,
-            directive=draft,
-            value=decimal.Decimal(1),
-            unit_label="x" * 41,
+            actor=people.province_officer, directive_id=draft.pk, value=1, unit_label="x" * 41
         )
-    assert long_label.value.message == "Đơn vị tính dài tối đa 40 ký tự."
+    assert long_label.value.message == "Đơn vị tính dài tối đa 40 ký tự (đang có 41)."
     publish(people.province_officer, draft)
     with pytest.raises(DomainError) as frozen:
-        services.target_add(
-            actor=people.province_officer, directive=draft, value=decimal.Decimal(1)
-        )
+        services.target_add(actor=people.province_officer, directive_id=draft.pk, value=1)
     assert frozen.value.code == "frozen"

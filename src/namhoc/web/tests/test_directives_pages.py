@@ -89,19 +89,29 @@ def test_status_fragment_polls_while_queued(org, people, client_of):
 
 
 @pytest.mark.parametrize(
-    "payload",
+    ("payload", "message"),
     [
-        {"unit": "p-a"},
-        {"unit": "p-b", "text": "x" * 100},
-        {"unit": "p-a", "file": "png"},
+        ({"unit": "p-a"}, "Hãy chọn tệp hoặc dán nội dung văn bản."),
+        ({"text": "x" * 100}, "Hãy chọn đơn vị ban hành."),
+        ({"unit": "p-a", "text": "ngắn"}, "Văn bản dán vào quá ngắn để đọc"),
+        ({"unit": "p-a", "file": "png"}, "Nội dung tệp không thuộc loại được nhận"),
     ],
 )
-def test_upload_bad_input(org, people, client_of, payload):
+def test_upload_bad_input(org, people, client_of, payload, message):
     client = client_of(people.province_officer)
     if payload.get("file") == "png":
         payload = {**payload, "file": SimpleUploadedFile("a.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 20)}
     response = client.post(reverse("directives:upload"), payload)
     assert response.status_code == 400
+    assert message in response.content.decode()
+    assert SourceDocument.objects.count() == 0
+
+
+def test_upload_for_a_unit_out_of_scope_is_not_found(org, people, client_of):
+    client = client_of(people.commune_officer)
+    for unit in ("p-b", "p-a", "c-a2", "khong-co"):
+        response = client.post(reverse("directives:upload"), {"unit": unit, "text": "x" * 100})
+        assert response.status_code == 404, unit
     assert SourceDocument.objects.count() == 0
 
 
@@ -178,7 +188,7 @@ def test_second_editor_sees_the_conflict_and_keeps_their_input(draft, people, cl
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Trần Văn Tỉnh đã lưu thay đổi" in body
+    assert "Nhiệm vụ này đã được Trần Văn Tỉnh sửa lúc" in body
     assert "Dạy học 2 buổi/ngày" in body  # the other person's change, shown
     assert "Nội dung của người thứ hai" in body  # the user's input, kept in the form
     task.refresh_from_db()
@@ -364,7 +374,7 @@ def test_add_a_target_on_the_review_page(draft, people, client_of):
     count = draft.targets.count()
     response = client.post(
         reverse("directives:target_add", args=[draft.pk]),
-        {"value": "97,5", "unit_label": "%", "task": str(task.pk), "sentence": "Đạt 97,5%."},
+        {"value": "97,5", "unit_label": "%", "task_id": str(task.pk), "sentence": "Đạt 97,5%."},
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("directives:detail", args=[draft.pk]) + "#chi-tieu"
@@ -383,11 +393,16 @@ def test_add_a_target_on_the_review_page(draft, people, client_of):
     ("payload", "message"),
     [
         ({"value": ""}, "Hãy nhập giá trị chỉ tiêu."),
-        ({"value": "chín mươi"}, "Giá trị chỉ tiêu phải là một số (nhận được “chín mươi”)."),
-        ({"value": "1.000,5"}, "Giá trị chỉ tiêu chỉ dùng một dấu thập phân (ví dụ 97,5)."),
-        ({"value": "90", "unit_label": "x" * 41}, "Đơn vị tính dài tối đa 40 ký tự."),
-        ({"value": "90", "task": "999999"}, "Nhiệm vụ không thuộc văn bản này."),
-        ({"value": "90", "task": "abc"}, "Nhiệm vụ không thuộc văn bản này."),
+        ({"value": "chín mươi"}, "Giá trị chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5."),
+        ({"value": "1,000,5"}, "Giá trị chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5."),
+        ({"value": "-5"}, "Giá trị chỉ tiêu không được là số âm."),
+        (
+            {"value": "90", "unit_label": "x" * 41},
+            "Đơn vị tính dài tối đa 40 ký tự (đang có 41).",
+        ),
+        ({"value": "90", "task_id": "999999"}, "Nhiệm vụ không thuộc văn bản này."),
+        ({"value": "90", "task_id": "abc"}, "Nhiệm vụ không thuộc văn bản này."),
+        ({"value": "90", "task_id": "²"}, "Nhiệm vụ không thuộc văn bản này."),
     ],
 )
 def test_add_target_bad_input_says_why_and_changes_nothing(
@@ -400,7 +415,9 @@ def test_add_target_bad_input_says_why_and_changes_nothing(
     body = response.content.decode()
     assert f'<div class="form-error" role="alert" data-testid="error">{message}</div>' in body
     assert '<details class="target-add" open>' in body  # the form stays open with the input
-    assert f'required value="{payload["value"]}"' in body
+    form = body.split('data-testid="target-add-form"')[1].split("</form>")[0]
+    if payload["value"]:
+        assert f'value="{payload["value"]}"' in form
     assert _state() == before
 
 
@@ -440,8 +457,9 @@ def test_list_is_paginated_keeping_the_filters(
         '<a rel="next" href="?nam_hoc=2025-2026&amp;trang_thai=published&amp;q=K%E1%BA%BF'
         '&amp;trang=2">Trang sau ›</a>' in body
     )
-    # the same for any length: one COUNT and one query for the page's rows (joined, annotated)
-    with django_assert_num_queries(9):
+    # the same for any length: one COUNT and one query for the page's rows (joined, annotated);
+    # the rest is the session, the user, their scope and the page header (unread notices)
+    with django_assert_num_queries(10):
         second = client.get(url + "&trang=2")
     assert len(second.context["directives"]) == 5
     assert "51–55 trong 55 văn bản · trang 2/2" in second.content.decode()

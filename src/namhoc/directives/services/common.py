@@ -1,0 +1,98 @@
+"""What the directive use cases share: field lists, locks, optimistic versions, the acting user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from namhoc.accounts.models import User
+from namhoc.core.audit import snapshot
+from namhoc.core.errors import DomainError, StaleEdit
+from namhoc.core.parsing import parse_int
+from namhoc.core.types import Actor
+from namhoc.directives.models import Directive, DirectiveTask
+
+__all__ = [
+    "CITATION_FIELDS",
+    "HEADER_FIELDS",
+    "TARGET_FIELDS",
+    "TASK_FIELDS",
+    "check_version",
+    "directive_changed",
+    "locked_directive",
+    "locked_task",
+    "parse_version",
+    "refuse",
+    "user_of",
+]
+
+HEADER_FIELDS = (
+    "doc_type",
+    "number",
+    "issuer",
+    "issued_on",
+    "place",
+    "title",
+    "school_year",
+    "theme",
+)
+TASK_FIELDS = ("label", "title", "text")
+CITATION_FIELDS = ("number", "doc_type", "issued_on", "raw")
+TARGET_FIELDS = ("value", "unit_label", "sentence", "task")
+
+
+def user_of(actor: Actor | None) -> User | None:
+    """The signed-in person behind ``actor`` (None for namhoc itself: tasks, CLI, demo)."""
+    if isinstance(actor, User) and actor.is_authenticated:
+        return actor
+    return None
+
+
+def refuse(refusal: DomainError | None) -> None:
+    """Raise an access predicate's refusal, if there is one."""
+    if refusal is not None:
+        raise refusal
+
+
+def parse_version(raw: object) -> int:
+    """The version a form or a client read (optimistic locking)."""
+    version = parse_int(raw, field="version", label="Phiên bản", minimum=1, required=True)
+    assert version is not None
+    return version
+
+
+def locked_directive(pk: int) -> Directive:
+    """The directive's row, locked until the transaction ends: every change to a directive or
+    its parts takes this lock first, so edits, publishing and revising see one state."""
+    return (
+        Directive.objects.select_for_update(of=("self",))
+        .select_related("unit", "created_by")
+        .get(pk=pk)
+    )
+
+
+def locked_task(pk: int) -> DirectiveTask:
+    return (
+        DirectiveTask.objects.select_for_update(of=("self",))
+        .select_related("directive__unit", "updated_by")
+        .get(pk=pk)
+    )
+
+
+def check_version(obj: Any, expected: int, fields: Iterable[str], *, what: str = "") -> None:
+    """StaleEdit (409, with what the other person saved) unless ``obj`` is at ``expected``."""
+    if obj.version != expected:
+        user = getattr(obj, "updated_by", None) or getattr(obj, "created_by", None)
+        raise StaleEdit(
+            current=snapshot(obj, fields),
+            changed_by=str(user) if user else "",
+            changed_at=getattr(obj, "updated_at", None),
+            what=what,
+        )
+
+
+def directive_changed(pk: int) -> None:
+    """A draft's header or tasks changed: its ``updated_at`` moves on (lists sort by it)."""
+    Directive.objects.filter(pk=pk).update(updated_at=timezone.now())
