@@ -59,14 +59,14 @@ __all__ = [
 
 
 def directive_list(
-    user: Any,
+    viewer: Actor | None,
     *,
     unit: OrgUnit | None = None,
     school_year: str = "",
     status: str = "",
     search: str = "",
 ) -> QuerySet[Directive]:
-    queryset = visible_directives(user)
+    queryset = visible_directives(viewer)
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     if school_year:
@@ -210,13 +210,13 @@ def revision_diff(directive: Directive) -> RevisionDiff | None:
     return RevisionDiff(previous=previous, fields=fields, tasks=changes)
 
 
-def upper_candidates(user: Any, directive: Directive) -> QuerySet[Directive]:
-    """Published directives issued above ``directive``'s unit, visible to ``user``; those whose
+def upper_candidates(viewer: Actor | None, directive: Directive) -> QuerySet[Directive]:
+    """Published directives issued above ``directive``'s unit, visible to ``viewer``; those whose
     number the directive cites first."""
     above = ancestor_paths(directive.unit.path)
     cited = set(directive.citations.values_list("number", flat=True))
     queryset = (
-        visible_directives(user)
+        visible_directives(viewer)
         .filter(unit__path__in=above, status=Directive.Status.PUBLISHED)
         .select_related("unit")
         .order_by("-school_year", "unit__path", "-issued_on")
@@ -379,11 +379,11 @@ def source_file(viewer: Actor | None, source_id: object) -> StoredFile:
 @dataclass(frozen=True)
 class ReviewPage:
     directive: Directive  # with its parts loaded (directive_with_parts)
-    tasks: list[Any]
+    tasks: list[DirectiveTask]
     segments: list[Any]
     outline: list[Any]
     warnings: list[Any]
-    difference: Any
+    difference: RevisionDiff | None
     upper_choices: list[Directive]
     next_revision: Directive | None
     can_edit: bool  # correct the draft (header, tasks, citations, targets)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.test import TestCase
 
+from namhoc.core.types import Actor
 from namhoc.directives import services
 from namhoc.directives.models import Directive, SourceDocument
 from namhoc.orgunits.models import OrgUnit
@@ -36,12 +36,14 @@ def seed_paths() -> list[Path]:
     return paths
 
 
-def upload(actor: Any, unit: OrgUnit, name: str, payload: bytes | None = None) -> Directive:
+def upload(
+    actor: Actor | None, unit: OrgUnit, name: str, payload: bytes | None = None
+) -> Directive:
     """Upload a document (read immediately in tests) and return its draft directive."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         source, _ = services.source_upload(
             actor=actor,
-            unit=unit,
+            unit=unit.key,
             data=payload if payload is not None else data(name),
             filename=name,
         )
@@ -50,15 +52,17 @@ def upload(actor: Any, unit: OrgUnit, name: str, payload: bytes | None = None) -
     return source.directives.get()
 
 
-def publish(actor: Any, directive: Directive) -> Directive:
+def publish(actor: Actor | None, directive: Directive) -> Directive:
     from namhoc.tracking.services import directive_publish
 
     directive.refresh_from_db()
     return directive_publish(actor=actor, directive_id=directive.pk, version=directive.version)
 
 
-def published(actor: Any, unit: OrgUnit, name: str, upper: Directive | None = None) -> Directive:
+def published(
+    actor: Actor | None, unit: OrgUnit, name: str, upper: Directive | None = None
+) -> Directive:
     directive = upload(actor, unit, name)
     if upper is not None:
-        services.directive_set_upper(actor=actor, directive=directive, upper=upper)
+        services.directive_set_upper(actor=actor, directive_id=directive.pk, upper_id=upper.pk)
     return publish(actor, directive)
