@@ -85,7 +85,8 @@ def _say(event: Event, obj: Any) -> tuple[str, str]:  # noqa: PLR0911, PLR0912 -
         deadline = format_date(obj.deadline) if obj.deadline else "không có hạn"
         if kind == "assignment.created":
             role = obj.get_role_display().lower()
-            return f"{obj.unit.name} được giao {role} {_task(obj)}, hạn {deadline}.", url
+            due = f"hạn {deadline}" if obj.deadline else "không đặt hạn"
+            return f"{obj.unit.name} được giao {role} {_task(obj)}, {due}.", url
         if kind.startswith("deadline."):
             left = _days_left(obj.deadline, event)
             return f"Việc {_task(obj)} của {obj.unit.name} {left} (hạn {deadline}).", url

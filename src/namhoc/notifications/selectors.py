@@ -40,7 +40,7 @@ def notices(viewer: Actor | None, *, unread_only: bool = False) -> QuerySet[Noti
     refusal = notices_refusal(viewer)
     if refusal is not None:
         raise refusal
-    rows = notices_of(viewer).select_related("event").order_by("-id")
+    rows = notices_of(viewer).select_related("event").order_by("-created_at", "-id")
     return rows.filter(read_at__isnull=True) if unread_only else rows
 
 

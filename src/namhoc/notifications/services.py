@@ -28,6 +28,7 @@ from namhoc.notifications.access import (
     notices_of,
     notices_refusal,
     webhook_refusal,
+    webhooks_refusal,
 )
 from namhoc.notifications.kinds import KINDS, Mode, default_mode
 from namhoc.notifications.models import (
@@ -243,6 +244,9 @@ def webhook_create(
 ) -> WebhookSecret:
     """Set up a webhook for ``unit`` (a key in the actor's admin scope). The secret is returned
     once; namhoc keeps it to sign, never shows it again."""
+    refusal = webhooks_refusal(actor)  # not a unit admin anywhere: 403, whatever the unit
+    if refusal is not None:
+        raise refusal
     target = access_admin_unit(actor, unit)
     refusal = webhook_refusal(actor, target)
     if refusal is not None:
