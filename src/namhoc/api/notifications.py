@@ -138,8 +138,10 @@ def _row(notice: Notice, told: Any) -> dict[str, Any]:
 class _NoticePaging(BoundedLimitOffset):
     """One page of notices, each told in words (one query per kind of object on the page)."""
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, **params: Any) -> Any:
-        page = super().paginate_queryset(queryset, pagination, **params)
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
         rows = list(page["items"])
         page["items"] = [_row(row.notice, row.told) for row in selectors.notice_rows(rows)]
         return page

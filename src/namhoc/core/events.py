@@ -88,7 +88,7 @@ def emit(
     kind: str,
     *,
     unit_id: int | None,
-    object: models.Model | None,  # noqa: A002 - the word the outbox speaks
+    object: models.Model | None,
     payload: dict[str, Any] | None = None,
     key: str,
     actor: Actor | None = None,

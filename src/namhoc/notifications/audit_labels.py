@@ -1,4 +1,5 @@
-"""What the audit log calls the actions of ``notifications`` (collected by ``namhoc.core.audit``)."""
+"""What the audit log calls the actions of ``notifications`` (collected by
+``namhoc.core.audit``)."""
 
 AUDIT_LABELS = {
     "notifications.preferences": "Đổi cách nhận thông báo",

@@ -52,15 +52,24 @@ KINDS: dict[str, Kind] = {
         Kind("assignment.overdue", "Việc đã quá hạn", _WORK, "unit", Mode.INSTANT),
         Kind("progress.accepted", "Báo cáo tiến độ được chấp nhận", _WORK, "unit", Mode.DIGEST),
         Kind("progress.returned", "Báo cáo tiến độ bị trả lại", _WORK, "unit", Mode.INSTANT),
-        Kind("figures.approved", "Đơn vị cấp dưới đã phê duyệt số liệu", _FIGURES, "parent",
-             Mode.DIGEST),
+        Kind(
+            "figures.approved",
+            "Đơn vị cấp dưới đã phê duyệt số liệu",
+            _FIGURES,
+            "parent",
+            Mode.DIGEST,
+        ),
         Kind("figures.unapproved", "Số liệu bị hủy phê duyệt", _FIGURES, "unit", Mode.INSTANT),
         Kind("period.opened", "Mở kỳ nhập số liệu", _FIGURES, "everywhere", Mode.DIGEST),
         Kind("period.closing", "Sắp hết hạn nộp số liệu", _FIGURES, "everywhere", Mode.INSTANT),
-        Kind("directive.published", "Cấp trên ban hành văn bản cần triển khai", _WORK,
-             "children", Mode.INSTANT),
-        Kind("links.pending", "Đề xuất liên kết nhiệm vụ chờ xem xét", _WORK, "unit",
-             Mode.DIGEST),
+        Kind(
+            "directive.published",
+            "Cấp trên ban hành văn bản cần triển khai",
+            _WORK,
+            "children",
+            Mode.INSTANT,
+        ),
+        Kind("links.pending", "Đề xuất liên kết nhiệm vụ chờ xem xét", _WORK, "unit", Mode.DIGEST),
     )
 }
 KIND_CODES = tuple(KINDS)

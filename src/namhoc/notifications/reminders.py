@@ -50,7 +50,7 @@ class ReminderResult:
 
 def _open_work(kind: str, key_prefix: str, first: dt.date, last: dt.date, now: object) -> int:
     sql = (
-        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "
+        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "  # noqa: S608 - table names from the models; values are parameters
         "SELECT %s, %s || CAST(a.id AS TEXT) || ':' || CAST(a.deadline AS TEXT), a.unit_id, "
         "%s, a.id, '{}', NULL, %s, NULL "
         f"FROM {table(Assignment)} a JOIN {table(DirectiveTask)} t ON t.id = a.task_id "
@@ -73,7 +73,7 @@ def _open_work(kind: str, key_prefix: str, first: dt.date, last: dt.date, now: o
 
 def _periods(now: object, today: dt.date) -> dict[str, int]:
     opened = execute(
-        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "
+        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "  # noqa: S608 - table names from the models; values are parameters
         "SELECT %s, 'period.opened:' || CAST(p.id AS TEXT), NULL, %s, p.id, '{}', NULL, %s, "
         f"NULL FROM {table(Period)} p WHERE p.start >= %s AND p.start <= %s "
         "ON CONFLICT DO NOTHING",
@@ -86,7 +86,7 @@ def _periods(now: object, today: dt.date) -> dict[str, int]:
         ],
     )
     closing = execute(
-        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "
+        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "  # noqa: S608 - table names from the models; values are parameters
         "SELECT %s, 'period.closing:' || CAST(p.id AS TEXT) || ':' || CAST(p.due AS TEXT), "
         f"NULL, %s, p.id, '{{}}', NULL, %s, NULL FROM {table(Period)} p "
         "WHERE p.due >= %s AND p.due <= %s "
@@ -106,7 +106,7 @@ def _links_pending(now: object) -> int:
     """One event per directive with suggestions nobody has decided yet; a new suggestion
     (a higher link id) makes a new one."""
     return execute(
-        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "
+        f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "  # noqa: S608 - table names from the models; values are parameters
         "SELECT %s, 'links.pending:' || CAST(d.id AS TEXT) || ':' || CAST(MAX(l.id) AS TEXT), "
         "d.unit_id, %s, d.id, '{}', NULL, %s, NULL "
         f"FROM {table(TaskLink)} l JOIN {table(DirectiveTask)} t ON t.id = l.task_id "

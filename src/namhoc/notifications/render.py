@@ -34,7 +34,10 @@ class Told:
 
 _LOADERS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
     "tracking.assignment": (Assignment, ("task__directive", "unit")),
-    "tracking.progressupdate": (ProgressUpdate, ("assignment__task__directive", "assignment__unit")),
+    "tracking.progressupdate": (
+        ProgressUpdate,
+        ("assignment__task__directive", "assignment__unit"),
+    ),
     "directives.directive": (Directive, ("unit",)),
     "indicators.period": (Period, ()),
 }
@@ -120,7 +123,10 @@ def _say(event: Event, obj: Any) -> tuple[str, str]:  # noqa: PLR0911, PLR0912 -
                 url,
             )
         if kind == "period.closing":
-            return f"{obj.name} ({obj.school_year}) hết hạn nộp số liệu ngày {format_date(obj.due)}.", url
+            return (
+                f"{obj.name} ({obj.school_year}) hết hạn nộp số liệu ngày {format_date(obj.due)}.",
+                url,
+            )
     if kind == "figures.approved":
         return (
             f"{payload.get('unit_name', 'Đơn vị cấp dưới')} đã phê duyệt số liệu "

@@ -146,5 +146,7 @@ def delivery_target(delivery: Delivery) -> str:
 def admin_units_named(viewer: Actor | None, keys: Sequence[str]) -> list[OrgUnit]:
     """The units of ``viewer``'s admin scope among ``keys`` (a form's picked unit, kept)."""
     wanted = [k for k in dict.fromkeys(keys) if isinstance(k, str) and 0 < len(k) <= 64][:10]
-    found = {u.key: u for u in pickable_units(viewer, purpose=PickPurpose.ADMIN).filter(key__in=wanted)}
+    found = {
+        u.key: u for u in pickable_units(viewer, purpose=PickPurpose.ADMIN).filter(key__in=wanted)
+    }
     return [found[k] for k in wanted if k in found]

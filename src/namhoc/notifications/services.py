@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -96,7 +96,9 @@ def parse_time(raw: object, *, field: str, label: str) -> dt.time:
     text = raw.strip() if isinstance(raw, str) else ""
     match = _TIME.match(text) if len(text) <= 12 else None
     if match is None:
-        raise DomainError("invalid_time", f"{label} phải có dạng giờ:phút, ví dụ 21:00.", field=field)
+        raise DomainError(
+            "invalid_time", f"{label} phải có dạng giờ:phút, ví dụ 21:00.", field=field
+        )
     hour, minute = int(match[1]), int(match[2] or 0)
     if hour > 23 or minute > 59:
         raise DomainError("invalid_time", f"{label} không có trên đồng hồ: {text}.", field=field)
@@ -196,7 +198,9 @@ class WebhookSecret:
 
 
 def _url(raw: object) -> str:
-    text = clean_text(raw, field="url", label="Địa chỉ nhận", max_length=WEBHOOK_URL_MAX, required=True)
+    text = clean_text(
+        raw, field="url", label="Địa chỉ nhận", max_length=WEBHOOK_URL_MAX, required=True
+    )
     bad = DomainError(
         "invalid_url",
         "Địa chỉ nhận phải là một địa chỉ http:// hoặc https:// đầy đủ, ví dụ "
@@ -262,7 +266,7 @@ def webhook_create(
         webhook = Webhook.objects.create(
             unit=target,
             secret=secret,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=cast(Any, actor) if getattr(actor, "is_authenticated", False) else None,
             **clean,
         )
         audit_record(
@@ -340,7 +344,9 @@ def webhook_rotate(*, actor: Actor | None, webhook_id: object) -> WebhookSecret:
             actor=actor,
             action="notifications.webhook.rotate",
             target=locked,
-            changes={"secret_rotated_at": [before.isoformat(), locked.secret_rotated_at.isoformat()]},
+            changes={
+                "secret_rotated_at": [before.isoformat(), locked.secret_rotated_at.isoformat()]
+            },
             unit_id=locked.unit_id,
         )
     locked.unit = webhook.unit

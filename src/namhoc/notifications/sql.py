@@ -36,5 +36,5 @@ def placeholders(values: Sequence[object]) -> str:
 def execute(sql: str, params: Sequence[object]) -> int:
     """Run one statement; the rows it wrote."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(sql, list(params))  # type: ignore[arg-type]
         return max(cursor.rowcount or 0, 0)

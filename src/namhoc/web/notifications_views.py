@@ -206,7 +206,9 @@ def webhook_edit(request: HttpRequest, webhook_id: int) -> HttpResponse:
                 "active": webhook.active,
             }
         )
-        return render(request, "notifications/webhook_edit.html", {"webhook": webhook, "form": form})
+        return render(
+            request, "notifications/webhook_edit.html", {"webhook": webhook, "form": form}
+        )
     try:
         services.webhook_update(
             actor=request.user,
@@ -262,9 +264,7 @@ def failures(request: HttpRequest) -> HttpResponse:
         per_page=FAILURES_PER_PAGE,
         noun="lần gửi",
     )
-    rows = [
-        {"delivery": d, "target": selectors.delivery_target(d)} for d in pager.page.object_list
-    ]
+    rows = [{"delivery": d, "target": selectors.delivery_target(d)} for d in pager.page.object_list]
     return render(
         request,
         "notifications/failures.html",

@@ -26,7 +26,7 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: str = ""
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return self.refuse
         parsed = message_from_bytes(envelope.content, policy=policy.default)
@@ -61,10 +61,10 @@ def http_server() -> Iterator[tuple[Inbox, str]]:
     inbox = Inbox()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            inbox.requests.append(({k: v for k, v in self.headers.items()}, body))
+            inbox.requests.append((dict(self.headers.items()), body))
             self.send_response(inbox.status)
             self.end_headers()
             self.wfile.write(b"ok")

@@ -48,9 +48,7 @@ def test_nobody_reads_or_marks_anothers_notices(told, people, client_of):
     assert notice.read_at is None
 
 
-@pytest.mark.parametrize(
-    "offset", ["99999999999999999999", "-1", "x"]
-)
+@pytest.mark.parametrize("offset", ["99999999999999999999", "-1", "x"])
 def test_paging_bad_input_is_a_422_not_a_500(people, client_of, offset):
     answer = client_of(people.commune_officer).get(f"{API}?offset={offset}")
     assert answer.status_code == 422

@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_assigned_work_reaches_the_specialists_of_that_unit_only(org, people, plan):
     task = plan.tasks.get(position=1)
-    assign(
-        actor=people.province_officer, task=task, unit=org.commune_a1, deadline="15/01/2026"
-    )
+    assign(actor=people.province_officer, task=task, unit=org.commune_a1, deadline="15/01/2026")
     assign(actor=people.province_officer, task=task, unit=org.school_a1, role="support")
     result = dispatch()
     assert result.events == 3  # the plan's publication, two assignments
@@ -52,8 +50,12 @@ def test_dispatching_twice_adds_nothing(org, people, plan):
 def test_the_same_key_is_one_event_however_often_it_is_emitted(org):
     for _ in range(3):
         with transaction.atomic():
-            emit("deadline.3d", key="deadline.3d:1:2026-01-15", unit_id=org.commune_a1.pk,
-                 object=None)
+            emit(
+                "deadline.3d",
+                key="deadline.3d:1:2026-01-15",
+                unit_id=org.commune_a1.pk,
+                object=None,
+            )
     assert Event.objects.filter(key="deadline.3d:1:2026-01-15").count() == 1
 
 
@@ -61,9 +63,13 @@ def test_an_event_of_a_change_rolled_back_never_exists(org):
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        emit("deadline.3d", key="k:rolled-back", unit_id=org.commune_a1.pk, object=None)
-        raise Boom
+    def change() -> None:
+        with transaction.atomic():
+            emit("deadline.3d", key="k:rolled-back", unit_id=org.commune_a1.pk, object=None)
+            raise Boom
+
+    with pytest.raises(Boom):
+        change()
     assert not Event.objects.filter(key="k:rolled-back").exists()
 
 

@@ -23,7 +23,9 @@ def counted(monkeypatch):
     """The real job table, each job's work replaced by a counter (the schedule is under test)."""
     runs: list[str] = []
     jobs = tuple(
-        scheduler.Job(job.name, job.cron, (lambda name=job.name: runs.append(name) or "ok"), job.label)
+        scheduler.Job(
+            job.name, job.cron, (lambda name=job.name: runs.append(name) or "ok"), job.label
+        )
         for job in scheduler.JOBS
     )
     monkeypatch.setattr(scheduler, "JOBS", jobs)
@@ -46,7 +48,9 @@ def test_every_job_runs_once_per_slot(counted):
     assert scheduler.run_due(now=now + dt.timedelta(seconds=20)) == []
     # a minute later only the every-minute job is due; at 10:05 the reads sweep too
     assert [r.job for r in scheduler.run_due(now=now + dt.timedelta(minutes=1))] == ["dispatch"]
-    assert sorted(r.job for r in scheduler.run_due(now=dt.datetime(2026, 3, 5, 10, 5, tzinfo=HANOI))) == [
+    assert sorted(
+        r.job for r in scheduler.run_due(now=dt.datetime(2026, 3, 5, 10, 5, tzinfo=HANOI))
+    ) == [
         "dispatch",
         "reads",
     ]

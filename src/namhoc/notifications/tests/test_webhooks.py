@@ -64,8 +64,9 @@ def test_events_of_the_subtree_are_posted_signed(receiver, org, people, plan):
 def test_another_provinces_events_never_reach_the_webhook(receiver, org, people, plan):
     inbox, url = receiver
     _hook(people, org, url, kinds=())
-    from namhoc.core.events import emit
     from django.db import transaction
+
+    from namhoc.core.events import emit
 
     with transaction.atomic():
         emit("deadline.3d", key="deadline.3d:x", unit_id=org.school_b1.pk, object=None)
@@ -96,7 +97,7 @@ def test_a_failing_receiver_is_retried_with_back_off(receiver, org, people, plan
 def test_the_secret_is_shown_once_and_rotating_it_changes_the_signature(
     receiver, org, people, client_of
 ):
-    inbox, url = receiver
+    _inbox, url = receiver
     client = client_of(people.province_admin)
     page = client.post(
         reverse("notifications:webhooks"),
@@ -151,9 +152,10 @@ def test_only_unit_admins_set_up_webhooks_for_their_units(org, people, client_of
     url = "https://congvan.example.vn/namhoc"
     data = {"unit": "p-a", "name": "Cổng", "url": url}
     # a specialist: the page is for admins
-    assert client_of(people.province_officer).post(
-        reverse("notifications:webhooks"), data
-    ).status_code == 403
+    assert (
+        client_of(people.province_officer).post(reverse("notifications:webhooks"), data).status_code
+        == 403
+    )
     # another province's specialist is no admin either; an admin of p-a cannot pick p-b
     refused = client_of(people.province_admin).post(
         reverse("notifications:webhooks"), {**data, "unit": "p-b"}
@@ -161,9 +163,7 @@ def test_only_unit_admins_set_up_webhooks_for_their_units(org, people, client_of
     assert refused.status_code == 404
     assert "Không tìm thấy đơn vị này trong phạm vi bạn quản trị." in refused.content.decode()
     assert not Webhook.objects.exists()
-    made = services.webhook_create(
-        actor=people.province_admin, unit="p-a", name="Cổng", url=url
-    )
+    made = services.webhook_create(actor=people.province_admin, unit="p-a", name="Cổng", url=url)
     for user in (people.outsider, people.commune_officer):
         assert client_of(user).get(
             reverse("notifications:webhook", args=[made.webhook.pk])
@@ -198,7 +198,9 @@ def test_the_edit_form_saved_and_posted_back_unchanged_is_accepted(org, people, 
     assert not AuditEvent.objects.filter(action="notifications.webhook.update").exists()
 
 
-def test_a_private_address_is_refused_at_sending_in_production(receiver, settings, org, people, plan):
+def test_a_private_address_is_refused_at_sending_in_production(
+    receiver, settings, org, people, plan
+):
     inbox, url = receiver
     settings.NOTIFY_WEBHOOK_ALLOW_PRIVATE = False
     _hook(people, org, url)
@@ -206,7 +208,5 @@ def test_a_private_address_is_refused_at_sending_in_production(receiver, setting
     dispatch()
     deliveries_send()
     row = Delivery.objects.get(channel="webhook")
-    assert row.last_error == (
-        "Địa chỉ 127.0.0.1 (127.0.0.1) là địa chỉ nội bộ, không được gửi."
-    )
+    assert row.last_error == ("Địa chỉ 127.0.0.1 (127.0.0.1) là địa chỉ nội bộ, không được gửi.")
     assert inbox.requests == []

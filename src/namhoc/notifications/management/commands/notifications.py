@@ -1,8 +1,8 @@
 """``namhoc notifications …``: the scheduler and its jobs (ADR 0009).
 
-    namhoc notifications run-due [--job NAME]… [--force]   run the due jobs once (cron, tests)
-    namhoc notifications scheduler                        run due jobs every minute until stopped
-    namhoc notifications jobs                             each job's schedule and last run
+namhoc notifications run-due [--job NAME]… [--force]   run the due jobs once (cron, tests)
+namhoc notifications scheduler                        run due jobs every minute until stopped
+namhoc notifications jobs                             each job's schedule and last run
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ class Command(BaseCommand):
             ran = scheduler.run_due(only=tuple(options["job"]), force=options["force"])
             for item in ran:
                 state = "ok" if item.ok else "LỖI / FAILED"
-                self.stdout.write(f"{item.job} [{item.slot:%d/%m/%Y %H:%M}] {state}: {item.summary}")
+                self.stdout.write(
+                    f"{item.job} [{item.slot:%d/%m/%Y %H:%M}] {state}: {item.summary}"
+                )
             if not ran:
                 self.stdout.write("Không có việc nào đến lượt. / Nothing is due.")
             if any(not item.ok for item in ran):
@@ -78,9 +80,9 @@ class Command(BaseCommand):
         records = {r.job: r for r in ScheduledRun.objects.all()}
         for job in scheduler.JOBS:
             record = records.get(job.name)
-            last = (
-                f"{record.last_slot:%d/%m/%Y %H:%M} {'ok' if record.ok else 'lỗi'}: {record.summary}"
-                if record is not None and record.last_slot is not None
-                else "chưa chạy"
-            )
+            if record is None or record.last_slot is None:
+                last = "chưa chạy"
+            else:
+                state = "ok" if record.ok else "lỗi"
+                last = f"{record.last_slot:%d/%m/%Y %H:%M} {state}: {record.summary}"
             self.stdout.write(f"{job.name:<10} {job.cron:<14} {job.label} — {last}")
