@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.urls import reverse
 
+from namhoc.core.errors import DomainError
 from namhoc.core.models import AuditEvent
 from namhoc.directives import services
 from namhoc.directives.models import (
@@ -34,6 +37,7 @@ from namhoc.directives.tests.helpers import (
 )
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import child_path, depth_of
+from namhoc.testing.databases import shared_database
 from namhoc.tracking.models import Assignment
 from namhoc.tracking.tests.helpers import assign
 
@@ -269,8 +273,10 @@ def test_a_unicode_digit_as_a_targets_task_is_a_message_not_a_crash(people, clie
 
 
 def test_a_target_out_of_the_columns_range_never_reaches_the_database(org, draft):
+    # the CHECK constraint on SQLite (which keeps any number in a numeric column); on
+    # PostgreSQL the column's precision refuses the too large one first
     for value in (Decimal(-1), Decimal(10) ** 10):
-        with pytest.raises(IntegrityError), transaction.atomic():
+        with pytest.raises((IntegrityError, DataError)), transaction.atomic():
             Target.objects.create(directive=draft, value=value)
 
 
@@ -524,3 +530,57 @@ def test_a_published_directives_header_date_reads_back(org, people, draft):
     )
     draft.refresh_from_db()
     assert (draft.issued_on, draft.school_year) == (dt.date(2025, 8, 28), "2025-2026")
+
+
+# --- concurrency: the directive's row is the lock every change takes ----------------------------
+
+
+def _run_together(count: int, work: Any) -> list[str]:
+    barrier = threading.Barrier(count)
+
+    def one(n: int) -> str:
+        try:
+            barrier.wait(timeout=30)
+            work(n)
+            return "ok"
+        except DomainError as exc:
+            return exc.code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(one, range(count)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_header_edits_at_once_save_one_and_refuse_the_rest(org, people, tmp_path):
+    draft = upload(people.province_officer, org.province_a, PROVINCE_DOC)
+    with shared_database(tmp_path):
+        outcomes = _run_together(
+            6,
+            lambda n: services.directive_update(
+                actor=people.province_officer,
+                directive_id=draft.pk,
+                version=1,
+                values={"title": f"Trích yếu {n}"},
+            ),
+        )
+        assert sorted(outcomes) == ["ok", *["stale"] * 5]
+        draft.refresh_from_db()
+        assert draft.version == 2
+        assert AuditEvent.objects.filter(action="directive.update").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tasks_added_at_once_each_get_their_own_position(org, people, tmp_path):
+    draft = upload(people.province_officer, org.province_a, PROVINCE_DOC)
+    with shared_database(tmp_path):
+        outcomes = _run_together(
+            5,
+            lambda n: services.task_add(
+                actor=people.province_officer, directive_id=draft.pk, title=f"Thêm {n}"
+            ),
+        )
+        assert outcomes == ["ok"] * 5
+        positions = list(draft.tasks.order_by("position").values_list("position", flat=True))
+        assert positions == list(range(1, 14))
