@@ -234,12 +234,25 @@ _SYNTAX_HINTS = (
 )
 
 
+_INNERMOST = re.compile(r"innermost block that needs to be closed is '(\w+)'")
+
+
+def _unclosed(xml: str, exc: TemplateSyntaxError) -> str:
+    """For "unexpected end of template": the last opening tag of the block left open."""
+    match = _INNERMOST.search(exc.message or "")
+    if match is None:
+        return ""
+    opening = re.compile(rf"\{{%-?\s*{match.group(1)}\b")
+    tags = [tag for tag in _TAG.findall(_text(xml)) if opening.match(tag)]
+    return f" ở thẻ {tags[-1]}" if tags else ""
+
+
 def _syntax_message(exc: TemplateSyntaxError, where: str) -> str:
     hint = "cú pháp thẻ không đúng"
     for pattern, text in _SYNTAX_HINTS:
         match = pattern.search(exc.message or "")
         if match:
-            hint = text.format(*match.groups())
+            hint = text.replace("{0}", match.group(1)) if match.groups() else text
             break
     return f"Mẫu có thẻ sai{where}: {hint}. (Jinja: {exc.message})"
 
@@ -297,7 +310,7 @@ def _compile(env: _Environment, template: Any) -> int:
         try:
             parsed = env.parse(xml)
         except TemplateSyntaxError as exc:
-            where = _where(xml, exc.lineno) or f" ({where_part})"
+            where = _unclosed(xml, exc) or _where(xml, exc.lineno) or f" ({where_part})"
             raise TemplateProblem(_syntax_message(exc, where)) from None
         for node, reason in _walk(parsed):
             where = _where(xml, getattr(node, "lineno", None)) or f" ({where_part})"

@@ -204,3 +204,15 @@ def stored(name: str) -> bytes:
 
     with default_storage.open(name, "rb") as handle:
         return handle.read()
+
+
+def template(*paragraphs: str) -> bytes:
+    """A .docx whose paragraphs are the given texts (tags as a person types them in Word)."""
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
