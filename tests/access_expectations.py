@@ -1067,3 +1067,165 @@ EXPECTATIONS.update(
         ],
     }
 )
+
+
+# --- notifications (issue 14): one's own notices and preferences; webhooks and failed ---------
+# deliveries for unit admins of the unit concerned. A notice belongs to the member of each
+# relation, never to the actor: every actor is refused it (404), whatever their role.
+
+
+def _notice(world: Any, rel: str) -> dict[str, Any]:
+    from namhoc.core.models import Event
+    from namhoc.notifications.models import Notice
+
+    event, _ = Event.objects.get_or_create(
+        key=f"matrix:{rel}", defaults={"kind": "deadline.3d", "unit_id": world.unit[rel].pk}
+    )
+    notice, _ = Notice.objects.get_or_create(
+        user=world.member[rel], event=event, defaults={"kind": event.kind, "email": "inapp"}
+    )
+    return {"notice_id": notice.pk}
+
+
+def _webhook(world: Any, rel: str) -> dict[str, Any]:
+    from namhoc.notifications.models import Webhook
+
+    hook = Webhook.objects.create(
+        unit=world.unit[rel], name=f"Cổng {rel}", url="https://congvan.example.vn/", secret="x"
+    )
+    return {"webhook_id": hook.pk}
+
+
+def _failed_delivery(world: Any, rel: str) -> dict[str, Any]:
+    from namhoc.notifications.models import Delivery
+
+    delivery, _ = Delivery.objects.get_or_create(
+        key=f"matrix:{rel}",
+        defaults={"channel": "webhook", "status": "failed", "unit_id": world.unit[rel].pk},
+    )
+    delivery.status = "failed"  # a success before (another actor's retry) is undone
+    delivery.save(update_fields=["status"])
+    return {"delivery_id": delivery.pk}
+
+
+def _prefs(world: Any, rel: str) -> dict[str, Any]:
+    return {"email_enabled": "on", "quiet_start": "21:00", "quiet_end": "06:30"}
+
+
+def _hook_data(world: Any, rel: str) -> dict[str, Any]:
+    return {"unit": world.unit[rel].key, "name": "Cổng", "url": "https://congvan.example.vn/nh"}
+
+
+def _hook_edit(world: Any, rel: str) -> dict[str, Any]:
+    return {"version": 1, "name": "Cổng mới", "url": "https://congvan.example.vn/moi"}
+
+
+NO_ONE = same(404)  # someone else's notice: not found for every role
+
+EXPECTATIONS.update(
+    {
+        "thong-bao/": [E("GET", 302, 200, same(200), relation_free=True)],
+        "thong-bao/doc-het/": [
+            E("GET", 302, 405, same(405), relation_free=True),
+            E("POST", 302, 302, same(302), relation_free=True),
+        ],
+        "thong-bao/<int:notice_id>/da-doc/": [E("POST", 302, 404, NO_ONE, params=_notice)],
+        "thong-bao/<int:notice_id>/mo/": [E("POST", 302, 404, NO_ONE, params=_notice)],
+        "thong-bao/cai-dat/": [
+            E("GET", 302, 200, same(200), relation_free=True),
+            E("POST", 302, 302, same(302), data=_prefs, relation_free=True),
+        ],
+        "thong-bao/webhook/": [
+            E("GET", 302, 200, admin_only(200), relation_free=True),
+            E(
+                "POST",
+                302,
+                200,
+                admin_in_scope(200, non_admin=403),
+                data=_hook_data,
+                mutates=True,
+            ),
+        ],
+        "thong-bao/webhook/<int:webhook_id>/": [
+            E("GET", 302, 200, admin_in_scope(200), params=_webhook),
+            E(
+                "POST",
+                302,
+                302,
+                admin_in_scope(302),
+                params=_webhook,
+                data=_hook_edit,
+                mutates=True,
+            ),
+        ],
+        "thong-bao/webhook/<int:webhook_id>/doi-khoa/": [
+            E("GET", 302, 405, same(405), params=_webhook),
+            E("POST", 302, 200, admin_in_scope(200), params=_webhook, mutates=True),
+        ],
+        "thong-bao/webhook/<int:webhook_id>/xoa/": [
+            E("POST", 302, 302, admin_in_scope(302), params=_webhook, mutates=True),
+        ],
+        "thong-bao/gui-loi/": [E("GET", 302, 200, admin_only(200), relation_free=True)],
+        "thong-bao/gui-loi/<int:delivery_id>/gui-lai/": [
+            E("POST", 302, 302, admin_in_scope(302), params=_failed_delivery, mutates=True),
+        ],
+        "api/notifications": [E("GET", 401, 200, same(200), relation_free=True)],
+        "api/notifications/unread": [E("GET", 401, 200, same(200), relation_free=True)],
+        "api/notifications/<notice_id>/read": [E("POST", 401, 404, NO_ONE, params=_notice)],
+        "api/notifications/read-all": [E("POST", 401, 200, same(200), relation_free=True)],
+        "api/notifications/preferences": [
+            E("GET", 401, 200, same(200), relation_free=True),
+            E(
+                "PUT",
+                401,
+                200,
+                same(200),
+                data=lambda w, r: {"quiet_start": "21:00", "quiet_end": "06:30"},
+                json=True,
+                relation_free=True,
+            ),
+        ],
+        "api/notifications/webhooks": [
+            E("GET", 401, 200, admin_only(200), relation_free=True),
+            E(
+                "POST",
+                401,
+                201,
+                admin_in_scope(201, non_admin=403),
+                data=_hook_data,
+                json=True,
+                mutates=True,
+            ),
+        ],
+        "api/notifications/webhooks/<webhook_id>": [
+            E(
+                "PUT",
+                401,
+                200,
+                admin_in_scope(200),
+                params=_webhook,
+                data=_hook_edit,
+                json=True,
+                mutates=True,
+            ),
+            E("DELETE", 401, 204, admin_in_scope(204), params=_webhook, mutates=True),
+        ],
+        "api/notifications/webhooks/<webhook_id>/rotate": [
+            E("POST", 401, 200, admin_in_scope(200), params=_webhook, json=True, mutates=True),
+        ],
+        "api/notifications/failed-deliveries": [
+            E("GET", 401, 200, admin_only(200), relation_free=True)
+        ],
+        "api/notifications/failed-deliveries/<delivery_id>/retry": [
+            E(
+                "POST",
+                401,
+                200,
+                admin_in_scope(200),
+                params=_failed_delivery,
+                json=True,
+                mutates=True,
+            ),
+        ],
+    }
+)
