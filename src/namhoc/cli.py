@@ -293,6 +293,7 @@ def worker_supervisor(
     command = argv or [
         *(sys.executable, "-m", "namhoc.cli", "manage", "db_worker"),
         *("--queue-name", "*", "--reload" if dev else "--no-reload"),
+        "--skip-checks",  # serve checked already; a restarted worker is back seconds sooner
     ]
     return WorkerSupervisor(
         command,

@@ -10,9 +10,9 @@ restarted: the server is shutting down.
 Work the dead worker was doing must not stay "running" forever (issue 9): each worker gets an id
 (``--worker-id``, appended to its command line), and
 
-- ``on_death(worker_id, code)`` runs after a worker died, before the next one starts (``serve``
-  re-queues the reads that worker had claimed);
-- ``sweep()`` runs before the first start and every ``sweep_every`` seconds (``serve``
+- ``on_death(worker_id, code)`` runs after a worker died, in a thread of its own while the next
+  one starts (``serve`` re-queues the reads that worker had claimed);
+- ``sweep()`` runs as the first worker starts and every ``sweep_every`` seconds (``serve``
   re-queues reads that went silent past their time limit, whoever ran them). It returns the ids
   of workers whose work it found hung; if the running worker is one of them, it is killed (and
   ``on_death`` follows).
@@ -109,8 +109,11 @@ class WorkerSupervisor:
             )
             process.kill()
 
-    def _wait(self, process: subprocess.Popen[bytes]) -> int:
-        """Wait for the worker to exit, sweeping every ``sweep_every`` seconds meanwhile."""
+    def _wait(self, process: subprocess.Popen[bytes], *, sweep_now: bool = False) -> int:
+        """Wait for the worker to exit, sweeping every ``sweep_every`` seconds meanwhile (and at
+        once when ``sweep_now``: the first sweep overlaps the worker's start-up)."""
+        if sweep_now:
+            self._run_sweep(process)
         while True:
             try:
                 return process.wait(timeout=self.sweep_every if self.sweep else None)
@@ -121,13 +124,14 @@ class WorkerSupervisor:
 
     def _run(self) -> None:
         delay = self.restart_delay
-        self._run_sweep(None)
+        first = True
         while True:
             started = time.monotonic()
             process = self._spawn()
             if process is None:
                 return
-            code = self._wait(process)
+            code = self._wait(process, sweep_now=first)
+            first = False
             if self._stopping.is_set():
                 return
             if code in _ASKED_TO_STOP:
@@ -137,10 +141,17 @@ class WorkerSupervisor:
                 )
                 return
             if self.on_death is not None:
-                self._call(
-                    "thu hồi việc của tiến trình đã dừng",
-                    functools.partial(self.on_death, self.worker_id, code),
-                )
+                # In its own thread: the next worker starts meanwhile (recovery is idempotent,
+                # and the next worker takes a re-queued read whenever it appears).
+                threading.Thread(
+                    target=self._call,
+                    args=(
+                        "thu hồi việc của tiến trình đã dừng",
+                        functools.partial(self.on_death, self.worker_id, code),
+                    ),
+                    name="namhoc-worker-recovery",
+                    daemon=True,
+                ).start()
             if time.monotonic() - started >= self.healthy_after:
                 delay = self.restart_delay
             sys.stderr.write(

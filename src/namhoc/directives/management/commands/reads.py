@@ -16,6 +16,9 @@ from namhoc.directives.services import sources_recover
 
 
 class Command(BaseCommand):
+    # Run by the supervisor after a worker dies and every two minutes: no system checks (they
+    # import every URL and API module, seconds of start-up for a few queries).
+    requires_system_checks: list[str] = []
     help = (
         "Việc đọc văn bản: xếp đọc lại các tệp mà tiến trình nền đã dừng khi đang đọc. "
         "/ Directive reads: queue again the reads left behind by a worker that died."
