@@ -208,6 +208,11 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     "api/users/memberships/<int:membership_id>": [
         E("DELETE", 401, 204, admin_in_scope(204), params=_membership, mutates=True),
     ],
+    # the audit log through the API: the same selectors as /nhat-ky/
+    "api/audit": [E("GET", 401, 200, admin_only(200), relation_free=True)],
+    "api/audit/<content_type>/<object_id>": [
+        E("GET", 401, 200, admin_in_scope(200, non_admin=403), params=_audit_object),
+    ],
     # Org units (read-only pages and API)
     "don-vi/": [E("GET", 302, 200, same(200), relation_free=True)],
     "don-vi/<str:key>/": [E("GET", 302, 200, in_scope(200), params=_unit_key)],

@@ -22,17 +22,22 @@ Typical use in a view or endpoint::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
 
-from namhoc.accounts.models import Membership, Role
-from namhoc.core.errors import Forbidden, NotFound
+from namhoc.accounts.models import Membership, Role, User
+from namhoc.core.errors import DomainError, Forbidden, NotFound
+from namhoc.core.models_audit import AuditEvent
+from namhoc.core.parsing import ID_MAX, parse_id
+from namhoc.core.types import Actor
 from namhoc.orgunits.models import OrgUnit, OrgUnitSuccession
 from namhoc.orgunits.tree import ancestor_paths, subtree_q
 
 M = TypeVar("M", bound=Model)
+KEY_MAX = 40  # OrgUnit.key's length: a longer key names no unit
 
 __all__ = [
     "access_object",
@@ -48,11 +53,11 @@ __all__ = [
 ]
 
 
-def is_staff_superuser(user: Any) -> bool:
+def is_staff_superuser(user: Actor | None) -> bool:
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 
 
-def _is_member(user: Any) -> bool:
+def _is_member(user: Actor | None) -> TypeGuard[Actor]:
     return bool(
         user is not None
         and getattr(user, "is_authenticated", False)
@@ -60,7 +65,7 @@ def _is_member(user: Any) -> bool:
     )
 
 
-def member_paths(user: Any, *, role: Role | None = None) -> list[str]:
+def member_paths(user: Actor | None, *, role: Role | None = None) -> list[str]:
     """The paths of the units where ``user`` holds ``role`` (any role if None), minimal set.
 
     A path already covered by a shorter one in the list is dropped, so the result is the set of
@@ -95,7 +100,7 @@ def _subtrees_q(paths: Iterable[str], field: str = "path") -> Q:
     return query
 
 
-def visible_units(user: Any, *, role: Role | None = None) -> QuerySet[OrgUnit]:
+def visible_units(user: Actor | None, *, role: Role | None = None) -> QuerySet[OrgUnit]:
     """The units ``user`` may see (with ``role``: where the user holds that role).
 
     The union of the subtrees of the user's memberships, as prefix ranges on ``path``. Superusers
@@ -111,7 +116,7 @@ def visible_units(user: Any, *, role: Role | None = None) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(_subtrees_q(paths))
 
 
-def roles_at(user: Any, unit: OrgUnit) -> set[Role]:
+def roles_at(user: Actor | None, unit: OrgUnit) -> set[Role]:
     """The roles ``user`` holds at ``unit``: from memberships on the unit or any ancestor."""
     if is_staff_superuser(user):
         return set(Role)
@@ -124,11 +129,11 @@ def roles_at(user: Any, unit: OrgUnit) -> set[Role]:
     return {Role(role) for role in rows}
 
 
-def has_role(user: Any, unit: OrgUnit, role: Role) -> bool:
+def has_role(user: Actor | None, unit: OrgUnit, role: Role) -> bool:
     return role in roles_at(user, unit)
 
 
-def require_role(user: Any, unit: OrgUnit, role: Role | None) -> None:
+def require_role(user: Actor | None, unit: OrgUnit, role: Role | None) -> None:
     """Raise NotFound if ``unit`` is out of scope, Forbidden if ``role`` is missing there.
 
     ``role=None`` or ``Role.VIEWER`` only asks for read access (any role gives read).
@@ -145,7 +150,7 @@ def require_role(user: Any, unit: OrgUnit, role: Role | None) -> None:
 
 
 def access_unit(
-    user: Any, unit_or_id_or_key: OrgUnit | int | str, *, need: Role | None = None
+    user: Actor | None, unit_or_id_or_key: OrgUnit | int | str, *, need: Role | None = None
 ) -> OrgUnit:
     """The unit, if ``user`` may see it (and holds ``need`` there). NotFound / Forbidden else.
 
@@ -154,9 +159,15 @@ def access_unit(
     if isinstance(unit_or_id_or_key, OrgUnit):
         unit: OrgUnit | None = unit_or_id_or_key
     elif isinstance(unit_or_id_or_key, int):
-        unit = OrgUnit.objects.filter(pk=unit_or_id_or_key).first()
-    else:
+        unit = (
+            OrgUnit.objects.filter(pk=unit_or_id_or_key).first()
+            if 0 < unit_or_id_or_key <= ID_MAX
+            else None
+        )
+    elif isinstance(unit_or_id_or_key, str) and 0 < len(unit_or_id_or_key) <= KEY_MAX:
         unit = OrgUnit.objects.filter(key=unit_or_id_or_key).first()
+    else:
+        unit = None
     if unit is None:
         raise NotFound()
     require_role(user, unit, need)
@@ -164,7 +175,11 @@ def access_unit(
 
 
 def scope_queryset(
-    user: Any, queryset: QuerySet[M], *, unit_field: str = "unit", role: Role | None = None
+    user: Actor | None,
+    queryset: QuerySet[M],
+    *,
+    unit_field: str = "unit",
+    role: Role | None = None,
 ) -> QuerySet[M]:
     """``queryset`` narrowed to objects whose unit is in the user's scope.
 
@@ -209,7 +224,9 @@ def _unit_of(obj: Model, unit_field: str) -> OrgUnit | None:
     return None
 
 
-def access_object(user: Any, obj: M, *, unit_field: str = "unit", need: Role | None = None) -> M:
+def access_object(
+    user: Actor | None, obj: M, *, unit_field: str = "unit", need: Role | None = None
+) -> M:
     """``obj`` if ``user`` may see it (and holds ``need`` at its unit); NotFound / Forbidden else.
 
     ``unit_field`` names the attribute path to the object's unit (``"unit"``, ``"task__unit"``,
@@ -226,7 +243,7 @@ def access_object(user: Any, obj: M, *, unit_field: str = "unit", need: Role | N
 
 
 def get_object_in_scope(
-    user: Any,
+    user: Actor | None,
     queryset: QuerySet[M],
     *,
     unit_field: str = "unit",
@@ -243,3 +260,223 @@ def get_object_in_scope(
     if need is not None and need != Role.VIEWER:
         access_object(user, obj, unit_field=unit_field, need=need)
     return obj
+
+
+# --- people: who manages whom (ADR 0004) ------------------------------------------------------
+#
+# Unit admins manage the people of the subtrees where they hold ``unit_admin``. Each rule below is
+# one ``*_refusal`` (why not: a DomainError, or None) with a ``can_*`` predicate over it; the use
+# cases in ``accounts.services`` raise the refusal, the page selectors hand the predicate to the
+# templates, which show a button only then.
+
+ADMIN_ONLY = "Chỉ quản trị đơn vị mới quản lý được người dùng và xem nhật ký."
+UNIT_NOT_ADMINISTERED = "Không tìm thấy đơn vị này trong phạm vi bạn quản trị."
+
+
+def admin_units(actor: Actor | None) -> QuerySet[OrgUnit]:
+    """The units where ``actor`` manages people: the subtrees of their unit_admin memberships."""
+    return visible_units(actor, role=Role.UNIT_ADMIN)
+
+
+def administers_anywhere(actor: Actor | None) -> bool:
+    """Whether ``actor`` manages people somewhere (unit_admin at some unit, or superuser)."""
+    if is_staff_superuser(actor):
+        return True
+    if not _is_member(actor):
+        return False
+    return Membership.objects.filter(user_id=actor.pk, role=Role.UNIT_ADMIN).exists()
+
+
+def admin_refusal(actor: Actor | None) -> DomainError | None:
+    """The people pages and the audit log exist for everyone signed in; only unit admins use
+    them (403 for the others)."""
+    return None if administers_anywhere(actor) else Forbidden(ADMIN_ONLY)
+
+
+def users_administered(actor: Actor | None) -> QuerySet[User]:
+    """Users with at least one membership in ``actor``'s admin scope (superusers: everyone)."""
+    if is_staff_superuser(actor):
+        return User.objects.all()
+    if not _is_member(actor):
+        return User.objects.none()
+    members = Membership.objects.filter(unit__in=admin_units(actor)).values("user_id")
+    return User.objects.filter(pk__in=members)
+
+
+def access_user(actor: Actor | None, user_id: object) -> User:
+    """The user ``user_id`` if ``actor`` administers them (NotFound otherwise, also for an id
+    that is not one)."""
+    pk = parse_id(user_id)
+    user = users_administered(actor).filter(pk=pk).first() if pk is not None else None
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def manage_user_refusal(actor: Actor | None, user: User) -> DomainError | None:
+    """Why ``actor`` may not change ``user`` (a user they administer), or None: a user who also
+    works outside the actor's admin subtree is not theirs alone to change."""
+    if is_staff_superuser(actor):
+        return None
+    if user.is_superuser:
+        return Forbidden("Chỉ quản trị hệ thống mới thay đổi được tài khoản quản trị hệ thống.")
+    if Membership.objects.filter(user=user).exclude(unit__in=admin_units(actor)).exists():
+        return Forbidden(
+            "Người dùng này còn có vai trò ở đơn vị ngoài phạm vi quản trị của bạn; "
+            "hãy nhờ quản trị cấp trên thực hiện."
+        )
+    return None
+
+
+def can_manage_user(actor: Actor | None, user: User) -> bool:
+    return manage_user_refusal(actor, user) is None
+
+
+def disable_refusal(actor: Actor | None, user: User) -> DomainError | None:
+    """Why ``actor`` may not disable ``user``, or None. Nobody disables themselves."""
+    if actor is not None and actor.pk is not None and actor.pk == user.pk:
+        return DomainError("self_disable", "Bạn không thể tự khóa tài khoản của mình.")
+    return manage_user_refusal(actor, user)
+
+
+def can_disable(actor: Actor | None, user: User) -> bool:
+    return disable_refusal(actor, user) is None
+
+
+def access_admin_unit(actor: Actor | None, key: object, *, field: str = "unit") -> OrgUnit:
+    """The current unit named ``key`` if it lies in ``actor``'s admin scope. Refused as an
+    input error on ``field`` (NotFound, 404): the unit was typed or picked, not browsed to."""
+    unit = None
+    if isinstance(key, str) and 0 < len(key.strip()) <= KEY_MAX:
+        unit = admin_units(actor).filter(key=key.strip()).first()
+    if unit is None:
+        refusal = NotFound(UNIT_NOT_ADMINISTERED)
+        refusal.field = field
+        raise refusal
+    if unit.valid_to is not None:
+        raise DomainError(
+            "unit_dissolved",
+            f"{unit.name} đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}: hãy chọn đơn vị kế thừa.",
+            field=field,
+        )
+    return unit
+
+
+def grant_refusal(actor: Actor | None, unit: OrgUnit, role: Role) -> DomainError | None:
+    """Why ``actor`` may not give ``role`` at ``unit`` (a unit of their admin scope), or None:
+    a unit admin gives ``viewer`` and the roles they hold there or above."""
+    if role != Role.VIEWER and role not in roles_at(actor, unit):
+        refusal = Forbidden(
+            "Bạn chỉ có thể cấp vai trò mà chính bạn đang giữ tại đơn vị này hoặc đơn vị cấp trên."
+        )
+        refusal.field = "role"
+        return refusal
+    return None
+
+
+def can_grant(actor: Actor | None, unit: OrgUnit, role: Role) -> bool:
+    return grant_refusal(actor, unit, role) is None
+
+
+def grantable_roles(actor: Actor | None, unit: OrgUnit | None) -> list[Role]:
+    """The roles ``actor`` may give at ``unit`` (at any unit of their scope when None), in the
+    order of :class:`Role` — what a role box offers."""
+    if unit is None:
+        if is_staff_superuser(actor):
+            return list(Role)
+        held = (
+            set(Membership.objects.filter(user_id=actor.pk).values_list("role", flat=True))
+            if _is_member(actor)
+            else set()
+        )
+        return [role for role in Role if role == Role.VIEWER or role in held]
+    return [role for role in Role if can_grant(actor, unit, role)]
+
+
+def access_membership(actor: Actor | None, membership_id: object) -> Membership:
+    """A membership at a unit of ``actor``'s admin scope (NotFound otherwise)."""
+    pk = parse_id(membership_id)
+    memberships = Membership.objects.select_related("unit", "user")
+    if not is_staff_superuser(actor):
+        memberships = memberships.filter(unit__in=admin_units(actor))
+    membership = memberships.filter(pk=pk).first() if pk is not None else None
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def revoke_refusal(actor: Actor | None, membership: Membership) -> DomainError | None:
+    """Why ``actor`` may not take ``membership`` back, or None: only what they could grant, and
+    never a user's last role (disable the user instead, so no account drifts out of sight)."""
+    refusal = grant_refusal(actor, membership.unit, Role(membership.role))
+    if refusal is not None:
+        return refusal
+    if not Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists():
+        return DomainError(
+            "last_membership",
+            "Đây là vai trò cuối cùng của người dùng. Để thu hồi mọi quyền, hãy khóa tài khoản.",
+        )
+    return None
+
+
+def can_revoke(actor: Actor | None, membership: Membership) -> bool:
+    return revoke_refusal(actor, membership) is None
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+
+def audit_events_visible_to(viewer: Actor | None) -> QuerySet[AuditEvent]:
+    """Audit rows ``viewer`` may read: those filed under a unit of their admin scope
+    (superusers: all, including rows filed under no unit)."""
+    events = AuditEvent.objects.all()
+    if is_staff_superuser(viewer):
+        return events
+    if not _is_member(viewer):
+        return events.none()
+    return events.filter(unit_id__in=admin_units(viewer).values("pk"))
+
+
+def _unit_ids_of(obj: Model) -> list[int] | None:
+    """The units an object belongs to, for deciding who may read its history."""
+    if isinstance(obj, OrgUnit):
+        return [obj.pk]
+    if isinstance(obj, User):
+        return list(obj.memberships.values_list("unit_id", flat=True))
+    unit_id = getattr(obj, "unit_id", None)
+    if isinstance(unit_id, int):
+        return [unit_id]
+    return None
+
+
+def _existing(content_type: ContentType, object_id: str) -> Model | None:
+    model = content_type.model_class()
+    if model is None:
+        return None
+    try:
+        return model._default_manager.filter(pk=object_id).first()
+    except (ValueError, TypeError, ValidationError):  # not a valid key for this model
+        return None
+
+
+def object_history_visible_to(
+    viewer: Actor | None, content_type: ContentType, object_id: str
+) -> QuerySet[AuditEvent]:
+    """The history of one object ``viewer`` may read: all of it when they administer a unit the
+    object belongs to; when it no longer exists (or has no unit), the rows filed under their
+    scope. NotFound when nothing is visible."""
+    every = AuditEvent.objects.filter(content_type=content_type, object_id=object_id)
+    obj = _existing(content_type, object_id)
+    if is_staff_superuser(viewer):
+        if obj is None and not every.exists():
+            raise NotFound()
+        return every
+    unit_ids = _unit_ids_of(obj) if obj is not None else None
+    if unit_ids is not None:
+        if admin_units(viewer).filter(pk__in=unit_ids).exists():
+            return every
+        raise NotFound()
+    scoped = every.filter(pk__in=audit_events_visible_to(viewer).values("pk"))
+    if not scoped.exists():
+        raise NotFound()
+    return scoped

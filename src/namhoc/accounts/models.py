@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -10,6 +11,11 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
+        constraints = [
+            # "Lan" and "lan" are one person signing in: the check in user_create is backed here,
+            # so two creations at the same moment cannot both pass it.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.get_full_name() or self.username

@@ -1,119 +1,93 @@
-"""Writes to users and memberships. Atomic, audited, refusing with Vietnamese messages.
+"""Use cases on people: create users, change them, disable/enable, grant and revoke roles.
 
-The rules for unit admins (ADR 0004):
+Each function is one user action shared by the pages and the API (ADR 0007): keyword-only, the
+acting user first, then the raw input (ids, unit keys, values as typed or sent). It loads the
+objects through ``accounts.access`` (out of scope → NotFound), raises the action's refusal from
+there, parses every value with ``namhoc.core.parsing`` against the model's own bounds, and writes in
+one transaction with the user's row locked and the audit rows beside the change.
 
-- A unit admin acts in the subtree of the units where they hold ``unit_admin``.
-- They create users and grant roles only at units of that subtree, and only roles they hold at
-  that unit or above (``viewer`` always: every role reads).
-- They may change or disable a user only when all of that user's memberships lie in their
-  subtree (a user who also works elsewhere is not theirs alone to change).
-- A user keeps at least one membership: to take all access away, disable the user.
+The rules (ADR 0004) live in ``accounts.access``: a unit admin acts in the subtrees where they hold
+``unit_admin``; they change a user only when all of the user's memberships lie there; a user keeps
+at least one membership (disable the user to take all access away).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from namhoc.accounts.access import access_unit, roles_at, visible_units
+from namhoc.accounts.access import (
+    access_admin_unit,
+    access_membership,
+    access_user,
+    admin_refusal,
+    disable_refusal,
+    grant_refusal,
+    manage_user_refusal,
+    revoke_refusal,
+)
 from namhoc.accounts.models import Membership, Role, User
+from namhoc.accounts.selectors import home_unit
 from namhoc.accounts.sessions import user_sessions_end
 from namhoc.core.audit import audit_record, diff, snapshot
-from namhoc.core.errors import DomainError, Forbidden, NotFound
-from namhoc.orgunits.models import OrgUnit
+from namhoc.core.errors import DomainError
+from namhoc.core.parsing import clean_text, text_cap
+from namhoc.core.types import Actor
+
+__all__ = [
+    "MEMBERSHIP_AUDIT_FIELDS",
+    "PASSWORD_MAX",
+    "USER_AUDIT_FIELDS",
+    "membership_grant",
+    "membership_revoke",
+    "parse_role",
+    "user_create",
+    "user_disable",
+    "user_enable",
+    "user_set_password",
+    "user_update",
+]
 
 # What the audit log keeps of a user: never the password hash.
 USER_AUDIT_FIELDS = ("username", "full_name", "email", "is_active")
 MEMBERSHIP_AUDIT_FIELDS = ("user", "unit", "role")
+PASSWORD_MAX = 128  # characters: a pass phrase, not a file
 
 
-def _home_unit_id(user: User) -> int | None:
-    """The unit a user's audit rows are filed under: their first membership's."""
-    return (
-        Membership.objects.filter(user=user)
-        .order_by("id")
-        .values_list("unit_id", flat=True)
-        .first()
+def _audit_unit_id(user: User) -> int | None:
+    """The unit a user's audit rows are filed under: their home unit (``selectors.home_unit``,
+    the one rule for "a person's unit"), so the admins of that subtree read them."""
+    unit = home_unit(user)
+    return unit.pk if unit is not None else None
+
+
+def _raise(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def parse_role(raw: object, *, field: str = "role") -> Role:
+    """A role code as sent (``"viewer"``, ``"specialist"``, ``"approver"``, ``"unit_admin"``)."""
+    if isinstance(raw, str) and raw in Role.values:
+        return Role(raw)
+    raise DomainError(
+        "bad_role",
+        "Vai trò phải là một trong: " + ", ".join(str(label) for label in Role.labels) + ".",
+        field=field,
     )
 
 
-def _require_grant(actor: Any, unit: OrgUnit, role: Role) -> None:
-    """``actor`` may give ``role`` at ``unit``: unit admin there, and holds the role there."""
-    access_unit(actor, unit, need=Role.UNIT_ADMIN)
-    if role != Role.VIEWER and role not in roles_at(actor, unit):
-        raise Forbidden(
-            "Bạn chỉ có thể cấp vai trò mà chính bạn đang giữ tại đơn vị này hoặc đơn vị cấp trên."
-        )
-
-
-def user_is_visible_to_admin(actor: Any, user: User) -> bool:
-    if getattr(actor, "is_superuser", False) and actor.is_active:
-        return True
-    admin_units = visible_units(actor, role=Role.UNIT_ADMIN)
-    return Membership.objects.filter(user=user, unit__in=admin_units).exists()
-
-
-def _require_manage_user(actor: Any, user: User) -> None:
-    """NotFound if ``user`` is out of the actor's admin scope; Forbidden if only partly in it."""
-    if not user_is_visible_to_admin(actor, user):
-        raise NotFound()
-    if getattr(actor, "is_superuser", False):
-        return
-    if user.is_superuser:
-        raise Forbidden("Chỉ quản trị hệ thống mới thay đổi được tài khoản quản trị hệ thống.")
-    admin_units = visible_units(actor, role=Role.UNIT_ADMIN)
-    if Membership.objects.filter(user=user).exclude(unit__in=admin_units).exists():
-        raise Forbidden(
-            "Người dùng này còn có vai trò ở đơn vị ngoài phạm vi quản trị của bạn; "
-            "hãy nhờ quản trị cấp trên thực hiện."
-        )
-
-
-def _clean_identity(*, full_name: str, email: str) -> tuple[str, str]:
-    full_name = " ".join(full_name.split())
-    email = email.strip().lower()
-    if len(full_name) > 200:
-        raise DomainError("invalid", "Họ và tên dài quá 200 ký tự.", field="full_name")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise DomainError(
-                "invalid", "Địa chỉ thư điện tử không hợp lệ.", field="email"
-            ) from None
-    return full_name, email
-
-
-def _check_password(password: str, user: User) -> None:
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise DomainError("weak_password", " ".join(exc.messages), field="password") from None
-
-
-@transaction.atomic
-def user_create(
-    *,
-    actor: Any,
-    username: str,
-    full_name: str,
-    email: str = "",
-    password: str | None = None,
-    unit: OrgUnit,
-    role: Role,
-) -> User:
-    """Create a user with one role at ``unit``. Without a password the account cannot sign in
-    until one is set."""
-    role = Role(role)
-    _require_grant(actor, unit, role)
-    username = username.strip()
-    if not username:
-        raise DomainError("required", "Vui lòng nhập tên đăng nhập.", field="username")
+def _username(raw: object) -> str:
+    username = clean_text(
+        raw,
+        field="username",
+        label="Tên đăng nhập",
+        max_length=text_cap(User, "username"),
+        required=True,
+    )
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
@@ -122,149 +96,225 @@ def user_create(
             "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (không có dấu cách).",
             field="username",
         ) from None
-    if len(username) > 150:
-        raise DomainError("invalid", "Tên đăng nhập dài quá 150 ký tự.", field="username")
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError("username_taken", "Tên đăng nhập này đã có người dùng.", field="username")
-    full_name, email = _clean_identity(full_name=full_name, email=email)
-    user = User(username=username, full_name=full_name, email=email, is_active=True)
-    if password:
-        _check_password(password, user)
-        user.set_password(password)
+    return username
+
+
+def _full_name(raw: object) -> str:
+    return clean_text(
+        raw,
+        field="full_name",
+        label="Họ và tên",
+        max_length=text_cap(User, "full_name"),
+        required=True,
+    )
+
+
+def _email(raw: object) -> str:
+    email = clean_text(
+        raw, field="email", label="Thư điện tử", max_length=text_cap(User, "email")
+    ).lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(
+                "invalid", "Địa chỉ thư điện tử không hợp lệ.", field="email"
+            ) from None
+    return email
+
+
+def _password(raw: object, user: User) -> str:
+    if not isinstance(raw, str):
+        raise DomainError("invalid", "Mật khẩu phải là chữ.", field="password")
+    if len(raw) > PASSWORD_MAX:
+        raise DomainError(
+            "too_long", f"Mật khẩu dài tối đa {PASSWORD_MAX} ký tự.", field="password"
+        )
+    try:
+        password_validation.validate_password(raw, user)
+    except ValidationError as exc:
+        raise DomainError("weak_password", " ".join(exc.messages), field="password") from None
+    return raw
+
+
+def user_create(
+    *,
+    actor: Actor | None,
+    username: object,
+    full_name: object,
+    email: object = "",
+    password: object = None,
+    unit: object,
+    role: object,
+) -> User:
+    """Create a user with one role at the unit whose key is ``unit``. Without a password the
+    account cannot sign in until one is set."""
+    _raise(admin_refusal(actor))
+    place = access_admin_unit(actor, unit)
+    the_role = parse_role(role)
+    _raise(grant_refusal(actor, place, the_role))
+    user = User(
+        username=_username(username),
+        full_name=_full_name(full_name),
+        email=_email(email),
+        is_active=True,
+    )
+    if password not in (None, ""):
+        user.set_password(_password(password, user))
     else:
         user.set_unusable_password()
-    user.save()
-    membership = Membership.objects.create(user=user, unit=unit, role=role)
-    audit_record(
-        actor=actor,
-        action="user.create",
-        target=user,
-        changes=diff({}, snapshot(user, USER_AUDIT_FIELDS)),
-        unit_id=unit.pk,
-    )
-    audit_record(
-        actor=actor,
-        action="membership.grant",
-        target=membership,
-        changes=diff({}, snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)),
-        unit_id=unit.pk,
-    )
-    return user
-
-
-@transaction.atomic
-def user_update(
-    *, actor: Any, user: User, full_name: str | None = None, email: str | None = None
-) -> User:
-    """Change a user's name or e-mail address (None leaves it as it is)."""
-    _require_manage_user(actor, user)
-    user = User.objects.select_for_update().get(pk=user.pk)
-    before = snapshot(user, USER_AUDIT_FIELDS)
-    new_name, new_email = _clean_identity(
-        full_name=user.full_name if full_name is None else full_name,
-        email=user.email if email is None else email,
-    )
-    user.full_name, user.email = new_name, new_email
-    changes = diff(before, snapshot(user, USER_AUDIT_FIELDS))
-    if changes:
-        user.save(update_fields=["full_name", "email"])
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: the same name created a moment ago
+                user.save()
+        except IntegrityError:
+            raise DomainError(
+                "username_taken", "Tên đăng nhập này đã có người dùng.", field="username"
+            ) from None
+        membership = Membership.objects.create(user=user, unit=place, role=the_role)
         audit_record(
             actor=actor,
-            action="user.update",
+            action="user.create",
             target=user,
-            changes=changes,
-            unit_id=_home_unit_id(user),
+            changes=diff({}, snapshot(user, USER_AUDIT_FIELDS)),
+            unit_id=place.pk,
+        )
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            target=membership,
+            changes=diff({}, snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)),
+            unit_id=place.pk,
         )
     return user
 
 
-@transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> None:
-    """Set a new password for ``user`` (a unit admin resetting it); ends the user's sessions."""
-    _require_manage_user(actor, user)
-    _check_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    user_sessions_end(user=user)
-    audit_record(
-        actor=actor,
-        action="user.set_password",
-        target=user,
-        changes={"password": ["***", "***"]},
-        unit_id=_home_unit_id(user),
-    )
+def _locked(user: User) -> User:
+    return User.objects.select_for_update().get(pk=user.pk)
 
 
-def _set_active(*, actor: Any, user: User, active: bool) -> User:
-    _require_manage_user(actor, user)
-    if not active and getattr(actor, "pk", None) == user.pk:
-        raise DomainError("self_disable", "Bạn không thể tự khóa tài khoản của mình.")
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active == active:
-        return user
-    user.is_active = active
-    user.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action="user.enable" if active else "user.disable",
-        target=user,
-        changes={"is_active": [not active, active]},
-        unit_id=_home_unit_id(user),
-    )
-    return user
+def user_update(
+    *, actor: Actor | None, user_id: object, full_name: object = None, email: object = None
+) -> User:
+    """Change a user's name or e-mail address (None leaves it as it is)."""
+    subject = access_user(actor, user_id)
+    _raise(manage_user_refusal(actor, subject))
+    new_name = None if full_name is None else _full_name(full_name)
+    new_email = None if email is None else _email(email)
+    with transaction.atomic():
+        subject = _locked(subject)
+        before = snapshot(subject, USER_AUDIT_FIELDS)
+        if new_name is not None:
+            subject.full_name = new_name
+        if new_email is not None:
+            subject.email = new_email
+        changes = diff(before, snapshot(subject, USER_AUDIT_FIELDS))
+        if changes:
+            subject.save(update_fields=["full_name", "email"])
+            audit_record(
+                actor=actor,
+                action="user.update",
+                target=subject,
+                changes=changes,
+                unit_id=_audit_unit_id(subject),
+            )
+    return subject
 
 
-@transaction.atomic
-def user_disable(*, actor: Any, user: User) -> User:
-    """Disable ``user``: they can no longer sign in, and every session they hold ends now."""
-    user = _set_active(actor=actor, user=user, active=False)
-    user_sessions_end(user=user)
-    return user
-
-
-@transaction.atomic
-def user_enable(*, actor: Any, user: User) -> User:
-    return _set_active(actor=actor, user=user, active=True)
-
-
-@transaction.atomic
-def membership_grant(*, actor: Any, user: User, unit: OrgUnit, role: Role) -> Membership:
-    """Give ``user`` ``role`` at ``unit``."""
-    role = Role(role)
-    if not user_is_visible_to_admin(actor, user):
-        raise NotFound()
-    _require_grant(actor, unit, role)
-    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
-        raise DomainError(
-            "membership_exists", "Người dùng đã có vai trò này tại đơn vị này.", field="role"
+def user_set_password(*, actor: Actor | None, user_id: object, password: object) -> User:
+    """Set a new password for a user (a unit admin resetting it); ends the user's sessions."""
+    subject = access_user(actor, user_id)
+    _raise(manage_user_refusal(actor, subject))
+    secret = _password(password, subject)
+    with transaction.atomic():
+        subject = _locked(subject)
+        subject.set_password(secret)
+        subject.save(update_fields=["password"])
+        user_sessions_end(user=subject)
+        audit_record(
+            actor=actor,
+            action="user.set_password",
+            target=subject,
+            changes={"password": ["***", "***"]},
+            unit_id=_audit_unit_id(subject),
         )
-    membership = Membership.objects.create(user=user, unit=unit, role=role)
-    audit_record(
-        actor=actor,
-        action="membership.grant",
-        target=membership,
-        changes=diff({}, snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)),
-        unit_id=unit.pk,
-    )
+    return subject
+
+
+def _set_active(*, actor: Actor | None, subject: User, active: bool) -> User:
+    with transaction.atomic():
+        subject = _locked(subject)
+        if subject.is_active == active:
+            return subject
+        subject.is_active = active
+        subject.save(update_fields=["is_active"])
+        if not active:
+            user_sessions_end(user=subject)
+        audit_record(
+            actor=actor,
+            action="user.enable" if active else "user.disable",
+            target=subject,
+            changes={"is_active": [not active, active]},
+            unit_id=_audit_unit_id(subject),
+        )
+    return subject
+
+
+def user_disable(*, actor: Actor | None, user_id: object) -> User:
+    """Disable a user: they can no longer sign in, and every session they hold ends now."""
+    subject = access_user(actor, user_id)
+    _raise(disable_refusal(actor, subject))
+    return _set_active(actor=actor, subject=subject, active=False)
+
+
+def user_enable(*, actor: Actor | None, user_id: object) -> User:
+    subject = access_user(actor, user_id)
+    _raise(manage_user_refusal(actor, subject))
+    return _set_active(actor=actor, subject=subject, active=True)
+
+
+def membership_grant(
+    *, actor: Actor | None, user_id: object, unit: object, role: object
+) -> Membership:
+    """Give a user a role at the unit whose key is ``unit``."""
+    subject = access_user(actor, user_id)
+    place = access_admin_unit(actor, unit)
+    the_role = parse_role(role)
+    _raise(grant_refusal(actor, place, the_role))
+    with transaction.atomic():
+        _locked(subject)  # one change to a user's roles at a time
+        if Membership.objects.filter(user=subject, unit=place, role=the_role).exists():
+            raise DomainError(
+                "membership_exists", "Người dùng đã có vai trò này tại đơn vị này.", field="role"
+            )
+        membership = Membership.objects.create(user=subject, unit=place, role=the_role)
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            target=membership,
+            changes=diff({}, snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)),
+            unit_id=place.pk,
+        )
     return membership
 
 
-@transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
-    """Take a role back. The user's last membership cannot be revoked: disable the user."""
-    unit = membership.unit
-    _require_grant(actor, unit, Role(membership.role))
-    if not Membership.objects.filter(user_id=membership.user_id).exclude(pk=membership.pk).exists():
-        raise DomainError(
-            "last_membership",
-            "Đây là vai trò cuối cùng của người dùng. Để thu hồi mọi quyền, hãy khóa tài khoản.",
+def membership_revoke(*, actor: Actor | None, membership_id: object) -> Membership:
+    """Take a role back; the removed membership is returned (without its primary key). The
+    user's last membership cannot be revoked: disable the user instead."""
+    membership = access_membership(actor, membership_id)
+    with transaction.atomic():
+        # Two revokes at once must not both see "another role is left": lock the user first.
+        User.objects.select_for_update().filter(pk=membership.user_id).first()
+        membership = access_membership(actor, membership.pk)
+        _raise(revoke_refusal(actor, membership))
+        audit_record(
+            actor=actor,
+            action="membership.revoke",
+            target=membership,
+            changes=diff(snapshot(membership, MEMBERSHIP_AUDIT_FIELDS), {}),
+            unit_id=membership.unit_id,
         )
-    before = snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)
-    audit_record(
-        actor=actor,
-        action="membership.revoke",
-        target=membership,
-        changes=diff(before, {}),
-        unit_id=unit.pk,
-    )
-    membership.delete()
+        membership.delete()
+    return membership

@@ -192,6 +192,7 @@ def me(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/users", users_router)
 api.add_router("/units", units_router)
+api.add_router("/audit", "namhoc.api.audit.router")
 api.add_router("/directives", "namhoc.api.directives.router")
 api.add_router("/tracking", "namhoc.api.tracking.router")
 api.add_router("/indicators", "namhoc.api.indicators.router")

@@ -1,7 +1,8 @@
 """Org-unit endpoints (``/api/units``): filter, one unit, its subtree and ancestors, "as of" a date.
 
-Everything goes through the access layer: lists are cut to ``visible_units(user)``, a named unit
-is fetched with ``access_unit`` (out of scope -> 404).
+Every read goes through the selectors of ``namhoc.accounts`` that the pages use: lists are cut to
+the units the user sees, a named unit out of scope is a 404. Dates are ``yyyy-mm-dd`` or
+``dd/mm/yyyy``. Lists are paginated (``?limit=&offset=``, at most 500 a page).
 """
 
 import datetime as dt
@@ -10,21 +11,23 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from namhoc.accounts.access import access_unit, visible_units
-from namhoc.orgunits import selectors
+from namhoc.accounts import selectors
+from namhoc.api.paging import BoundedLimitOffset
 from namhoc.orgunits.models import OrgUnit
-from namhoc.orgunits.tree import valid_on_q
 
 units_router = Router(tags=["orgunits"])
+
+AS_OF_HELP = "the tree of this date (yyyy-mm-dd or dd/mm/yyyy)"
 
 
 class UnitOut(Schema):
     key: str
     code: str
     kind: OrgUnit.Kind
+    kind_label: str = Field(description="the level in Vietnamese, in the unit's own era")
     name: str
     unit_type: str
     office_name: str
@@ -52,6 +55,7 @@ class UnitRef(Schema):
 
 
 class UnitDetailOut(UnitOut):
+    validity: str = Field(description="the unit's life in words, on as_of when given")
     ancestors: list[UnitRef]
     predecessors: list[UnitRef]
     successors: list[UnitRef]
@@ -61,65 +65,54 @@ class UnitDetailOut(UnitOut):
 
 
 class UnitFilter(Schema):
-    kind: OrgUnit.Kind | None = None
-    parent: str | None = Field(default=None, description="a parent unit's key: its children")
-    q: str | None = Field(default=None, max_length=100, description="name, diacritics ignored")
-    as_of: dt.date | None = Field(default=None, description="the tree of this date (YYYY-MM-DD)")
-    school_level: OrgUnit.SchoolLevel | None = None
+    kind: str = Field(default="", max_length=10, description="ministry | province | ...")
+    parent: str = Field(default="", max_length=40, description="a parent unit's key: its children")
+    q: str = Field(default="", max_length=100, description="name, diacritics ignored")
+    as_of: str = Field(default="", max_length=40, description=AS_OF_HELP)
+    school_level: str = Field(default="", max_length=10)
 
 
 @units_router.get("", response=list[UnitOut], summary="Units in scope, filtered")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_units(request: HttpRequest, filters: Query[UnitFilter]) -> QuerySet[OrgUnit]:
-    visible = visible_units(request.user)
-    if filters.parent:
-        parent = access_unit(request.user, filters.parent)
-        units = selectors.children(parent, as_of=filters.as_of)
-    elif filters.q:
-        units = selectors.search(filters.q, within=visible, as_of=filters.as_of)
-    else:
-        units = visible.filter(valid_on_q(filters.as_of or selectors.today()))
-    if filters.kind:
-        units = units.filter(kind=filters.kind)
-    if filters.school_level:
-        units = units.filter(school_level=filters.school_level)
-    if not filters.q:
-        units = units.order_by("path")
-    return units.select_related("parent")
+    return selectors.units_list(request.user, **filters.dict())
 
 
 @units_router.get("/{key}", response=UnitDetailOut, summary="One unit, with its neighbours")
-def get_unit(request: HttpRequest, key: str, as_of: dt.date | None = None) -> dict[str, object]:
+def get_unit(
+    request: HttpRequest, key: str, as_of: str = Query("", max_length=40, description=AS_OF_HELP)
+) -> dict[str, object]:
     # (ninja reads the annotations at import time: no ``from __future__ import annotations`` here)
-    unit = access_unit(request.user, key)
-    existed = as_of is None or selectors.valid_on(unit, as_of)
+    page = selectors.unit_page(request.user, key, as_of=as_of)
+    unit = page.unit
     return {
         **UnitOut.from_orm(unit).dict(),
         "parent_key": unit.parent.key if unit.parent else None,
-        "ancestors": selectors.ancestors(unit, as_of=as_of if existed else None),
-        "predecessors": list(selectors.predecessors(unit)),
-        "successors": list(selectors.successors(unit)),
-        "counterparts": [] if existed or as_of is None else selectors.counterparts(unit, as_of),
+        "kind_label": page.kind_label,
+        "validity": page.validity,
+        "ancestors": page.ancestors,
+        "predecessors": page.predecessors,
+        "successors": page.successors,
+        "counterparts": page.counterparts,
     }
 
 
 @units_router.get("/{key}/subtree", response=list[UnitOut], summary="The unit's subtree")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def unit_subtree(
     request: HttpRequest,
     key: str,
-    as_of: dt.date | None = None,
-    kind: OrgUnit.Kind | None = None,
-    school_level: OrgUnit.SchoolLevel | None = None,
+    as_of: str = Query("", max_length=40, description=AS_OF_HELP),
+    kind: str = Query("", max_length=10),
+    school_level: str = Query("", max_length=10),
 ) -> QuerySet[OrgUnit]:
-    unit = access_unit(request.user, key)
-    units = selectors.subtree(unit, as_of=as_of, kinds=[kind] if kind else None)
-    if school_level:
-        units = units.filter(school_level=school_level)
-    return units.select_related("parent").order_by("path")
+    return selectors.unit_subtree(
+        request.user, key, as_of=as_of, kind=kind, school_level=school_level
+    )
 
 
 @units_router.get("/{key}/ancestors", response=list[UnitOut], summary="The units above, root first")
-def unit_ancestors(request: HttpRequest, key: str, as_of: dt.date | None = None) -> list[OrgUnit]:
-    unit = access_unit(request.user, key)
-    return selectors.ancestors(unit, as_of=as_of)
+def unit_ancestors(
+    request: HttpRequest, key: str, as_of: str = Query("", max_length=40, description=AS_OF_HELP)
+) -> list[OrgUnit]:
+    return selectors.unit_ancestors(request.user, key, as_of=as_of)

@@ -69,18 +69,18 @@ def _ensure_person(admin: User, person: DemoPerson) -> User:
             username=person.username,
             full_name=person.full_name,
             password=DEMO_PASSWORD,
-            unit=person.unit,
+            unit=person.unit.key,
             role=person.roles[0],
         )
     elif not user.check_password(DEMO_PASSWORD):
         # The printed password must work: reset it (audited) if someone changed it.
-        user_set_password(actor=admin, user=user, password=DEMO_PASSWORD)
+        user_set_password(actor=admin, user_id=user.pk, password=DEMO_PASSWORD)
     held = set(
         Membership.objects.filter(user=user, unit=person.unit).values_list("role", flat=True)
     )
     for role in person.roles:
         if role not in held:
-            membership_grant(actor=admin, user=user, unit=person.unit, role=role)
+            membership_grant(actor=admin, user_id=user.pk, unit=person.unit.key, role=role)
     return user
 
 
@@ -122,9 +122,9 @@ def _demo_people() -> list[DemoPerson]:
 
 
 def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummary:
-    from namhoc.indicators.demo import load_demo_indicators
-    from namhoc.orgunits.demo import load_demo_units
-    from namhoc.tracking.demo import load_demo_directives
+    from namhoc.demo.directives import load_demo_directives
+    from namhoc.demo.indicators import load_demo_indicators
+    from namhoc.demo.units import load_demo_units
 
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)

@@ -9,8 +9,15 @@ subtree is one indexed prefix range on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
+
+REFORM_DATE = dt.date(2025, 7, 1)
+"""The day the 2025 reform took effect: districts abolished, provinces and communes merged."""
+
+LEGACY_COMMUNE_LABEL = "Xã, phường, thị trấn"
 
 
 class OrgUnit(models.Model):
@@ -108,6 +115,27 @@ class OrgUnit(models.Model):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def is_legacy(self) -> bool:
+        """A unit of the administrative set in force until 30/6/2025."""
+        return self.valid_to is not None and self.valid_to <= REFORM_DATE
+
+    @property
+    def kind_label(self) -> str:
+        """The level as people call it in the unit's own era: a commune of the pre-2025 set is a
+        "xã, phường, thị trấn" (there were no đặc khu then)."""
+        return kind_label(self.kind, self.school_level, legacy=self.is_legacy)
+
+
+def kind_label(kind: str, school_level: str = "", *, legacy: bool = False) -> str:
+    """The Vietnamese name of a level (a school's: its school level), in the pre-2025 wording
+    when ``legacy``."""
+    if kind == OrgUnit.Kind.SCHOOL and school_level in OrgUnit.SchoolLevel.values:
+        return str(OrgUnit.SchoolLevel(school_level).label)
+    if kind == OrgUnit.Kind.COMMUNE and legacy:
+        return LEGACY_COMMUNE_LABEL
+    return str(OrgUnit.Kind(kind).label) if kind in OrgUnit.Kind.values else kind
 
 
 class OrgUnitPlacement(models.Model):

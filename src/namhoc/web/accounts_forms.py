@@ -1,65 +1,74 @@
-"""Forms of the user management pages. They parse input; the services decide."""
+"""Forms of the people pages and the audit log. They render fields and keep what was typed; the
+use cases in ``namhoc.accounts`` parse and decide (their refusals land on these fields)."""
 
 from __future__ import annotations
 
 from django import forms
 
-from namhoc.accounts.models import Role
+from namhoc.accounts.models import Role, User
+from namhoc.accounts.selectors import SEARCH_MAX
+from namhoc.accounts.services import PASSWORD_MAX
+from namhoc.core.parsing import text_cap
+
+
+def _cap(name: str) -> int:
+    return text_cap(User, name)
 
 
 class UserCreateForm(forms.Form):
-    username = forms.CharField(label="Tên đăng nhập", max_length=150)
-    full_name = forms.CharField(label="Họ và tên", max_length=200)
-    email = forms.EmailField(label="Thư điện tử", required=False)
+    username = forms.CharField(label="Tên đăng nhập", max_length=_cap("username"))
+    full_name = forms.CharField(label="Họ và tên", max_length=_cap("full_name"))
+    email = forms.EmailField(label="Thư điện tử", required=False, max_length=_cap("email"))
     password = forms.CharField(
         label="Mật khẩu ban đầu",
         required=False,
         strip=False,
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="Để trống: tài khoản chưa đăng nhập được cho đến khi đặt mật khẩu.",
     )
-    unit = forms.CharField(
-        label="Đơn vị",
-        max_length=40,
-        help_text="Mã định danh đơn vị trong phạm vi bạn quản trị.",
-        widget=forms.TextInput(attrs={"list": "don-vi-goi-y", "autocomplete": "off"}),
-    )
+    unit = forms.CharField(label="Đơn vị", max_length=40)  # rendered as the unit picker
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
 
 
 class UserEditForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=200)
-    email = forms.EmailField(label="Thư điện tử", required=False)
+    full_name = forms.CharField(label="Họ và tên", max_length=_cap("full_name"))
+    email = forms.EmailField(label="Thư điện tử", required=False, max_length=_cap("email"))
 
 
 class GrantForm(forms.Form):
-    unit = forms.CharField(
-        label="Đơn vị",
-        max_length=40,
-        widget=forms.TextInput(attrs={"list": "don-vi-goi-y", "autocomplete": "off"}),
-    )
+    unit = forms.CharField(label="Đơn vị", max_length=40)  # rendered as the unit picker
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
 
 
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label="Tìm theo tên, tên đăng nhập, thư điện tử", max_length=SEARCH_MAX)
+
+
 class AuditFilterForm(forms.Form):
-    unit = forms.CharField(label="Đơn vị (mã)", max_length=40, required=False)
-    actor = forms.CharField(label="Người thực hiện", max_length=150, required=False)
-    target = forms.CharField(
-        label="Đối tượng",
-        max_length=120,
+    unit = forms.CharField(label="Đơn vị", max_length=40, required=False)  # the unit picker
+    person = forms.CharField(
+        label="Người thực hiện",
+        max_length=150,
         required=False,
-        help_text="Dạng ứng_dụng.mô_hình hoặc ứng_dụng.mô_hình:mã, ví dụ accounts.user:12",
+        help_text="Tên đăng nhập, hoặc một phần họ tên.",
     )
-    date_from = forms.DateField(
-        label="Từ ngày", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    action = forms.ChoiceField(label="Loại thay đổi", required=False)
+    date_from = forms.CharField(
+        label="Từ ngày",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
-    date_to = forms.DateField(
-        label="Đến ngày", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    date_to = forms.CharField(
+        label="Đến ngày",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
     )
 
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "Ngày kết thúc phải sau ngày bắt đầu.")
-        return data
+    def __init__(self, *args: object, actions: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Mọi thay đổi"), *actions]

@@ -1,204 +1,203 @@
-"""User management for unit admins: list, create, edit, grant/revoke roles, disable/enable.
-
-Each view: parse input -> access (accounts.access / selectors) -> service -> render.
-"""
+"""People pages for unit admins: list, create, a user's page (edit, grant/revoke roles, disable,
+enable). Each view parses the request, calls one use case or page selector of
+``namhoc.accounts``, and renders (ADR 0007)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from namhoc.accounts import selectors, services
-from namhoc.accounts.access import access_unit
-from namhoc.accounts.models import Role, User
-from namhoc.core.errors import DomainError, NotFound
-from namhoc.web.access import with_domain_errors
+from namhoc.accounts.selectors import PickPurpose
+from namhoc.core.errors import DomainError
+from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.accounts_forms import GrantForm, UserCreateForm, UserEditForm
 from namhoc.web.paging import paginate
 
 PAGE_SIZE = 25
-UNIT_NOT_IN_SCOPE = "Không tìm thấy đơn vị này trong phạm vi bạn quản trị."
 
 
-def _form_error(form: UserCreateForm | UserEditForm | GrantForm, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+def on_form(form: Any, exc: DomainError) -> int:
+    """Put a use case's refusal on the form and answer the status to re-render it with — or
+    re-raise it for the error page: a 403/404 that names no field of the form is about the page
+    itself (out of scope, no right), not about what was typed."""
+    if exc.status in (403, 404) and exc.field not in form.fields:
+        raise exc
+    if exc.field in form.fields:
+        # the use case is the authority: its sentence replaces the form's own pre-check there
+        form.errors[exc.field] = form.error_class([exc.message])
+    else:
+        attach_error(form, exc)
+    return 400 if exc.status in (403, 404) else exc.status
+
+
+def _picked(request: HttpRequest, key: str) -> list[Any]:
+    """The unit ticked in a picker, to show it ticked again when the form comes back."""
+    if not key:
+        return []
+    return selectors.unit_pick(request.user, purpose=PickPurpose.ADMIN, chosen_keys=[key]).chosen
 
 
 @login_required
+@require_GET
 @with_domain_errors
-@require_http_methods(["GET"])
 def user_list(request: HttpRequest) -> HttpResponse:
-    selectors.require_admin_scope(request.user)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "")
     users = selectors.users_for_admin(request.user, search=query)
     page = paginate(request, users, per_page=PAGE_SIZE, noun="người dùng").page
-    context = {"page": page, "q": query}
+    context = {"page": page, "q": query.strip()}
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
 @login_required
-@with_domain_errors
 @require_http_methods(["GET", "POST"])
+@with_domain_errors
 def user_create(request: HttpRequest) -> HttpResponse:
     selectors.require_admin_scope(request.user)
-    form = UserCreateForm(request.POST or None, initial={"unit": request.GET.get("don-vi", "")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = access_unit(request.user, data["unit"], need=Role.UNIT_ADMIN)
-        except DomainError:
-            form.add_error("unit", UNIT_NOT_IN_SCOPE)
-        else:
-            try:
-                user = services.user_create(
-                    actor=request.user,
-                    username=data["username"],
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    password=data["password"] or None,
-                    unit=unit,
-                    role=Role(data["role"]),
-                )
-            except DomainError as exc:
-                _form_error(form, exc if exc.field else _role_error(exc))
-            else:
-                messages.success(request, f"Đã tạo người dùng {user.username}.")
-                return redirect("users:detail", user_id=user.pk)
+    if request.method != "POST":
+        key = request.GET.get("don-vi", "")[:40]
+        form = UserCreateForm(initial={"unit": key, "role": "viewer"})
+        return _create_page(request, form, chosen=_picked(request, key))
+    post = request.POST
+    try:
+        user = services.user_create(
+            actor=request.user,
+            username=post.get("username", ""),
+            full_name=post.get("full_name", ""),
+            email=post.get("email", ""),
+            password=post.get("password", ""),
+            unit=post.get("unit", ""),
+            role=post.get("role", ""),
+        )
+    except DomainError as exc:
+        form = UserCreateForm(post)
+        status = on_form(form, exc)
+        return _create_page(
+            request, form, chosen=_picked(request, post.get("unit", "")), status=status
+        )
+    messages.success(request, f"Đã tạo người dùng {user.username}.")
+    return redirect("users:detail", user_id=user.pk)
+
+
+def _create_page(
+    request: HttpRequest, form: UserCreateForm, *, chosen: list[Any], status: int = 200
+) -> HttpResponse:
     return render(
-        request,
-        "accounts/user_form.html",
-        {"form": form, "units": selectors.admin_unit_options(request.user)},
-        status=400 if form.errors else 200,
+        request, "accounts/user_form.html", {"form": form, "chosen": chosen}, status=status
     )
 
 
-def _role_error(exc: DomainError) -> DomainError:
-    """A refusal about the role (Forbidden without a field) shown next to the role field."""
-    return DomainError(exc.code, exc.message, field="role")
-
-
-def _detail_context(request: HttpRequest, user: User, **forms: object) -> dict[str, object]:
-    return {
-        "subject": user,
-        "memberships": list(user.memberships.all()),
-        "edit_form": forms.get("edit_form")
-        or UserEditForm(initial={"full_name": user.full_name, "email": user.email}),
-        "grant_form": forms.get("grant_form") or GrantForm(),
-        "units": selectors.admin_unit_options(request.user),
-        "is_self": user.pk == request.user.pk,
-    }
-
-
-@login_required
-@with_domain_errors
-@require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    subject = selectors.user_for_admin(request.user, user_id)
-    if request.method == "POST":
-        form = UserEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.user_update(
-                    actor=request.user,
-                    user=subject,
-                    full_name=form.cleaned_data["full_name"],
-                    email=form.cleaned_data["email"],
-                )
-            except NotFound:
-                raise
-            except DomainError as exc:
-                if exc.status != 400:
-                    raise
-                _form_error(form, exc)
-            else:
-                messages.success(request, "Đã lưu thông tin người dùng.")
-                return redirect("users:detail", user_id=subject.pk)
-        return render(
-            request,
-            "accounts/user_detail.html",
-            _detail_context(request, subject, edit_form=form),
-            status=400,
-        )
-    return render(request, "accounts/user_detail.html", _detail_context(request, subject))
-
-
-@login_required
-@with_domain_errors
-@require_POST
-def membership_grant(request: HttpRequest, user_id: int) -> HttpResponse:
-    subject = selectors.user_for_admin(request.user, user_id)
-    form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            unit = access_unit(request.user, form.cleaned_data["unit"], need=Role.UNIT_ADMIN)
-        except DomainError:
-            form.add_error("unit", UNIT_NOT_IN_SCOPE)
-        else:
-            try:
-                services.membership_grant(
-                    actor=request.user,
-                    user=subject,
-                    unit=unit,
-                    role=Role(form.cleaned_data["role"]),
-                )
-            except DomainError as exc:
-                _form_error(form, exc if exc.field else _role_error(exc))
-            else:
-                messages.success(request, "Đã cấp vai trò.")
-                return redirect("users:detail", user_id=subject.pk)
+def _detail(
+    request: HttpRequest,
+    page: selectors.UserPage,
+    *,
+    edit_form: UserEditForm | None = None,
+    grant_form: GrantForm | None = None,
+    chosen: list[Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    subject = page.subject
     return render(
         request,
         "accounts/user_detail.html",
-        _detail_context(request, subject, grant_form=form),
-        status=400,
+        {
+            "page": page,
+            "subject": subject,
+            "edit_form": edit_form
+            or UserEditForm(initial={"full_name": subject.full_name, "email": subject.email}),
+            "grant_form": grant_form or GrantForm(initial={"role": "viewer"}),
+            "chosen": chosen or [],
+        },
+        status=status,
     )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @with_domain_errors
-@require_POST
-def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_for_admin(request.user, membership_id)
-    user_id = membership.user_id
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return _detail(request, selectors.user_page(request.user, user_id))
     try:
-        services.membership_revoke(actor=request.user, membership=membership)
+        services.user_update(
+            actor=request.user,
+            user_id=user_id,
+            full_name=request.POST.get("full_name", ""),
+            email=request.POST.get("email", ""),
+        )
     except DomainError as exc:
-        if exc.status != 400:
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Đã thu hồi vai trò.")
+        form = UserEditForm(request.POST)
+        status = on_form(form, exc)
+        page = selectors.user_page(request.user, user_id)
+        return _detail(request, page, edit_form=form, status=status)
+    messages.success(request, "Đã lưu thông tin người dùng.")
     return redirect("users:detail", user_id=user_id)
 
 
 @login_required
-@with_domain_errors
 @require_POST
-def user_disable(request: HttpRequest, user_id: int) -> HttpResponse:
-    subject = selectors.user_for_admin(request.user, user_id)
+@with_domain_errors
+def membership_grant(request: HttpRequest, user_id: int) -> HttpResponse:
+    key = request.POST.get("unit", "")
     try:
-        services.user_disable(actor=request.user, user=subject)
+        services.membership_grant(
+            actor=request.user, user_id=user_id, unit=key, role=request.POST.get("role", "")
+        )
     except DomainError as exc:
-        if exc.status != 400:
-            raise
-        messages.error(request, exc.message)
+        form = GrantForm(request.POST)
+        status = on_form(form, exc)
+        page = selectors.user_page(request.user, user_id)
+        return _detail(request, page, grant_form=form, chosen=_picked(request, key), status=status)
+    messages.success(request, "Đã cấp vai trò.")
+    return redirect("users:detail", user_id=user_id)
+
+
+def _done_or_said(request: HttpRequest, exc: DomainError) -> None:
+    """A refusal of a one-button action: said on the page it came from (403/404: error page)."""
+    if exc.status in (403, 404):
+        raise exc
+    messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+@with_domain_errors
+def membership_revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
+    try:
+        membership = services.membership_revoke(actor=request.user, membership_id=membership_id)
+    except DomainError as exc:
+        _done_or_said(request, exc)
+        membership = selectors.membership_for_admin(request.user, membership_id)
+    else:
+        messages.success(request, "Đã thu hồi vai trò.")
+    return redirect("users:detail", user_id=membership.user_id)
+
+
+@login_required
+@require_POST
+@with_domain_errors
+def user_disable(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        services.user_disable(actor=request.user, user_id=user_id)
+    except DomainError as exc:
+        _done_or_said(request, exc)
     else:
         messages.success(
             request, "Đã khóa tài khoản; mọi phiên đăng nhập của người này đã kết thúc."
         )
-    return redirect("users:detail", user_id=subject.pk)
+    return redirect("users:detail", user_id=user_id)
 
 
 @login_required
-@with_domain_errors
 @require_POST
+@with_domain_errors
 def user_enable(request: HttpRequest, user_id: int) -> HttpResponse:
-    subject = selectors.user_for_admin(request.user, user_id)
-    services.user_enable(actor=request.user, user=subject)
+    services.user_enable(actor=request.user, user_id=user_id)
     messages.success(request, "Đã mở khóa tài khoản.")
-    return redirect("users:detail", user_id=subject.pk)
+    return redirect("users:detail", user_id=user_id)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from namhoc import __version__
-from namhoc.accounts.selectors import units_with_roles
+from namhoc.accounts import selectors as accounts_selectors
 from namhoc.tracking import selectors as tracking_selectors
 
 HOME_OPEN_WORK = 8
@@ -18,9 +18,10 @@ HOME_OPEN_WORK = 8
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a person lands: their units and roles, and the work of their first unit due next."""
-    units = units_with_roles(request.user)
-    first = units[0][0] if units else None
+    """Where a person lands: their units and roles, and the work of their home unit due next
+    (``accounts.selectors.home_unit``: the same unit every page defaults to)."""
+    facts = accounts_selectors.home(request.user)
+    units, first = facts.units, facts.unit
     today = tracking_selectors.today()
     work = (
         [(a, a.status_on(today)) for a in tracking_selectors.open_work(first)[:HOME_OPEN_WORK]]

@@ -21,7 +21,7 @@ def create(actor: User, unit: object, role: Role = Role.VIEWER, username: str = 
         full_name="  Người   Mới ",
         email="Moi@Example.vn",
         password="mot-mat-khau-dai-du",
-        unit=unit,  # type: ignore[arg-type]
+        unit=unit.key,  # type: ignore[attr-defined]
         role=role,
     )
 
@@ -96,7 +96,7 @@ def test_bad_input_is_refused_in_vietnamese(
             username=username,
             full_name="A",
             password=password,
-            unit=org.commune_a1,
+            unit=org.commune_a1.key,
             role=Role.VIEWER,
         )
     assert caught.value.field == field
@@ -109,7 +109,7 @@ def test_no_password_means_no_sign_in(org: OrgTree, people: People) -> None:
         actor=people.province_admin,
         username="moi",
         full_name="A",
-        unit=org.commune_a1,
+        unit=org.commune_a1.key,
         role=Role.VIEWER,
     )
     assert not user.has_usable_password()
@@ -117,7 +117,7 @@ def test_no_password_means_no_sign_in(org: OrgTree, people: People) -> None:
 
 def test_update_records_old_and_new(org: OrgTree, people: People) -> None:
     services.user_update(
-        actor=people.province_admin, user=people.commune_officer, full_name="Phạm Văn Mới"
+        actor=people.province_admin, user_id=people.commune_officer.pk, full_name="Phạm Văn Mới"
     )
     event = AuditEvent.objects.get(action="user.update")
     assert event.changes == {"full_name": ["Phạm Văn Xã", "Phạm Văn Mới"]}
@@ -129,18 +129,18 @@ def test_update_records_old_and_new(org: OrgTree, people: People) -> None:
 def test_admin_cannot_change_a_user_who_also_works_elsewhere(org: OrgTree, people: People) -> None:
     Membership.objects.create(user=people.commune_officer, unit=org.commune_b1, role=Role.VIEWER)
     with pytest.raises(Forbidden):
-        services.user_disable(actor=people.province_admin, user=people.commune_officer)
+        services.user_disable(actor=people.province_admin, user_id=people.commune_officer.pk)
     with pytest.raises(NotFound):
-        services.user_disable(actor=people.province_admin, user=people.outsider)
+        services.user_disable(actor=people.province_admin, user_id=people.outsider.pk)
     with pytest.raises(DomainError, match="tự khóa"):
-        services.user_disable(actor=people.province_admin, user=people.province_admin)
+        services.user_disable(actor=people.province_admin, user_id=people.province_admin.pk)
     people.commune_officer.refresh_from_db()
     assert people.commune_officer.is_active
 
 
 def test_disable_enable_audited(org: OrgTree, people: People) -> None:
-    services.user_disable(actor=people.province_admin, user=people.viewer)
-    services.user_enable(actor=people.province_admin, user=people.viewer)
+    services.user_disable(actor=people.province_admin, user_id=people.viewer.pk)
+    services.user_enable(actor=people.province_admin, user_id=people.viewer.pk)
     assert list(AuditEvent.objects.order_by("id").values_list("action", "changes")) == [
         ("user.disable", {"is_active": [True, False]}),
         ("user.enable", {"is_active": [False, True]}),
@@ -150,35 +150,35 @@ def test_disable_enable_audited(org: OrgTree, people: People) -> None:
 def test_grant_and_revoke(org: OrgTree, people: People) -> None:
     membership = services.membership_grant(
         actor=people.province_admin,
-        user=people.commune_officer,
-        unit=org.school_a1,
+        user_id=people.commune_officer.pk,
+        unit=org.school_a1.key,
         role=Role.UNIT_ADMIN,
     )
     with pytest.raises(DomainError, match="đã có vai trò"):
         services.membership_grant(
             actor=people.province_admin,
-            user=people.commune_officer,
-            unit=org.school_a1,
+            user_id=people.commune_officer.pk,
+            unit=org.school_a1.key,
             role=Role.UNIT_ADMIN,
         )
     with pytest.raises(Forbidden):
         services.membership_grant(
             actor=people.province_admin,
-            user=people.commune_officer,
-            unit=org.school_a1,
+            user_id=people.commune_officer.pk,
+            unit=org.school_a1.key,
             role=Role.APPROVER,
         )
-    services.membership_revoke(actor=people.province_admin, membership=membership)
+    services.membership_revoke(actor=people.province_admin, membership_id=membership.pk)
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
         "membership.grant",
         "membership.revoke",
     ]
     assert AuditEvent.objects.order_by("id").last().changes["role"] == ["unit_admin", None]  # type: ignore[union-attr]
-    last = Membership.objects.get(user=people.commune_officer)
+    last = Membership.objects.get(user_id=people.commune_officer.pk)
     with pytest.raises(Forbidden):  # revoking, too, only roles the admin holds
-        services.membership_revoke(actor=people.province_admin, membership=last)
+        services.membership_revoke(actor=people.province_admin, membership_id=last.pk)
     with pytest.raises(DomainError, match="vai trò cuối cùng"):
-        services.membership_revoke(actor=people.superuser, membership=last)
+        services.membership_revoke(actor=people.superuser, membership_id=last.pk)
 
 
 def test_a_school_admin_acts_only_in_the_school(org: OrgTree, people: People) -> None:
@@ -186,15 +186,18 @@ def test_a_school_admin_acts_only_in_the_school(org: OrgTree, people: People) ->
     Membership.objects.create(user=principal, unit=org.school_a1, role=Role.UNIT_ADMIN)
     with pytest.raises(NotFound):
         services.membership_grant(
-            actor=principal, user=principal, unit=org.commune_a1, role=Role.VIEWER
+            actor=principal, user_id=principal.pk, unit=org.commune_a1.key, role=Role.VIEWER
         )
     with pytest.raises(NotFound):  # a user of the commune above is not the school's to manage
         services.membership_grant(
-            actor=principal, user=people.commune_officer, unit=org.school_a1, role=Role.VIEWER
+            actor=principal,
+            user_id=people.commune_officer.pk,
+            unit=org.school_a1.key,
+            role=Role.VIEWER,
         )
     teacher = create(principal, org.school_a1, Role.VIEWER, username="giao-vien")
     granted = services.membership_grant(
-        actor=principal, user=teacher, unit=org.school_a1, role=Role.APPROVER
+        actor=principal, user_id=teacher.pk, unit=org.school_a1.key, role=Role.APPROVER
     )
     assert granted.role == Role.APPROVER
 
@@ -207,7 +210,9 @@ def test_change_and_audit_roll_back_together(org: OrgTree, people: People) -> No
 
     def change_then_fail() -> None:
         with transaction.atomic():
-            services.user_update(actor=people.province_admin, user=people.viewer, full_name="X")
+            services.user_update(
+                actor=people.province_admin, user_id=people.viewer.pk, full_name="X"
+            )
             seen.append(AuditEvent.objects.count())
             raise Boom
 

@@ -80,7 +80,7 @@ def test_disabling_a_user_ends_all_their_sessions(
     other = signed_in("province_officer", password)
     assert UserSession.objects.filter(user=people.commune_officer).count() == 2
 
-    user_disable(actor=people.province_admin, user=people.commune_officer)
+    user_disable(actor=people.province_admin, user_id=people.commune_officer.pk)
 
     assert laptop.get("/").status_code == 302
     assert phone.get("/").status_code == 302

@@ -96,9 +96,43 @@ def test_parent_filter_out_of_scope_is_404(commune_client: Client) -> None:
     assert commune_client.get("/api/units", {"parent": "p2025-01"}).status_code == 404
 
 
-def test_bad_date_is_422(admin_client: Client) -> None:
-    response = admin_client.get("/api/units/p2025-31/subtree", {"as_of": "30/06/2024"})
-    assert response.status_code == 422
+def test_dates_are_read_as_on_the_pages(admin_client: Client) -> None:
+    typed = admin_client.get("/api/units/p2025-31/subtree", {"as_of": "30/06/2024"})
+    iso = admin_client.get("/api/units/p2025-31/subtree", {"as_of": "2024-06-30"})
+    assert typed.status_code == 200
+    assert typed.json() == iso.json()
+    response = admin_client.get("/api/units/p2025-31/subtree", {"as_of": "31/02/2024"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_date",
+        "message": "Ngày xem không đúng: ngày 31/02/2024 không có trên lịch.",
+        "field": "as_of",
+    }
+
+
+def test_a_unit_as_of_before_it_existed(admin_client: Client) -> None:
+    body = admin_client.get("/api/units/p2025-31", {"as_of": "2024-06-30"}).json()
+    assert body["validity"] == "chưa có vào ngày 30/06/2024 (thành lập từ 01/07/2025)"
+    legacy = admin_client.get("/api/units/c2024-11074").json()
+    assert legacy["kind_label"] == "Xã, phường, thị trấn"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": "99999999999999999999"}, "limit"),
+        ({"offset": "99999999999999999999"}, "offset"),
+        ({"offset": "-1"}, "offset"),
+        ({"q": "x" * 101}, "q"),
+        ({"kind": "hamlet"}, "kind"),
+    ],
+)
+def test_bad_list_parameters_are_refused_not_crashed(
+    admin_client: Client, params: dict[str, str], field: str
+) -> None:
+    response = admin_client.get("/api/units", params)
+    assert response.status_code in (400, 422)
+    assert response.json()["field"] == field
 
 
 def test_anonymous_is_401(db: None) -> None:

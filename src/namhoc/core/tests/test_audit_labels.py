@@ -23,23 +23,45 @@ def _sources() -> list[Path]:
 
 
 def _audited_codes() -> set[str]:
-    """Action codes in the code: the literal ``action=`` of every ``audit_record`` call, and any
-    other ``"prefix.verb"`` literal whose prefix such a call (or a registered label) uses — the
-    codes that services pass through a variable (``action = "task.merge"``)."""
+    """Action codes in the code: the literal ``action=`` of every ``audit_record`` call, and the
+    other ``"prefix.verb"`` literals of the modules that call it, whose prefix such a call (or a
+    registered label) uses — the codes services pass through a variable (``action = "task.merge"``).
+    """
     literal_calls: set[str] = set()
     literals: set[str] = set()
+    other_uses: set[str] = set()  # literals passed to other calls
     for path in _sources():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                literals.add(node.value)
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "audit_record":
-                for keyword in node.keywords:
-                    value = keyword.value
-                    if keyword.arg == "action" and isinstance(value, ast.Constant):
-                        literal_calls.add(str(value.value))
+        calls = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "audit_record"
+        ]
+        if not calls:
+            continue
+        for call in calls:
+            for keyword in call.keywords:
+                value = keyword.value
+                if keyword.arg == "action" and isinstance(value, ast.Constant):
+                    literal_calls.add(str(value.value))
+        literals |= {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        for node in ast.walk(tree):  # emit("directive.published"), kind="assignment.created":
+            if not isinstance(node, ast.Call):  # notifications, not audit actions
+                continue
+            is_audit = getattr(node.func, "id", "") == "audit_record"
+            values = [] if is_audit else list(node.args)
+            values += [k.value for k in node.keywords if not (is_audit and k.arg == "action")]
+            other_uses |= {str(value.value) for value in values if isinstance(value, ast.Constant)}
     prefixes = {code.split(".")[0] for code in literal_calls | set(action_labels())}
-    codes = {code for code in literals if CODE.match(code) and code.split(".")[0] in prefixes}
+    codes = {
+        code
+        for code in literals - other_uses
+        if CODE.match(code) and code.split(".")[0] in prefixes
+    }
     return literal_calls | codes
 
 

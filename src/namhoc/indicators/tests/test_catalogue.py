@@ -1,4 +1,4 @@
-"""The catalogue, formulas, number reading, demo figures, dashboards from roll-ups."""
+"""The catalogue, formulas, number reading, dashboards from roll-ups."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ import pytest
 from namhoc.core.errors import DomainError
 from namhoc.indicators.catalogue import catalogue_load, periods_ensure, read_catalogue
 from namhoc.indicators.dashboards import dashboard, indicator_values, scorecard
-from namhoc.indicators.demo import load_demo_indicators
 from namhoc.indicators.formulas import FormulaError, parse
-from namhoc.indicators.models import Aggregate, DataElement, DataValue, Indicator, Target
-from namhoc.indicators.rollup import recompute_from_raw
+from namhoc.indicators.models import DataElement, Indicator, Target
 from namhoc.indicators.services import target_allocate, target_set, values_save
 from namhoc.indicators.tests.helpers import TH_FIGURES, THCS_FIGURES, Figures
 from namhoc.indicators.validation import format_number
@@ -251,19 +249,3 @@ def test_allocating_rates_warns_when_children_fall_short(figures: Figures) -> No
     assert result.warning == (
         "Chỉ tiêu các đơn vị, tính theo quy mô (90,00), chưa đạt chỉ tiêu của Tỉnh Phú An (95)."
     )
-
-
-def test_demo_figures_are_plausible_and_rolled_up(figures: Figures) -> None:
-    load_demo_indicators(verbose=False)
-    count = DataValue.objects.count()
-    assert count > 50
-    load_demo_indicators(verbose=False)  # idempotent
-    assert DataValue.objects.count() == count
-    stored = {
-        (u, e, p): (t, c)
-        for u, e, p, t, c in Aggregate.objects.values_list(
-            "unit_id", "element_id", "period_id", "total", "count"
-        )
-    }
-    assert stored == recompute_from_raw()
-    assert Target.objects.filter(unit=figures.org.province_a).exists()

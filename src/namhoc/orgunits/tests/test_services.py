@@ -45,7 +45,7 @@ def test_rename_keeps_the_old_name_in_history_and_audits(tree: Tree) -> None:
 @pytest.mark.parametrize(
     ("name", "day", "code"),
     [
-        ("  ", DAY, "name_required"),
+        ("  ", DAY, "required"),
         ("Xã Tứ Kỳ", DAY, "name_unchanged"),
         ("Xã Khác", dt.date(2099, 1, 1), "date_in_future"),
         ("Xã Khác", dt.date(2025, 7, 1), "date_too_early"),

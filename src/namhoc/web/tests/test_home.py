@@ -39,7 +39,7 @@ def test_home_lists_my_units_and_the_work_due_next(
         "django.utils.timezone.now", return_value=dt.datetime(2025, 11, 1, 10, tzinfo=VN)
     ):
         client.get("/")  # warm the session
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):  # session, user, roles, work, admin menu, bell
             response = client.get("/")
 
     # Then it lists their unit and role, and the two open assignments earliest first

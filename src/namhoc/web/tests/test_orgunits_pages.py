@@ -78,11 +78,57 @@ def test_province_as_of_before_the_reform_shows_its_pre_reform_parts(admin_clien
     assert "Xã Tứ Kỳ</a>" not in html
 
 
-@pytest.mark.parametrize("value", ["30/06/2024", "2024-13-01", "hôm qua", "1800-01-01"])
-def test_bad_as_of_is_a_clear_400(admin_client: Client, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2024-13-01", "Ngày xem không đúng: ngày 2024-13-01 không có trên lịch."),
+        ("hôm qua", "Ngày xem phải có dạng ngày/tháng/năm, ví dụ 30/09/2026."),
+        ("31/02/2024", "Ngày xem không đúng: ngày 31/02/2024 không có trên lịch."),
+        ("01/01/1800", "Ngày xem phải từ 01/01/1945 đến 31/12/2100."),
+    ],
+)
+def test_bad_as_of_is_a_clear_400(admin_client: Client, value: str, message: str) -> None:
     response = admin_client.get("/don-vi/p2025-31/", {"as_of": value})
     assert response.status_code == 400
-    assert "NNNN-TT-NN" in response.content.decode()
+    assert message in response.content.decode()
+
+
+def test_as_of_is_read_as_typed_in_vietnam(admin_client: Client) -> None:
+    """The date box shows and takes dd/mm/yyyy; links keep sending yyyy-mm-dd."""
+    typed = admin_client.get("/don-vi/p2025-31/", {"as_of": "30/06/2024"})
+    linked = admin_client.get("/don-vi/p2025-31/", {"as_of": "2024-06-30"})
+    assert typed.status_code == linked.status_code == 200
+    assert typed.context["as_of"].isoformat() == "2024-06-30"
+    assert 'value="30/06/2024"' in typed.content.decode()
+
+
+def _fact(html: str, testid: str) -> str:
+    return html.split(f'data-testid="{testid}">')[1].split("</dd>", maxsplit=1)[0]
+
+
+def test_a_2025_unit_as_of_before_it_existed_is_not_said_to_be_active(admin_client: Client):
+    """Issue 11.13: Hải Phòng (2025) viewed on 30/06/2024 did not exist yet."""
+    html = admin_client.get("/don-vi/p2025-31/", {"as_of": "2024-06-30"}).content.decode()
+    validity = _fact(html, "unit-validity")
+    assert validity == "Chưa có vào ngày 30/06/2024 (thành lập từ 01/07/2025)"
+    assert "đang hoạt động" not in validity
+    today = admin_client.get("/don-vi/p2025-31/").content.decode()
+    assert _fact(today, "unit-validity") == "Từ 01/07/2025 — đang hoạt động"
+
+
+def test_pre_2025_communes_are_called_by_their_own_era(admin_client: Client):
+    """Issue 11.13: a commune under a pre-2025 district is a "xã, phường, thị trấn"."""
+    district = admin_client.get("/don-vi/d2024-298/", {"as_of": "2024-06-30"})
+    rows = district.content.decode().split("Đơn vị trực tiếp")[1]
+    assert "Thị trấn Tứ Kỳ" in rows
+    assert "Xã, phường, thị trấn" in rows
+    assert "đặc khu" not in rows
+    counts = {row["label"]: row["n"] for row in district.context["counts"]}
+    assert counts["Xã, phường, thị trấn"] == 2
+    legacy = admin_client.get("/don-vi/c2024-11074/").content.decode()
+    assert _fact(legacy, "unit-kind") == "Xã, phường, thị trấn"
+    current = admin_client.get("/don-vi/c2025-11074/").content.decode()
+    assert _fact(current, "unit-kind") == "Xã, phường, đặc khu"
 
 
 def test_out_of_scope_unit_is_404(province_client: Client) -> None:

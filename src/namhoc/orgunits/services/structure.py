@@ -1,15 +1,16 @@
-"""Writes to the hierarchy. Each service is atomic, keyword-only, audited, and raises DomainError.
-
-Structural changes (rename, move, merge, split) keep history instead of overwriting it: the old
-placement is closed on the change's date and a new one opened, dissolved units keep their rows
-(``valid_to`` set), and an :class:`OrgUnitEvent` links predecessors to successors.
+"""Structural changes to the hierarchy: rename, move, merge, split. Each keeps history instead of
+overwriting it: the old placement is closed on the change's date and a new one opened, dissolved
+units keep their rows (``valid_to`` set), and an :class:`OrgUnitEvent` links predecessors to
+successors. Each is one transaction with the changed units locked, audited; only namhoc itself
+(``actor=None``/``SYSTEM``: the CLI, a data migration) or a superuser restructures the tree
+(``orgunits.access.restructure_refusal``) — there is no page or endpoint for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,29 +19,15 @@ from django.db.models import Max
 
 from namhoc.core.audit import audit_record
 from namhoc.core.errors import DomainError
-from namhoc.core.text import fold, nfc
-from namhoc.orgunits.loading import (
-    MINISTRY_KEY,
-    LoadSummary,
-    Progress,
-    SchoolSummary,
-    generate_schools,
-    load_admin,
-)
+from namhoc.core.parsing import clean_text, text_cap
+from namhoc.core.text import fold
+from namhoc.core.types import Actor
+from namhoc.orgunits.access import restructure_refusal
 from namhoc.orgunits.models import OrgUnit, OrgUnitEvent, OrgUnitPlacement, OrgUnitSuccession
 from namhoc.orgunits.selectors import today
-from namhoc.orgunits.sources import SourceError, read_admin_data
 from namhoc.orgunits.tree import MAX_SEGMENT, child_path, depth_of, last_segment, subtree_q
 
-__all__ = [
-    "SplitPart",
-    "orgunit_merge",
-    "orgunit_move",
-    "orgunit_rename",
-    "orgunit_split",
-    "schools_generate",
-    "units_load_admin",
-]
+__all__ = ["SplitPart", "orgunit_merge", "orgunit_move", "orgunit_rename", "orgunit_split"]
 
 ALLOWED_PARENTS: dict[str, set[str]] = {
     OrgUnit.Kind.MINISTRY: set(),
@@ -51,95 +38,31 @@ ALLOWED_PARENTS: dict[str, set[str]] = {
 }
 
 
-def _quiet(message: str) -> None:
-    return None
+def _raise(refusal: DomainError | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
-# --- Loading ----------------------------------------------------------------------------------
+def _name(raw: object, *, field: str = "name", label: str = "Tên đơn vị") -> str:
+    return clean_text(
+        raw, field=field, label=label, max_length=text_cap(OrgUnit, "name"), required=True
+    )
 
 
-def units_load_admin(
-    *,
-    actor: Any = None,
-    provinces: Collection[str] | None = None,
-    progress: Progress | None = None,
-) -> LoadSummary:
-    """Load (or update) the Ministry, the 2025 provinces and communes, the pre-2025 provinces,
-    districts and communes, and the 2025 reform events linking them, from ``vietnamadminunits``.
-
-    ``provinces``: only these 2025 province codes (and the legacy ones merged into them).
-    Upserts by key, never deletes; a second run changes nothing and writes no audit row.
-    """
-    try:
-        data = read_admin_data(provinces)
-    except SourceError as exc:
-        raise DomainError("source_unavailable", str(exc)) from exc
-    if provinces:
-        found = {u.code for u in data.units if u.kind == "province" and u.era == "2025"}
-        unknown = sorted(set(provinces) - found)
-        if unknown:
-            raise DomainError(
-                "unknown_province",
-                f"Không có tỉnh, thành phố mã {', '.join(unknown)} trong danh mục 2025.",
-                field="provinces",
-            )
-    with transaction.atomic():
-        ministry, summary = load_admin(data, progress=progress or _quiet)
-        if summary.changed:
-            audit_record(
-                actor=actor,
-                action="orgunits.load_admin",
-                target=ministry,
-                changes={
-                    "created": summary.created,
-                    "updated": summary.updated,
-                    "events": summary.events_created,
-                },
-                unit_id=ministry.pk,
-                note="vietnamadminunits" + (f" ({', '.join(provinces)})" if provinces else ""),
-            )
-    return summary
+def _legal_basis(raw: object) -> str:
+    return clean_text(
+        raw, field="legal_basis", label="Căn cứ", max_length=text_cap(OrgUnitEvent, "legal_basis")
+    )
 
 
-def schools_generate(
-    *,
-    seed: int,
-    scale: float = 1.0,
-    provinces: Collection[str] | None = None,
-    actor: Any = None,
-    progress: Progress | None = None,
-) -> SchoolSummary:
-    """Generate the synthetic school network (marked ``is_synthetic``), deterministic by seed.
-
-    ~50,000 schools at ``scale=1`` nationally, sized per province by its pre-2025 communes.
-    Provinces that already have synthetic schools are skipped (idempotent).
-    """
-    if not 0 < scale <= 5:
-        raise DomainError(
-            "invalid_scale", "Hệ số quy mô phải lớn hơn 0 và không quá 5.", field="scale"
-        )
-    ministry = OrgUnit.objects.filter(key=MINISTRY_KEY).first()
-    if ministry is None:
-        raise DomainError(
-            "not_loaded", "Chưa nạp danh mục đơn vị hành chính: chạy 'namhoc units load' trước."
-        )
-    with transaction.atomic():
-        summary = generate_schools(
-            seed=seed, scale=scale, provinces=provinces, progress=progress or _quiet
-        )
-        if summary.total:
-            audit_record(
-                actor=actor,
-                action="orgunits.generate_schools",
-                target=ministry,
-                changes={"created": summary.created, "seed": seed, "scale": scale},
-                unit_id=ministry.pk,
-                note="dữ liệu mô phỏng",
-            )
-    return summary
-
-
-# --- Structural changes -----------------------------------------------------------------------
+def _lock(*units: OrgUnit | None) -> None:
+    """One structural change at a time around these units (ids in order: no deadlock), then
+    each is read again, so the checks that follow see what the other change left."""
+    ids = sorted({unit.pk for unit in units if unit is not None})
+    list(OrgUnit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    for unit in units:
+        if unit is not None:
+            unit.refresh_from_db()
 
 
 class _Paths:
@@ -200,8 +123,8 @@ def _new_event(
         key=f"{kind}:{uuid.uuid4().hex}",
         kind=kind,
         date=day,
-        title=title[:255],
-        legal_basis=legal_basis[:255],
+        title=title[: text_cap(OrgUnitEvent, "title")],  # built from names: shortened, said so
+        legal_basis=legal_basis,
         details=details,
     )
 
@@ -270,14 +193,23 @@ def _close(unit: OrgUnit, day: dt.date) -> None:
 
 
 def _create_unit(
-    *, key: str, name: str, kind: str, parent: OrgUnit, day: dt.date, like: OrgUnit, paths: _Paths
+    *,
+    key: object,
+    name: object,
+    kind: str,
+    parent: OrgUnit,
+    day: dt.date,
+    like: OrgUnit,
+    paths: _Paths,
 ) -> OrgUnit:
-    key = key.strip()
-    name = nfc(name.strip())
-    if not name:
-        raise DomainError("name_required", "Cần nhập tên đơn vị mới.", field="name")
-    if not key:
-        raise DomainError("key_required", "Cần nhập mã định danh cho đơn vị mới.", field="key")
+    name = _name(name, label="Tên đơn vị mới")
+    key = clean_text(
+        key,
+        field="key",
+        label="Mã định danh đơn vị mới",
+        max_length=text_cap(OrgUnit, "key"),
+        required=True,
+    )
     if OrgUnit.objects.filter(key=key).exists():
         raise DomainError("key_taken", f"Mã định danh '{key}' đã được dùng.", field="key")
     path = paths.next(parent.path)
@@ -303,17 +235,20 @@ def _create_unit(
 
 
 def orgunit_rename(
-    *, actor: Any, unit: OrgUnit, name: str, date: dt.date, legal_basis: str = ""
+    *, actor: Actor | None, unit: OrgUnit, name: object, date: dt.date, legal_basis: object = ""
 ) -> OrgUnitEvent:
     """Rename ``unit`` from ``date``; the old name stays in the event's details."""
-    name = nfc(name.strip())
-    if not name:
-        raise DomainError("name_required", "Tên mới không được để trống.", field="name")
+    _raise(restructure_refusal(actor))
+    new_name = _name(name, label="Tên mới")
+    basis = _legal_basis(legal_basis)
     _check_date(date)
-    _check_current(unit, date)
-    if name == unit.name:
-        raise DomainError("name_unchanged", "Tên mới trùng với tên hiện tại.", field="name")
     with transaction.atomic():
+        _lock(unit)
+        _check_current(unit, date)
+        if new_name == unit.name:
+            raise DomainError("name_unchanged", "Tên mới trùng với tên hiện tại.", field="name")
+        name = new_name
+        legal_basis = basis
         old = unit.name
         unit.name, unit.name_folded = name, fold(name)
         unit.save(update_fields=["name", "name_folded"])
@@ -337,23 +272,32 @@ def orgunit_rename(
 
 
 def orgunit_move(
-    *, actor: Any, unit: OrgUnit, new_parent: OrgUnit, date: dt.date, legal_basis: str = ""
+    *,
+    actor: Actor | None,
+    unit: OrgUnit,
+    new_parent: OrgUnit,
+    date: dt.date,
+    legal_basis: object = "",
 ) -> OrgUnitEvent:
     """Put ``unit`` (with its current subtree) under ``new_parent`` from ``date``."""
+    _raise(restructure_refusal(actor))
+    basis = _legal_basis(legal_basis)
     _check_date(date)
-    _check_current(unit, date)
-    _check_parent(unit.kind, new_parent)
-    if new_parent.pk == unit.parent_id:
-        raise DomainError(
-            "same_parent", f"{unit.name} đã trực thuộc {new_parent.name}.", field="parent"
-        )
-    if new_parent.path.startswith(unit.path):
-        raise DomainError(
-            "cycle",
-            "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.",
-            field="parent",
-        )
     with transaction.atomic():
+        _lock(unit, new_parent)
+        _check_current(unit, date)
+        _check_parent(unit.kind, new_parent)
+        if new_parent.pk == unit.parent_id:
+            raise DomainError(
+                "same_parent", f"{unit.name} đã trực thuộc {new_parent.name}.", field="parent"
+            )
+        if new_parent.path.startswith(unit.path):
+            raise DomainError(
+                "cycle",
+                "Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới của nó.",
+                field="parent",
+            )
+        legal_basis = basis
         old_parent = unit.parent
         old_path, new_path = _relocate(unit, new_parent, date, _Paths())
         event = _new_event(
@@ -381,34 +325,40 @@ def orgunit_move(
 
 def orgunit_merge(
     *,
-    actor: Any,
+    actor: Actor | None,
     units: Sequence[OrgUnit],
     date: dt.date,
     into: OrgUnit | None = None,
-    name: str = "",
-    key: str = "",
-    legal_basis: str = "",
+    name: object = "",
+    key: object = "",
+    legal_basis: object = "",
 ) -> OrgUnit:
     """Merge ``units`` from ``date``: into the existing unit ``into`` (which lives on), or into a
     new unit ``name``/``key`` under the first unit's parent. The merged units are dissolved
     (kept, ``valid_to=date``), their current children move to the successor, and their figures
     resolve to it (:func:`namhoc.orgunits.selectors.resolve_to_current`). Returns the successor.
     """
+    _raise(restructure_refusal(actor))
     merged = [u for u in units if into is None or u.pk != into.pk]
     if len(merged) + (into is not None) < 2 or len({u.pk for u in merged}) != len(merged):
         raise DomainError(
             "merge_too_few", "Cần ít nhất hai đơn vị khác nhau để sáp nhập.", field="units"
         )
+    basis = _legal_basis(legal_basis)
     _check_date(date)
-    kinds = {u.kind for u in merged} | ({into.kind} if into else set())
-    if len(kinds) != 1:
-        raise DomainError("merge_kinds", "Chỉ sáp nhập được các đơn vị cùng cấp.", field="units")
-    for unit in [*merged, *([into] if into else [])]:
-        _check_current(unit, date)
-    parent = merged[0].parent
-    if into is None and parent is None:
-        raise DomainError("merge_root", "Không thể sáp nhập đơn vị gốc.", field="units")
     with transaction.atomic():
+        _lock(*merged, into, merged[0].parent)
+        kinds = {u.kind for u in merged} | ({into.kind} if into else set())
+        if len(kinds) != 1:
+            raise DomainError(
+                "merge_kinds", "Chỉ sáp nhập được các đơn vị cùng cấp.", field="units"
+            )
+        for unit in [*merged, *([into] if into else [])]:
+            _check_current(unit, date)
+        parent = merged[0].parent
+        if into is None and parent is None:
+            raise DomainError("merge_root", "Không thể sáp nhập đơn vị gốc.", field="units")
+        legal_basis = basis
         paths = _Paths()
         successor = into or _create_unit(
             key=key,
@@ -463,15 +413,30 @@ class SplitPart:
 
 
 def orgunit_split(
-    *, actor: Any, unit: OrgUnit, parts: Sequence[SplitPart], date: dt.date, legal_basis: str = ""
+    *,
+    actor: Actor | None,
+    unit: OrgUnit,
+    parts: Sequence[SplitPart],
+    date: dt.date,
+    legal_basis: object = "",
 ) -> list[OrgUnit]:
     """Split ``unit`` from ``date`` into new units under its parent. Children not given to a part
     go to the primary part. ``unit`` is dissolved (kept, ``valid_to=date``)."""
+    _raise(restructure_refusal(actor))
     if len(parts) < 2:
         raise DomainError(
             "split_too_few", "Cần ít nhất hai đơn vị mới khi chia tách.", field="parts"
         )
+    basis = _legal_basis(legal_basis)
     _check_date(date)
+    with transaction.atomic():
+        _lock(unit, unit.parent)
+        return _split(actor, unit, parts, date, basis)
+
+
+def _split(
+    actor: Actor | None, unit: OrgUnit, parts: Sequence[SplitPart], date: dt.date, legal_basis: str
+) -> list[OrgUnit]:
     _check_current(unit, date)
     if unit.parent is None:
         raise DomainError("split_root", "Không thể chia tách đơn vị gốc.")
@@ -495,47 +460,46 @@ def orgunit_split(
                     field="parts",
                 )
             assigned[child.pk] = index
-    with transaction.atomic():
-        paths = _Paths()
-        new_units = [
-            _create_unit(
-                key=part.key,
-                name=part.name,
-                kind=unit.kind,
-                parent=unit.parent,
-                day=date,
-                like=unit,
-                paths=paths,
-            )
-            for part in parts
-        ]
-        event = _new_event(
-            OrgUnitEvent.Kind.SPLIT,
-            date,
-            f"Chia tách {unit.name} thành {', '.join(u.name for u in new_units)}",
-            legal_basis,
-            {"from": unit.key, "into": [u.key for u in new_units]},
+    paths = _Paths()
+    new_units = [
+        _create_unit(
+            key=part.key,
+            name=part.name,
+            kind=unit.kind,
+            parent=unit.parent,
+            day=date,
+            like=unit,
+            paths=paths,
         )
-        for child in current_children.values():
-            target = new_units[assigned.get(child.pk, primary_index)]
-            _relocate(child, target, date, paths)
-        _close(unit, date)
-        for index, new_unit in enumerate(new_units):
-            _link(event, unit, new_unit, share="part", primary=index == primary_index)
-            audit_record(
-                actor=actor,
-                action="orgunit.split",
-                target=new_unit,
-                changes={"predecessor": [None, unit.pk]},
-                unit_id=new_unit.pk,
-                note=legal_basis,
-            )
+        for part in parts
+    ]
+    event = _new_event(
+        OrgUnitEvent.Kind.SPLIT,
+        date,
+        f"Chia tách {unit.name} thành {', '.join(u.name for u in new_units)}",
+        legal_basis,
+        {"from": unit.key, "into": [u.key for u in new_units]},
+    )
+    for child in current_children.values():
+        target = new_units[assigned.get(child.pk, primary_index)]
+        _relocate(child, target, date, paths)
+    _close(unit, date)
+    for index, new_unit in enumerate(new_units):
+        _link(event, unit, new_unit, share="part", primary=index == primary_index)
         audit_record(
             actor=actor,
             action="orgunit.split",
-            target=unit,
-            changes={"valid_to": [None, date], "successors": [None, [u.pk for u in new_units]]},
-            unit_id=unit.pk,
+            target=new_unit,
+            changes={"predecessor": [None, unit.pk]},
+            unit_id=new_unit.pk,
             note=legal_basis,
         )
+    audit_record(
+        actor=actor,
+        action="orgunit.split",
+        target=unit,
+        changes={"valid_to": [None, date], "successors": [None, [u.pk for u in new_units]]},
+        unit_id=unit.pk,
+        note=legal_basis,
+    )
     return new_units

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from namhoc.demo.directives import load_demo_directives
 from namhoc.directives.models import Directive, TaskLink
-from namhoc.tracking.demo import load_demo_directives
 from namhoc.tracking.models import Assignment
 from namhoc.tracking.selectors import current_school_year, on_time_rates
 

@@ -1,291 +1,30 @@
-"""Bulk loading: the real administrative units (both eras, the 2025 mapping) and synthetic schools.
-
-Called by the services ``units_load_admin`` and ``schools_generate`` inside their transaction.
-Paths are computed in Python and rows inserted with ``bulk_create`` in batches, level by level
-(parents first, so that children know their parent's id). Loads upsert by ``key`` and never
-delete: a second run with the same data changes nothing.
+"""The synthetic school network for demonstration (every school ``is_synthetic``): sized per
+province by the communes each 2025 commune absorbed, deterministic by seed, placed in both eras.
+Inserted in bulk; a province that already has synthetic schools is skipped (idempotent).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import F
 
 from namhoc.core.text import fold
-from namhoc.orgunits.models import OrgUnit, OrgUnitEvent, OrgUnitPlacement, OrgUnitSuccession
-from namhoc.orgunits.sources import AdminData, LinkRecord, UnitRecord
-from namhoc.orgunits.tree import child_path, depth_of, last_segment, parent_path
+from namhoc.orgunits.bulk import (
+    BATCH,
+    PathAllocator,
+    Progress,
+    create_units,
+    quiet,
+    short_name,
+)
+from namhoc.orgunits.models import REFORM_DATE, OrgUnit, OrgUnitPlacement, OrgUnitSuccession
+from namhoc.orgunits.tree import depth_of
 
-MINISTRY_KEY = "bo-gddt"
-MINISTRY_NAME = "Bộ Giáo dục và Đào tạo"
-REFORM_DATE = dt.date(2025, 7, 1)
-REFORM_EVENT_PREFIX = "reform-2025:"
-BATCH = 1000
-
-Progress = Callable[[str], None]
-
-
-def _quiet(message: str) -> None:
-    return None
-
-
-@dataclass
-class LoadSummary:
-    created: dict[str, int] = field(default_factory=dict)  # "province/2025" -> n
-    updated: int = 0
-    events_created: int = 0
-    links_created: int = 0
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(sum(self.created.values()) or self.updated or self.events_created)
-
-
-class PathAllocator:
-    """Hands out the next free segment under a parent path (across all periods)."""
-
-    def __init__(self, paths: Iterable[str] = ()) -> None:
-        self.last: dict[str, int] = defaultdict(int)
-        for path in paths:
-            parent = parent_path(path)
-            self.last[parent] = max(self.last[parent], last_segment(path))
-
-    @classmethod
-    def from_db(cls) -> PathAllocator:
-        return cls(
-            OrgUnitPlacement.objects.values_list("path", flat=True).iterator(chunk_size=5000)
-        )
-
-    def next(self, parent: str) -> str:
-        self.last[parent] += 1
-        return child_path(parent, self.last[parent])
-
-
-def ensure_ministry(allocator: PathAllocator) -> tuple[OrgUnit, bool]:
-    ministry = (
-        OrgUnit.objects.filter(key=MINISTRY_KEY).first()
-        or OrgUnit.objects.filter(kind=OrgUnit.Kind.MINISTRY, parent=None).order_by("path").first()
-    )
-    if ministry is not None:
-        return ministry, False
-    path = allocator.next("")
-    ministry = OrgUnit.objects.create(
-        key=MINISTRY_KEY,
-        kind=OrgUnit.Kind.MINISTRY,
-        name=MINISTRY_NAME,
-        name_folded=fold(MINISTRY_NAME),
-        office_name=MINISTRY_NAME,
-        unit_type="Bộ",
-        path=path,
-        depth=depth_of(path),
-    )
-    OrgUnitPlacement.objects.create(unit=ministry, path=path, depth=ministry.depth)
-    return ministry, True
-
-
-def _short(name: str, unit_type: str) -> str:
-    return name[len(unit_type) + 1 :] if unit_type and name.startswith(unit_type + " ") else name
-
-
-def office_name(record: UnitRecord) -> str:
-    short = _short(record.name, record.unit_type)
-    if record.kind == "province":
-        return f"Sở Giáo dục và Đào tạo {short}"
-    if record.kind == "district":
-        return f"Phòng Giáo dục và Đào tạo {record.unit_type.lower()} {short}"
-    if record.era == "2025":
-        return f"Phòng Văn hóa - Xã hội {record.unit_type.lower()} {short}"
-    return ""
-
-
-_UPDATABLE = ("code", "name", "name_folded", "unit_type", "office_name")
-
-
-def _fields(record: UnitRecord) -> dict[str, object]:
-    legacy = record.era != "2025"
-    return {
-        "code": record.code,
-        "kind": record.kind,
-        "name": record.name,
-        "name_folded": fold(record.name),
-        "unit_type": record.unit_type,
-        "office_name": office_name(record),
-        "valid_from": None if legacy else REFORM_DATE,
-        "valid_to": REFORM_DATE if legacy else None,
-    }
-
-
-def _create(units: list[OrgUnit]) -> None:
-    OrgUnit.objects.bulk_create(units, batch_size=BATCH)
-    missing = [u for u in units if u.pk is None]
-    if missing:  # a backend that cannot return ids from a bulk insert
-        ids = dict(
-            OrgUnit.objects.filter(key__in=[u.key for u in missing]).values_list("key", "pk")
-        )
-        for unit in missing:
-            unit.pk = ids[unit.key]
-
-
-def load_admin(data: AdminData, *, progress: Progress = _quiet) -> tuple[OrgUnit, LoadSummary]:
-    summary = LoadSummary()
-    allocator = PathAllocator.from_db()
-    ministry, created = ensure_ministry(allocator)
-    if created:
-        summary.created["ministry"] = 1
-    existing = {
-        unit.key: unit
-        for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.SCHOOL).only(
-            "pk", "key", "path", "depth", *_UPDATABLE
-        )
-    }
-    paths: dict[str, str] = {ministry.key: ministry.path}
-    ids: dict[str, int] = {ministry.key: ministry.pk}
-    names: dict[str, str] = {ministry.key: ministry.name}
-    for kind in ("province", "district", "commune"):
-        records = sorted(
-            (r for r in data.units if r.kind == kind),
-            key=lambda r: (r.era != "2025", r.parent_key or "", r.code),
-        )
-        to_create: list[OrgUnit] = []
-        to_update: list[OrgUnit] = []
-        for record in records:
-            values = _fields(record)
-            parent_key = record.parent_key or ministry.key
-            names[record.key] = record.name
-            unit = existing.get(record.key)
-            if unit is not None:
-                if any(getattr(unit, f) != values[f] for f in _UPDATABLE):
-                    for f in _UPDATABLE:
-                        setattr(unit, f, values[f])
-                    to_update.append(unit)
-                paths[record.key] = unit.path
-                ids[record.key] = unit.pk
-                continue
-            if parent_key not in paths:
-                summary.skipped.append(record.key)
-                continue
-            path = allocator.next(paths[parent_key])
-            unit = OrgUnit(
-                key=record.key, parent_id=ids[parent_key], path=path, depth=depth_of(path), **values
-            )
-            to_create.append(unit)
-            paths[record.key] = path
-        _create(to_create)
-        for unit in to_create:
-            ids[unit.key] = unit.pk
-        OrgUnitPlacement.objects.bulk_create(
-            [
-                OrgUnitPlacement(
-                    unit_id=u.pk,
-                    parent_id=u.parent_id,
-                    path=u.path,
-                    depth=u.depth,
-                    valid_from=u.valid_from,
-                    valid_to=u.valid_to,
-                )
-                for u in to_create
-            ],
-            batch_size=BATCH,
-        )
-        if to_update:
-            OrgUnit.objects.bulk_update(to_update, list(_UPDATABLE), batch_size=BATCH)
-        summary.updated += len(to_update)
-        for unit in to_create:
-            label = f"{kind}/{'2025' if unit.valid_to is None else 'legacy'}"
-            summary.created[label] = summary.created.get(label, 0) + 1
-        progress(f"  {kind}: +{len(to_create)} mới, {len(to_update)} cập nhật")
-
-    _load_events(data, ids, names, summary)
-    progress(
-        f"  thay đổi 2025: +{summary.events_created} sự kiện, +{summary.links_created} liên kết"
-    )
-    return ministry, summary
-
-
-def _event_kind(links: list[LinkRecord]) -> str:
-    if len(links) >= 2:
-        return OrgUnitEvent.Kind.MERGE
-    if links and links[0].share == OrgUnitSuccession.Share.PART:
-        return OrgUnitEvent.Kind.SPLIT
-    return OrgUnitEvent.Kind.REORGANIZE
-
-
-def _load_events(
-    data: AdminData, ids: dict[str, int], names: dict[str, str], summary: LoadSummary
-) -> None:
-    existing = set(
-        OrgUnitEvent.objects.filter(key__startswith=REFORM_EVENT_PREFIX).values_list(
-            "key", flat=True
-        )
-    )
-    planned: list[tuple[OrgUnitEvent, list[LinkRecord]]] = []
-    for successor, links in data.events.items():
-        key = REFORM_EVENT_PREFIX + successor
-        if key in existing or successor not in ids:
-            continue
-        kept = [link for link in links if link.predecessor in ids]
-        kind = _event_kind(kept)
-        is_province = successor.startswith("p")
-        before = ", ".join(names[link.predecessor] for link in kept)
-        title = f"{names[successor]} (từ {before})" if before else names[successor]
-        event = OrgUnitEvent(
-            key=key,
-            kind=kind,
-            date=REFORM_DATE,
-            title=title[:255],
-            legal_basis=(
-                "Nghị quyết 202/2025/QH15 về sắp xếp đơn vị hành chính cấp tỉnh"
-                if is_province
-                else "Nghị quyết của UBTVQH về sắp xếp đơn vị hành chính cấp xã năm 2025"
-            ),
-            details={"reform": "2025"},
-        )
-        planned.append((event, kept))
-    for district, province in data.dissolved.items():
-        key = REFORM_EVENT_PREFIX + district
-        if key in existing or district not in ids or province not in ids:
-            continue
-        event = OrgUnitEvent(
-            key=key,
-            kind=OrgUnitEvent.Kind.DISSOLVE,
-            date=REFORM_DATE,
-            title=f"Kết thúc hoạt động của {names[district]} (chính quyền địa phương 2 cấp)",
-            legal_basis="Luật Tổ chức chính quyền địa phương 72/2025/QH15",
-            details={"reform": "2025"},
-        )
-        planned.append((event, [LinkRecord(district, province, "whole", True)]))
-    OrgUnitEvent.objects.bulk_create([event for event, _ in planned], batch_size=BATCH)
-    if any(event.pk is None for event, _ in planned):
-        event_ids = dict(
-            OrgUnitEvent.objects.filter(key__startswith=REFORM_EVENT_PREFIX).values_list(
-                "key", "pk"
-            )
-        )
-        for event, _ in planned:
-            event.pk = event_ids[event.key]
-    rows = [
-        OrgUnitSuccession(
-            event_id=event.pk,
-            predecessor_id=ids[link.predecessor],
-            successor_id=ids[link.successor],
-            share=link.share,
-            is_primary=link.is_primary,
-        )
-        for event, links in planned
-        for link in links
-    ]
-    OrgUnitSuccession.objects.bulk_create(rows, batch_size=BATCH)
-    summary.events_created += len(planned)
-    summary.links_created += len(rows)
-
-
-# --- Synthetic schools ---------------------------------------------------------------------
+__all__ = ["SchoolSummary", "generate_schools"]
 
 # National totals at scale 1 (≈ 50,000; Ministry 2024-2025: 53,979 institutions of all kinds),
 # spread over communes in proportion to the pre-2025 communes each 2025 commune took over
@@ -370,7 +109,7 @@ def generate_schools(
     seed: int,
     scale: float,
     provinces: Collection[str] | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> SchoolSummary:
     summary = SchoolSummary()
     province_qs = OrgUnit.objects.filter(
@@ -488,7 +227,7 @@ def _plan_province(
         commune_preds = preds.get(commune.pk, [])
         weight = sum(share for _, _, share in commune_preds) or 1.0
         weights.append(weight)
-        place = _short(commune.name, commune.unit_type)
+        place = short_name(commune.name, commune.unit_type)
         for level, total in COMMUNE_LEVEL_TOTALS.items():
             expected = total * weight / LEGACY_COMMUNES_NATIONAL * scale
             for _ in range(_draw(rng, expected)):
@@ -523,7 +262,7 @@ def _plan_province(
                     name_for(
                         OrgUnit.SchoolLevel.UPPER_SECONDARY,
                         ownership,
-                        _short(host.name, host.unit_type),
+                        short_name(host.name, host.unit_type),
                     ),
                     province,
                     legacy_province.path if legacy_province else None,
@@ -538,7 +277,7 @@ def _plan_province(
             _Plan(
                 OrgUnit.SchoolLevel.CONTINUING,
                 OrgUnit.Ownership.PUBLIC,
-                unique(f"Trung tâm GDNN-GDTX {_short(district.name, district.unit_type)}"),
+                unique(f"Trung tâm GDNN-GDTX {short_name(district.name, district.unit_type)}"),
                 province,
                 legacy_province.path if legacy_province else None,
                 legacy_province.pk if legacy_province else None,
@@ -569,7 +308,7 @@ def _insert_schools(
             )
         )
         summary.created[plan.level] = summary.created.get(plan.level, 0) + 1
-    _create(units)
+    create_units(units)
     placements: list[OrgUnitPlacement] = []
     for unit, plan in zip(units, plans, strict=True):
         if plan.legacy_parent_path is None:

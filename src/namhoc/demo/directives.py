@@ -5,7 +5,7 @@ the same services as people do (upload -> read -> publish -> suggest and confirm
 assign -> report), so the demo also exercises them. Idempotent: a second run finds the ministry
 plan and changes nothing.
 
-It lives in ``tracking`` (the layer that may use both directives and tracking). The documents
+It lives in ``namhoc.demo``, above every domain app, and uses them as a person would. The documents
 are written for the demo (``namhoc/directives/data/demo``): realistic, not real. The deadlines are
 set around today so that the dashboard shows every status: done on time, done late, overdue,
 in progress.
@@ -16,12 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from importlib.resources import files
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from namhoc.core.types import SYSTEM
+from namhoc.core.types import SYSTEM, Actor
 from namhoc.directives import services
 from namhoc.directives.models import Directive, SourceDocument, TaskLink
 from namhoc.orgunits.models import OrgUnit
@@ -43,7 +42,7 @@ def _text(name: str, **fields: str) -> str:
     return template.format(school_year=school_year, y1=y1, y2=y2, **fields)
 
 
-def _read_now(actor: Any, unit: OrgUnit, text: str, filename: str) -> Directive:
+def _read_now(actor: Actor | None, unit: OrgUnit, text: str, filename: str) -> Directive:
     """Upload and read at once (the demo must not wait for a worker); the queued task that
     follows finds the source already read and does nothing."""
     source, _ = services.source_upload(
@@ -56,7 +55,7 @@ def _read_now(actor: Any, unit: OrgUnit, text: str, filename: str) -> Directive:
     return source.directives.order_by("revision").get()
 
 
-def _publish(actor: Any, directive: Directive) -> Directive:
+def _publish(actor: Actor | None, directive: Directive) -> Directive:
     directive.refresh_from_db()
     return tracking.directive_publish(
         actor=actor, directive_id=directive.pk, version=directive.version
@@ -82,7 +81,7 @@ def _province_with_communes(
 def load_demo_directives(
     *,
     verbose: bool = False,
-    actor: Any = SYSTEM,
+    actor: Actor | None = SYSTEM,
     province_key: str | None = None,
     include_communes: Sequence[str] = (),
 ) -> list[str]:
@@ -114,13 +113,15 @@ def load_demo_directives(
             place=province.name.split(" ", 1)[-1],
         )
         plan = _read_now(actor, province, text, f"kh-nam-hoc-{province.key}.txt")
-        services.directive_set_upper(actor=actor, directive=plan, upper=upper)
-        services.links_suggest(actor=actor, directive=plan)
-        for link in TaskLink.objects.filter(task__directive=plan, rank=1).select_related(
-            "task", "upper_task"
-        ):
+        services.directive_set_upper(actor=actor, directive_id=plan.pk, upper_id=upper.pk)
+        services.links_suggest(actor=actor, directive_id=plan.pk)
+        for link in TaskLink.objects.filter(task__directive=plan, rank=1):
             services.link_decide(
-                actor=actor, task=link.task, upper_task=link.upper_task, confirmed=True
+                actor=actor,
+                task_id=link.task_id,
+                upper_task_id=link.upper_task_id,
+                decision="confirm",
+                directive_id=plan.pk,
             )
         plan = _publish(actor, plan)
 

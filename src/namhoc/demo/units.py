@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from namhoc.core.audit import audit_context
-from namhoc.orgunits.loading import LoadSummary, SchoolSummary
+from namhoc.orgunits.national import LoadSummary
 from namhoc.orgunits.services import schools_generate, units_load_admin
+from namhoc.orgunits.synthetic import SchoolSummary
 
 DEMO_SEED = 2025
 
