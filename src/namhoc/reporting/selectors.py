@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from namhoc.accounts.access import access_unit, visible_units
 from namhoc.accounts.selectors import home_unit
-from namhoc.core.errors import NotFound
+from namhoc.core.errors import DomainError, NotFound
 from namhoc.core.parsing import parse_school_year
 from namhoc.core.text import fold
 from namhoc.core.types import Actor
@@ -104,7 +104,10 @@ def reports_page(
     viewer: Actor | None, *, unit_key: str = "", school_year: str = "", kind: str = ""
 ) -> ReportsPage:
     years = data.school_years(viewer)
-    year = parse_school_year(school_year, required=False) or years[0]
+    try:
+        year = parse_school_year(school_year, required=False) or years[0]
+    except DomainError:  # a bad year typed in the form: the use case says so; show the default
+        year = years[0]
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     unit = access_unit(viewer, unit_key) if unit_key else home_unit(viewer)

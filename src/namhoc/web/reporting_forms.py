@@ -12,11 +12,16 @@ from namhoc.reporting.models import ReportDraft, ReportKind
 
 
 class DraftForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại văn bản", choices=ReportKind.choices)
-    school_year = forms.ChoiceField(label="Năm học")
-    directive = forms.ChoiceField(
+    """The choices are offered as select boxes but not checked here: the use case is the
+    authority (a bad year gets its one message, not a second one from the form)."""
+
+    kind = forms.CharField(label="Loại văn bản", widget=forms.Select(choices=ReportKind.choices))
+    school_year = forms.CharField(label="Năm học", max_length=20, widget=forms.Select())
+    directive = forms.CharField(
         label="Văn bản cấp trên (với kế hoạch)",
         required=False,
+        max_length=20,
+        widget=forms.Select(),
         help_text="Để trống: văn bản năm học của đơn vị cấp trên gần nhất.",
     )
     signer_title = forms.CharField(
@@ -35,8 +40,8 @@ class DraftForm(forms.Form):
         self, *args: Any, years: list[str], directives: list[tuple[int, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["school_year"]).choices = [(y, y) for y in years]
-        cast(forms.ChoiceField, self.fields["directive"]).choices = [
+        cast(forms.Select, self.fields["school_year"].widget).choices = [(y, y) for y in years]
+        cast(forms.Select, self.fields["directive"].widget).choices = [
             ("", "— văn bản của đơn vị cấp trên gần nhất —"),
             *((str(pk), label) for pk, label in directives),
         ]

@@ -193,7 +193,7 @@ def templates(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         if _refused(exc) and exc.field != "unit":
             raise
-        form = TemplateForm(request.POST)
+        form = TemplateForm(request.POST, request.FILES)
         unit_errors = _field_error(form, exc)
         chosen = selectors.chosen_units(request.user, [unit_key])
         return _templates(request, form, chosen=chosen, unit_errors=unit_errors, status=exc.status)
