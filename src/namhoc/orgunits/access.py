@@ -9,7 +9,7 @@ from __future__ import annotations
 from namhoc.core.errors import DomainError, Forbidden
 from namhoc.core.types import Actor
 
-__all__ = ["can_restructure", "restructure_refusal"]
+__all__ = ["restructure_refusal"]
 
 
 def restructure_refusal(actor: Actor | None) -> DomainError | None:
@@ -18,6 +18,3 @@ def restructure_refusal(actor: Actor | None) -> DomainError | None:
         return None
     return Forbidden("Chỉ quản trị hệ thống mới thay đổi được cây đơn vị hành chính.")
 
-
-def can_restructure(actor: Actor | None) -> bool:
-    return restructure_refusal(actor) is None

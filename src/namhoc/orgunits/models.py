@@ -113,10 +113,6 @@ class OrgUnit(models.Model):
         return self.name
 
     @property
-    def is_current(self) -> bool:
-        return self.valid_to is None
-
-    @property
     def is_legacy(self) -> bool:
         """A unit of the administrative set in force until 30/6/2025."""
         return self.valid_to is not None and self.valid_to <= REFORM_DATE

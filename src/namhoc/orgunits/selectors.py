@@ -28,8 +28,6 @@ __all__ = [
     "children",
     "count_by_kind",
     "counterparts",
-    "get_unit",
-    "history_paths",
     "placement_on",
     "predecessors",
     "resolve_many",
@@ -71,10 +69,6 @@ def _effective_day(unit: OrgUnit, as_of: dt.date | None) -> dt.date | None:
     if unit.valid_from is not None and unit.valid_from > today():
         return unit.valid_from
     return None
-
-
-def get_unit(key: str) -> OrgUnit | None:
-    return OrgUnit.objects.filter(key=key).first()
 
 
 def placement_on(unit: OrgUnit, day: dt.date) -> OrgUnitPlacement | None:
@@ -317,30 +311,3 @@ def resolve_to_current(unit: OrgUnit, on: dt.date | None = None) -> OrgUnit:
     """
     target = resolve_many([unit.pk], on=on)[unit.pk]
     return unit if target == unit.pk else OrgUnit.objects.get(pk=target)
-
-
-def history_paths(unit: OrgUnit) -> list[str]:
-    """The paths of ``unit`` and of every unit it (transitively) took over, on their last day.
-
-    A scope built from these prefixes lets the people of a 2025 province read the units it
-    absorbed (their pre-2025 districts, communes) — for ``accounts.access`` to use if it wants.
-    """
-    paths = {unit.path}
-    frontier = {unit.pk}
-    seen = set(frontier)
-    for _ in range(_MAX_HOPS):
-        rows = list(
-            OrgUnitSuccession.objects.filter(successor_id__in=frontier)
-            .exclude(predecessor_id__in=seen)
-            .values_list("predecessor_id", "predecessor__path")
-        )
-        if not rows:
-            break
-        frontier = {pk for pk, _ in rows}
-        seen |= frontier
-        paths |= {path for _, path in rows}
-    roots: list[str] = []
-    for path in sorted(paths):
-        if not roots or not path.startswith(roots[-1]):
-            roots.append(path)
-    return roots

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 
 from namhoc.accounts.models import Role, User
-from namhoc.accounts.selectors import SEARCH_MAX
 from namhoc.accounts.services import PASSWORD_MAX
 from namhoc.core.parsing import text_cap
 
@@ -39,10 +38,6 @@ class UserEditForm(forms.Form):
 class GrantForm(forms.Form):
     unit = forms.CharField(label="Đơn vị", max_length=40)  # rendered as the unit picker
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
-
-
-class UserSearchForm(forms.Form):
-    q = forms.CharField(label="Tìm theo tên, tên đăng nhập, thư điện tử", max_length=SEARCH_MAX)
 
 
 class AuditFilterForm(forms.Form):

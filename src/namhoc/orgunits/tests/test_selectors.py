@@ -172,12 +172,6 @@ def test_unit_history_lists_the_events_that_touched_it(tree: Tree) -> None:
     ]
 
 
-def test_history_paths_cover_the_absorbed_units(tree: Tree) -> None:
-    assert selectors.history_paths(tree.hai_phong) == sorted(
-        [tree.hai_phong.path, tree.hai_duong_old.path, tree.hai_phong_old.path]
-    )
-
-
 def test_count_by_kind(tree: Tree) -> None:
     counts = selectors.count_by_kind(selectors.subtree(tree.hai_phong, include_self=False))
     assert counts == [
