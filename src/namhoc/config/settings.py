@@ -43,6 +43,15 @@ if PRODUCTION:
         raise EnvError("NAMHOC_SECRET_KEY", "must be at least 50 random characters in production")
 else:
     SECRET_KEY = env_optional("NAMHOC_SECRET_KEY") or load_or_create_secret(DATA_DIR / "secret_key")
+# The file the key is kept in, when it is kept in one: `namhoc backup` carries it (ADR 0010).
+_key_file = env_optional("NAMHOC_SECRET_KEY_FILE")
+SECRET_KEY_FILE: Path | None = (
+    Path(_key_file)
+    if _key_file
+    else None
+    if PRODUCTION or env_optional("NAMHOC_SECRET_KEY")
+    else DATA_DIR / "secret_key"
+)
 
 ALLOWED_HOSTS = env_list(
     "NAMHOC_ALLOWED_HOSTS",
@@ -75,6 +84,7 @@ INSTALLED_APPS = [
     "namhoc.indicators",
     "namhoc.reporting",
     "namhoc.notifications",
+    "namhoc.ops",
     "namhoc.web",
 ]
 
