@@ -28,6 +28,7 @@ from namhoc.directives.access import (
 )
 from namhoc.directives.files import CONTENT_TYPES
 from namhoc.directives.models import Directive, DirectiveTask, SourceDocument, TaskLink
+from namhoc.directives.source_text import SourceTextPage, source_outline, source_text_page
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
@@ -80,6 +81,7 @@ def directive_list(
         )
     return (
         queryset.select_related("unit", "source", "upper")
+        .defer("source__text", "source__extraction")  # a list never shows them (issue 9)
         .annotate(task_count=Count("tasks", distinct=True))
         .order_by("-school_year", "unit__path", "-issued_on", "-pk")
     )
@@ -97,6 +99,7 @@ def directive_with_parts(directive: Directive) -> Directive:
     )
     return (
         Directive.objects.select_related("unit", "source", "upper", "previous", "published_by")
+        .defer("source__text", "source__extraction")  # the review page reads them by the page
         .prefetch_related(
             Prefetch("tasks", queryset=tasks),
             "citations",
@@ -391,23 +394,32 @@ class ReviewPage:
     can_revise: bool
     can_link: bool  # name the upper directive, decide links
     in_force: bool  # published: its tasks can be given to units
+    text: SourceTextPage | None = None  # the page of the source text shown (issue 9)
 
     @property
     def source(self) -> SourceDocument:
         return self.directive.source
 
 
-def review_page(viewer: Actor | None, directive_id: object) -> ReviewPage:
+def review_page(
+    viewer: Actor | None, directive_id: object, *, text_page: object = None
+) -> ReviewPage:
+    """``text_page``: which page of the source text to show (``?trang_vb=``; issue 9: the text
+    is read a page at a time, and only the outline and warnings of the reader's result)."""
     directive = directive_with_parts(access_directive(viewer, directive_id))
     tasks = list(directive.tasks.all())
-    extraction = directive.source.extraction or {}
+    text = source_text_page(directive.source_id, tasks, text_page)
+    for task in tasks:  # the link from the task list to its text, on whichever page it is
+        task.source_href = text.href(task.pk)  # type: ignore[attr-defined]
+    outline, warnings = source_outline(directive.source_id)
     linkable = can_link(viewer, directive)
     return ReviewPage(
         directive=directive,
         tasks=tasks,
-        segments=source_segments(directive.source, tasks),
-        outline=list(extraction.get("outline") or []),
-        warnings=list(extraction.get("warnings") or []),
+        segments=text.segments,
+        text=text,
+        outline=outline,
+        warnings=warnings,
         difference=revision_diff(directive),
         upper_choices=list(upper_candidates(viewer, directive)) if linkable else [],
         next_revision=Directive.objects.filter(previous=directive).first(),

@@ -116,11 +116,9 @@ def _emails(ids: list[int], now: object) -> int:
         "sent_at) "
         "SELECT 'email:' || CAST(n.id AS TEXT), %s, %s, n.user_id, n.id, NULL, NULL, n.unit_id, "
         "'{}', 0, %s, '', %s, NULL "
-        f"FROM {table(Notice)} n LEFT JOIN {table(NoticeSettings)} s ON s.user_id = n.user_id "
-        f"WHERE n.event_id IN ({placeholders(ids)}) AND n.email = %s "
-        # a correlated test, not a join nor an IN list: the planner walks this batch's notices
-        # by event and looks each person up, instead of crossing every user with the batch
-        f"AND EXISTS (SELECT 1 FROM {table(User)} u WHERE u.id = n.user_id AND u.email <> '') "
+        f"FROM {table(Notice)} n JOIN {table(User)} u ON u.id = n.user_id "
+        f"LEFT JOIN {table(NoticeSettings)} s ON s.user_id = n.user_id "
+        f"WHERE n.event_id IN ({placeholders(ids)}) AND n.email = %s AND u.email <> '' "
         "AND (s.email_enabled IS NULL OR s.email_enabled = %s) "
         "ON CONFLICT DO NOTHING"
     )

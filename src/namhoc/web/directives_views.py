@@ -23,6 +23,7 @@ from namhoc.core.parsing import parse_school_year
 from namhoc.directives import selectors, services
 from namhoc.directives.access import can_upload
 from namhoc.directives.models import Directive, SourceDocument
+from namhoc.directives.source_text import PAGE_PARAMETER as TEXT_PAGE_PARAMETER
 from namhoc.tracking import services as tracking_services
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.directives_forms import (
@@ -274,7 +275,9 @@ def _review(
     error: DomainError | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = selectors.review_page(request.user, directive_id)
+    page = selectors.review_page(
+        request.user, directive_id, text_page=request.GET.get(TEXT_PAGE_PARAMETER)
+    )
     stale = error if isinstance(error, StaleEdit) else None
     context = {
         "page": page,
