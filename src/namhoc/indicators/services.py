@@ -21,6 +21,7 @@ from namhoc.accounts.access import has_role, is_staff_superuser, require_role
 from namhoc.accounts.models import Role
 from namhoc.core.audit import audit_record
 from namhoc.core.errors import Conflict, DomainError, Forbidden
+from namhoc.core.events import emit
 from namhoc.indicators.models import (
     Approval,
     DataElement,
@@ -383,6 +384,14 @@ def approval_approve(*, actor: Any, unit: OrgUnit, data_set: DataSet, period: Pe
             unit_id=unit.pk,
             note=f"{data_set.code} · {period.code}",
         )
+        emit(  # the parent's approvers: their turn (ADR 0009)
+            "figures.approved",
+            key=f"figures.approved:{approval.pk}",
+            unit_id=unit.pk,
+            object=approval,
+            payload={"unit_name": unit.name, "data_set": data_set.name, "period": period.name},
+            actor=actor,
+        )
     return approval
 
 
@@ -423,6 +432,14 @@ def approval_revoke(*, actor: Any, unit: OrgUnit, data_set: DataSet, period: Per
             changes={"approved": [True, False]},
             unit_id=unit.pk,
             note=f"{data_set.code} · {period.code}",
+        )
+        emit(  # the unit's approvers: their figures are open again (ADR 0009)
+            "figures.unapproved",
+            key=f"figures.unapproved:{approval.pk}",
+            unit_id=unit.pk,
+            object=approval,
+            payload={"unit_name": unit.name, "data_set": data_set.name, "period": period.name},
+            actor=actor,
         )
         approval.delete()
 
