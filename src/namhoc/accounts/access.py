@@ -363,34 +363,35 @@ def access_admin_unit(actor: Actor | None, key: object, *, field: str = "unit") 
 
 
 def grant_refusal(actor: Actor | None, unit: OrgUnit, role: Role) -> DomainError | None:
-    """Why ``actor`` may not give ``role`` at ``unit`` (a unit of their admin scope), or None:
-    a unit admin gives ``viewer`` and the roles they hold there or above."""
-    if role != Role.VIEWER and role not in roles_at(actor, unit):
-        refusal = Forbidden(
-            "Bạn chỉ có thể cấp vai trò mà chính bạn đang giữ tại đơn vị này hoặc đơn vị cấp trên."
-        )
-        refusal.field = "role"
+    """Why ``actor`` may not give ``role`` at ``unit`` (a unit of their admin scope), or None.
+
+    A unit admin gives **any** role at the units of their admin subtree (ADR 0004): a school's
+    admin creates the specialists and approvers who do the school's work. Separation of duties
+    stays: the roles still do not imply each other (a unit admin is not an approver unless
+    granted it), and every grant, including one to themselves, is in the audit log that their
+    own admins read."""
+    if not can_administer_unit(actor, unit):
+        refusal = NotFound(UNIT_NOT_ADMINISTERED)
+        refusal.field = "unit"
         return refusal
     return None
+
+
+def can_administer_unit(actor: Actor | None, unit: OrgUnit) -> bool:
+    """Whether ``unit`` lies in ``actor``'s admin scope (unit_admin there or above)."""
+    return Role.UNIT_ADMIN in roles_at(actor, unit)
 
 
 def can_grant(actor: Actor | None, unit: OrgUnit, role: Role) -> bool:
     return grant_refusal(actor, unit, role) is None
 
 
-def grantable_roles(actor: Actor | None, unit: OrgUnit | None) -> list[Role]:
-    """The roles ``actor`` may give at ``unit`` (at any unit of their scope when None), in the
-    order of :class:`Role` — what a role box offers."""
+def grantable_roles(actor: Actor | None, unit: OrgUnit | None = None) -> list[Role]:
+    """The roles ``actor`` may give (at ``unit``, when given): every role wherever they
+    administer, none elsewhere — what a role box offers."""
     if unit is None:
-        if is_staff_superuser(actor):
-            return list(Role)
-        held = (
-            set(Membership.objects.filter(user_id=actor.pk).values_list("role", flat=True))
-            if _is_member(actor)
-            else set()
-        )
-        return [role for role in Role if role == Role.VIEWER or role in held]
-    return [role for role in Role if can_grant(actor, unit, role)]
+        return list(Role) if administers_anywhere(actor) else []
+    return list(Role) if can_administer_unit(actor, unit) else []
 
 
 def access_membership(actor: Actor | None, membership_id: object) -> Membership:

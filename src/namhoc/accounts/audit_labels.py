@@ -4,6 +4,7 @@ AUDIT_LABELS = {
     "user.create": "Tạo người dùng",
     "user.update": "Sửa thông tin người dùng",
     "user.set_password": "Đặt lại mật khẩu",
+    "user.password_link": "Tạo liên kết đặt mật khẩu",
     "user.disable": "Khóa tài khoản",
     "user.enable": "Mở khóa tài khoản",
     "membership.grant": "Cấp vai trò",

@@ -7,6 +7,8 @@ Input is passed on as sent; the use cases parse and check it and answer refusals
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -120,3 +122,18 @@ def grant_role(request: HttpRequest, user_id: int, payload: GrantIn) -> Status[M
 def revoke_role(request: HttpRequest, membership_id: int) -> Status[None]:
     services.membership_revoke(actor=request.user, membership_id=membership_id)
     return Status(204, None)
+
+
+class PasswordLinkOut(Schema):
+    url: str = Field(description="open once to set the password; hand it over, do not store it")
+    expires_at: dt.datetime
+
+
+@users_router.post(
+    "/{int:user_id}/password-link",
+    response=PasswordLinkOut,
+    summary="A one-time link for the user to set their password",
+)
+def password_link(request: HttpRequest, user_id: int) -> dict[str, object]:
+    link = services.password_link_create(actor=request.user, user_id=user_id)
+    return {"url": link.url, "expires_at": link.expires_at}

@@ -3,8 +3,14 @@ use cases in ``namhoc.accounts`` parse and decide (their refusals land on these 
 
 from __future__ import annotations
 
-from django import forms
+from collections.abc import Iterator
+from typing import Any
 
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
+
+from namhoc.accounts import selectors
 from namhoc.accounts.models import Role, User
 from namhoc.accounts.services import PASSWORD_MAX
 from namhoc.core.parsing import text_cap
@@ -67,3 +73,31 @@ class AuditFilterForm(forms.Form):
         field = self.fields["action"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Mọi thay đổi"), *actions]
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's "forgot password" form; it also e-mails people who have no password yet (an
+    account an admin created or imported: the link is how they set their first one)."""
+
+    email = forms.EmailField(
+        label="Thư điện tử",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return iter(selectors.users_with_email(email))
+
+
+class SetPasswordLinkForm(SetPasswordForm):
+    """Django's set-password form, its fields capped like every password (the use case
+    checks again)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            field = self.fields[name]
+            assert isinstance(field, forms.CharField)
+            field.max_length = PASSWORD_MAX
+            field.validators.append(MaxLengthValidator(PASSWORD_MAX))
+            field.widget.attrs["maxlength"] = str(PASSWORD_MAX)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from namhoc.web import accounts_views, audit_views
+from namhoc.web import passwords_views as passwords
 
 users_patterns = (
     [
@@ -19,6 +20,20 @@ users_patterns = (
             accounts_views.membership_revoke,
             name="revoke",
         ),
+        path(
+            "<int:user_id>/lien-ket-mat-khau/",
+            accounts_views.password_link,
+            name="password_link",
+        ),
+        # setting a password through a link: open to anyone holding the link
+        path("quen-mat-khau/", passwords.ResetRequestView.as_view(), name="password_reset"),
+        path("quen-mat-khau/da-gui/", passwords.ResetSentView.as_view(), name="password_sent"),
+        path(
+            "dat-mat-khau/<uidb64>/<token>/",
+            passwords.SetPasswordView.as_view(),
+            name="password_set",
+        ),
+        path("dat-mat-khau/xong/", passwords.SetPasswordDoneView.as_view(), name="password_done"),
     ],
     "users",
 )

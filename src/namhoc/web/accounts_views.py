@@ -100,6 +100,7 @@ def _detail(
     edit_form: UserEditForm | None = None,
     grant_form: GrantForm | None = None,
     chosen: list[Any] | None = None,
+    link: services.PasswordLink | None = None,
     status: int = 200,
 ) -> HttpResponse:
     subject = page.subject
@@ -113,6 +114,7 @@ def _detail(
             or UserEditForm(initial={"full_name": subject.full_name, "email": subject.email}),
             "grant_form": grant_form or GrantForm(initial={"role": "viewer"}),
             "chosen": chosen or [],
+            "link": link,
         },
         status=status,
     )
@@ -201,3 +203,18 @@ def user_enable(request: HttpRequest, user_id: int) -> HttpResponse:
     services.user_enable(actor=request.user, user_id=user_id)
     messages.success(request, "Đã mở khóa tài khoản.")
     return redirect("users:detail", user_id=user_id)
+
+
+@login_required
+@require_POST
+@with_domain_errors
+def password_link(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Make a one-time link for the user to set their password; shown once, on this answer."""
+    try:
+        link = services.password_link_create(actor=request.user, user_id=user_id)
+    except DomainError as exc:
+        _done_or_said(request, exc)
+        return redirect("users:detail", user_id=user_id)
+    response = _detail(request, selectors.user_page(request.user, user_id), link=link)
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -17,6 +17,7 @@ from namhoc.accounts.selectors.people import (
     user_for_admin,
     user_page,
     users_for_admin,
+    users_with_email,
 )
 from namhoc.accounts.selectors.units import (
     PICK_LIMIT,
@@ -71,4 +72,5 @@ __all__ = [
     "user_for_admin",
     "user_page",
     "users_for_admin",
+    "users_with_email",
 ]

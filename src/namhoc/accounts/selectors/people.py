@@ -33,6 +33,7 @@ __all__ = [
     "user_for_admin",
     "user_page",
     "users_for_admin",
+    "users_with_email",
 ]
 
 SEARCH_MAX = 100  # characters in the people search box
@@ -110,3 +111,16 @@ def user_page(viewer: Actor | None, user_id: object) -> UserPage:
 def membership_for_admin(viewer: Actor | None, membership_id: object) -> Membership:
     """A role at a unit ``viewer`` administers; NotFound otherwise."""
     return access_membership(viewer, membership_id)
+
+
+def users_with_email(email: str) -> list[User]:
+    """The active people an e-mail address belongs to (for "Quên mật khẩu"), including those who
+    have not set a password yet: the e-mailed link is how a new account gets its first one."""
+    address = email.strip()
+    if not address or len(address) > 254:
+        return []
+    return [
+        user
+        for user in User.objects.filter(email__iexact=address, is_active=True)
+        if user.email.casefold() == address.casefold()
+    ]

@@ -74,7 +74,7 @@ def test_create_user_errors_in_vietnamese(
     cases = [
         ({"username": "", "full_name": "", "unit": "", "role": "viewer"}, "bắt buộc"),
         ({"username": "x", "full_name": "X", "unit": "c-b1", "role": "viewer"}, "phạm vi"),
-        ({"username": "x", "full_name": "X", "unit": "c-a1", "role": "specialist"}, "chính bạn"),
+        ({"username": "x", "full_name": "X", "unit": "c-a1", "role": "chu-tich"}, "Vai trò phải"),
         ({"username": "viewer", "full_name": "X", "unit": "c-a1", "role": "viewer"}, "đã có"),
     ]
     for data, text in cases:

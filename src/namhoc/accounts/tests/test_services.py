@@ -58,8 +58,8 @@ def test_unit_admin_creates_a_user_in_the_subtree_with_an_audit_trail(
     [
         ("commune_b1", Role.VIEWER, NotFound),  # outside the subtree
         ("ministry", Role.VIEWER, NotFound),  # above it
-        ("commune_a1", Role.SPECIALIST, Forbidden),  # a role the admin does not hold
-        ("commune_a1", Role.APPROVER, Forbidden),
+        ("commune_b1", Role.SPECIALIST, NotFound),
+        ("district_a_old", Role.VIEWER, DomainError),  # dissolved: pick its successor
     ],
 )
 def test_unit_admin_limits(
@@ -161,13 +161,6 @@ def test_grant_and_revoke(org: OrgTree, people: People) -> None:
             unit=org.school_a1.key,
             role=Role.UNIT_ADMIN,
         )
-    with pytest.raises(Forbidden):
-        services.membership_grant(
-            actor=people.province_admin,
-            user_id=people.commune_officer.pk,
-            unit=org.school_a1.key,
-            role=Role.APPROVER,
-        )
     services.membership_revoke(actor=people.province_admin, membership_id=membership.pk)
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
         "membership.grant",
@@ -175,10 +168,54 @@ def test_grant_and_revoke(org: OrgTree, people: People) -> None:
     ]
     assert AuditEvent.objects.order_by("id").last().changes["role"] == ["unit_admin", None]  # type: ignore[union-attr]
     last = Membership.objects.get(user_id=people.commune_officer.pk)
-    with pytest.raises(Forbidden):  # revoking, too, only roles the admin holds
-        services.membership_revoke(actor=people.province_admin, membership_id=last.pk)
-    with pytest.raises(DomainError, match="vai trò cuối cùng"):
-        services.membership_revoke(actor=people.superuser, membership_id=last.pk)
+    for actor in (people.province_admin, people.superuser):
+        with pytest.raises(DomainError, match="vai trò cuối cùng"):
+            services.membership_revoke(actor=actor, membership_id=last.pk)
+    assert Membership.objects.filter(pk=last.pk).exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_a_unit_admin_grants_any_role_within_the_subtree(
+    org: OrgTree, people: People, role: Role
+) -> None:
+    """Issue 11.2: a school's admin creates the people who do the school's work — the rule of
+    ADR 0004 (any role, at the units of the admin's subtree; roles still imply nothing)."""
+    principal = people.school_principal
+    Membership.objects.create(user=principal, unit=org.school_a1, role=Role.UNIT_ADMIN)
+    teacher = create(principal, org.school_a1, role, username=f"gv-{role}")
+    assert list(teacher.memberships.values_list("unit__key", "role")) == [("s-a1", role)]
+    other = create(people.province_admin, org.commune_a2, role, username=f"xa-{role}")
+    granted = services.membership_grant(
+        actor=people.province_admin, user_id=other.pk, unit="s-a2", role=str(role)
+    )
+    assert (granted.unit.key, granted.role) == ("s-a2", role)
+    # the admin's own roles are untouched: unit_admin does not imply approver
+    assert set(principal.memberships.values_list("role", flat=True)) == {
+        "specialist",
+        "approver",
+        "unit_admin",
+    }
+    users = User.objects.count()
+    with pytest.raises(NotFound):  # never outside the subtree, whatever the role
+        create(principal, org.school_a2, role, username="ngoai")
+    assert User.objects.count() == users
+
+
+def test_a_unit_admin_revokes_any_role_within_the_subtree_only(
+    org: OrgTree, people: People
+) -> None:
+    principal = people.school_principal
+    Membership.objects.create(user=principal, unit=org.school_a1, role=Role.UNIT_ADMIN)
+    teacher = create(principal, org.school_a1, Role.SPECIALIST, username="giao-vien")
+    approver = services.membership_grant(
+        actor=principal, user_id=teacher.pk, unit="s-a1", role="approver"
+    )
+    services.membership_revoke(actor=principal, membership_id=approver.pk)
+    assert list(teacher.memberships.values_list("role", flat=True)) == ["specialist"]
+    elsewhere = Membership.objects.create(user=teacher, unit=org.commune_a2, role=Role.VIEWER)
+    with pytest.raises(NotFound):
+        services.membership_revoke(actor=principal, membership_id=elsewhere.pk)
+    assert Membership.objects.filter(pk=elsewhere.pk).exists()
 
 
 def test_a_school_admin_acts_only_in_the_school(org: OrgTree, people: People) -> None:

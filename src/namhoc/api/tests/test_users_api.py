@@ -80,7 +80,7 @@ def test_outsider_is_not_found_and_nothing_changes(
     assert AuditEvent.objects.count() == 0
 
 
-def test_read_only_and_missing_role_are_forbidden(
+def test_read_only_is_forbidden_and_an_admin_grants_any_role(
     org: OrgTree, people: People, client_of: ClientOf
 ) -> None:
     assert client_of(people.viewer).get("/api/users").status_code == 403
@@ -90,8 +90,15 @@ def test_read_only_and_missing_role_are_forbidden(
         f"/api/users/{people.commune_officer.pk}/memberships",
         {"unit": "c-a1", "role": "approver"},
     )
-    assert response.status_code == 403  # type: ignore[attr-defined]
-    assert Membership.objects.filter(user=people.commune_officer).count() == 1
+    assert response.status_code == 201  # type: ignore[attr-defined]
+    assert Membership.objects.filter(user=people.commune_officer).count() == 2
+    response = post(
+        client,
+        f"/api/users/{people.commune_officer.pk}/memberships",
+        {"unit": "c-a1", "role": "chu_tich"},
+    )
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert response.json()["field"] == "role"  # type: ignore[attr-defined]
     response = post(
         client,
         f"/api/users/{people.commune_officer.pk}/memberships",

@@ -41,6 +41,7 @@ __all__ = [
     "MEMBERSHIP_AUDIT_FIELDS",
     "PASSWORD_MAX",
     "USER_AUDIT_FIELDS",
+    "check_password_text",
     "membership_grant",
     "membership_revoke",
     "parse_role",
@@ -125,17 +126,17 @@ def _email(raw: object) -> str:
     return email
 
 
-def _password(raw: object, user: User) -> str:
+def check_password_text(raw: object, user: User, *, field: str = "password") -> str:
+    """A new password for ``user``, checked by the configured validators (their messages in
+    Vietnamese: ``accounts/locale``) and capped."""
     if not isinstance(raw, str):
-        raise DomainError("invalid", "Mật khẩu phải là chữ.", field="password")
+        raise DomainError("invalid", "Mật khẩu phải là chữ.", field=field)
     if len(raw) > PASSWORD_MAX:
-        raise DomainError(
-            "too_long", f"Mật khẩu dài tối đa {PASSWORD_MAX} ký tự.", field="password"
-        )
+        raise DomainError("too_long", f"Mật khẩu dài tối đa {PASSWORD_MAX} ký tự.", field=field)
     try:
         password_validation.validate_password(raw, user)
     except ValidationError as exc:
-        raise DomainError("weak_password", " ".join(exc.messages), field="password") from None
+        raise DomainError("weak_password", " ".join(exc.messages), field=field) from None
     return raw
 
 
@@ -162,7 +163,7 @@ def user_create(
         is_active=True,
     )
     if password not in (None, ""):
-        user.set_password(_password(password, user))
+        user.set_password(check_password_text(password, user))
     else:
         user.set_unusable_password()
     with transaction.atomic():
@@ -227,7 +228,7 @@ def user_set_password(*, actor: Actor | None, user_id: object, password: object)
     """Set a new password for a user (a unit admin resetting it); ends the user's sessions."""
     subject = access_user(actor, user_id)
     _raise(manage_user_refusal(actor, subject))
-    secret = _password(password, subject)
+    secret = check_password_text(password, subject)
     with transaction.atomic():
         subject = _locked(subject)
         subject.set_password(secret)
