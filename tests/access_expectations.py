@@ -152,6 +152,36 @@ EXPECTATIONS: dict[str, list[Expect]] = {
         E("GET", 302, 405, same(405), params=_membership),
         E("POST", 302, 302, admin_in_scope(302), params=_membership, mutates=True),
     ],
+    # a one-time set-password link the admin hands over (issue 11.2)
+    "nguoi-dung/<int:user_id>/lien-ket-mat-khau/": [
+        E("GET", 302, 405, same(405), params=_user),
+        E("POST", 302, 200, admin_in_scope(200), params=_user, mutates=True),
+    ],
+    # "Quên mật khẩu" and the page a link opens: for anyone (a bogus link says it is not valid)
+    "nguoi-dung/quen-mat-khau/": [
+        E("GET", 200, 200, same(200), relation_free=True),
+        E(
+            "POST",
+            302,
+            302,
+            same(302),
+            data=lambda w, r: {"email": "khong-co@ai.vn"},
+            relation_free=True,
+            mutates=True,
+        ),
+    ],
+    "nguoi-dung/quen-mat-khau/da-gui/": [E("GET", 200, 200, same(200), relation_free=True)],
+    "nguoi-dung/dat-mat-khau/<uidb64>/<token>/": [
+        E(
+            "GET",
+            200,
+            200,
+            same(200),
+            params=lambda w, r: {"uidb64": "MQ", "token": "abc-123"},
+            relation_free=True,
+        ),
+    ],
+    "nguoi-dung/dat-mat-khau/xong/": [E("GET", 200, 200, same(200), relation_free=True)],
     # --- web: audit log ---------------------------------------------------------------------
     "nhat-ky/": [E("GET", 302, 200, admin_only(200), relation_free=True)],
     "nhat-ky/<str:content_type>/<str:object_id>/": [
@@ -207,6 +237,9 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     ],
     "api/users/memberships/<int:membership_id>": [
         E("DELETE", 401, 204, admin_in_scope(204), params=_membership, mutates=True),
+    ],
+    "api/users/<int:user_id>/password-link": [
+        E("POST", 401, 200, admin_in_scope(200), params=_user, mutates=True),
     ],
     # the audit log through the API: the same selectors as /nhat-ky/
     "api/audit": [E("GET", 401, 200, admin_only(200), relation_free=True)],
