@@ -299,7 +299,7 @@ def _dt(world: Any) -> dict[str, Any]:
         )  # fmt: skip
         d = Directive.objects.create(
             unit=units[rel], source=source, status=status, upper=upper, number=f"{rel}/KH",
-            school_year="2025-2026", title=f"Kế hoạch {rel}",
+            school_year="2025-2026", title=f"Kế hoạch {rel}", issued_on=dt.date(2025, 9, 1),
             published_at=timezone.now() if status == "published" else None,
         )  # fmt: skip
         for i in (1, 2):
@@ -610,8 +610,18 @@ EXPECTATIONS.update(
                 mutates=M,
             )
         ],
+        # publishing asks to confirm first (GET, or a POST without xac_nhan: the page)
         "van-ban/<int:directive_id>/ban-hanh/": [
-            E("POST", 302, 302, change_draft(302), params=_draft, data=_version, mutates=M)
+            E("GET", 302, 200, change_draft(200), params=_draft),
+            E(
+                "POST",
+                302,
+                302,
+                change_draft(302),
+                params=_draft,
+                data=lambda w, r: {"version": 1, "xac_nhan": "1"},
+                mutates=M,
+            ),
         ],
         "van-ban/<int:directive_id>/sua-doi/": [
             E("POST", 302, 302, change_pub(302), params=_pub, mutates=M)
@@ -633,6 +643,17 @@ EXPECTATIONS.update(
         ],
         "van-ban/<int:directive_id>/lien-ket/quyet-dinh/": [
             E("POST", 302, 302, change_pub(302), params=_pub, data=_link_form, mutates=M)
+        ],
+        "van-ban/<int:directive_id>/lien-ket/xac-nhan-theo-muc/": [
+            E(
+                "POST",
+                302,
+                302,
+                change_pub(302),
+                params=_pub,
+                data=lambda w, r: {"level": "strong"},
+                mutates=M,
+            )
         ],
         "van-ban/<int:directive_id>/bao-phu/": [E("GET", 302, 200, READ_PUB, params=_pub)],
         "theo-doi/nhiem-vu/<int:task_id>/phan-cong/": [
@@ -854,6 +875,18 @@ EXPECTATIONS.update(
         "api/directives/<directive_id>/links": [
             E("GET", 401, 200, READ_PUB, params=_pub),
             E("POST", 401, 200, change_pub(200), params=_pub, data=_api_link, json=True, mutates=M),
+        ],
+        "api/directives/<directive_id>/links/accept": [
+            E(
+                "POST",
+                401,
+                200,
+                change_pub(200),
+                params=_pub,
+                data=lambda w, r: {"level": "strong"},
+                json=True,
+                mutates=M,
+            )
         ],
         "api/directives/<directive_id>/links/suggest": [
             E("POST", 401, 200, change_pub(200), params=_pub, mutates=M)

@@ -173,6 +173,7 @@ class DirectiveOut(Schema):
     school_year: str
     doc_type: str
     number: str
+    unnumbered: bool
     issuer: str
     issued_on: dt.date | None
     place: str
@@ -282,6 +283,9 @@ class HeaderIn(Schema):
     version: Number
     doc_type: str | None = Text(_cap(Directive, "doc_type"), None)
     number: str | None = Text(_cap(Directive, "number"), None)
+    unnumbered: bool | None = Field(
+        None, description="True: published without a number and date (chưa có số, ngày)"
+    )
     issuer: str | None = Text(_cap(Directive, "issuer"), None)
     issued_on: str | None = Field(None, description="dd/mm/yyyy or yyyy-mm-dd")
     place: str | None = Text(_cap(Directive, "place"), None)
@@ -315,6 +319,8 @@ class VersionIn(Schema):
     "/{directive_id}/publish",
     response={200: DirectiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
     summary="Publish a draft; a revision takes over the work assigned on the tasks it continues",
+    description="Refused (400 `incomplete`) without tasks, a school year, and a number and a "
+    "date — unless the header says `unnumbered` (chưa có số, ngày).",
 )
 def publish_directive(request: HttpRequest, directive_id: int, payload: VersionIn) -> Directive:
     return tracking_services.directive_publish(
@@ -565,6 +571,28 @@ def decide_link(request: HttpRequest, directive_id: int, payload: LinkIn) -> Tas
         upper_task_id=payload.upper_task_id,
         decision="confirm" if payload.confirmed else "reject",
     )
+
+
+class AcceptIn(Schema):
+    level: str = Field(
+        ..., description='"strong" (rất khớp) or "possible" (có thể khớp and rất khớp)'
+    )
+
+
+class AcceptOut(Schema):
+    confirmed: list[LinkOut]
+
+
+@router.post(
+    "/{directive_id}/links/accept",
+    response={200: AcceptOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Confirm in one step every undecided proposal of a match level or better",
+)
+def accept_links(request: HttpRequest, directive_id: int, payload: AcceptIn) -> dict[str, Any]:
+    links = services.links_accept(
+        actor=request.user, directive_id=directive_id, level=payload.level
+    )
+    return {"confirmed": links}
 
 
 class CoverageUnitOut(Schema):

@@ -24,11 +24,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import Literal
 
 __all__ = [
+    "MATCH_LABELS",
+    "MATCH_LEVELS",
+    "MATCH_MEANINGS",
+    "MatchLevel",
     "Proposal",
     "embedding_available",
+    "marked",
+    "match_level",
     "propose",
+    "shared_syllables",
     "syllables",
     "tfidf_similarity",
 ]
@@ -250,3 +258,58 @@ def propose(
                 )
             )
     return proposals
+
+
+# --- how well a proposal matches, in plain words (issue 11) ----------------------------------
+
+MatchLevel = Literal["strong", "possible", "weak"]
+MATCH_LEVELS: tuple[MatchLevel, ...] = ("strong", "possible", "weak")
+MATCH_LABELS: dict[MatchLevel, str] = {
+    "strong": "Rất khớp",
+    "possible": "Có thể khớp",
+    "weak": "Ít khớp",
+}
+# What each level means, said on the links page.
+MATCH_MEANINGS: dict[MatchLevel, str] = {
+    "strong": "nhiệm vụ cấp trên giống nhiệm vụ này rõ rệt hơn hẳn mọi nhiệm vụ cấp trên khác "
+    "(đề xuất đầu tiên, điểm cao vượt trội) — thường đúng, vẫn nên đọc qua",
+    "possible": "giống hơn hẳn mức bình thường nhưng không vượt trội — cần đọc lại trước khi "
+    "xác nhận",
+    "weak": "chỉ chung vài từ — hiếm khi đúng",
+}
+STRONG_SCORE = 2.0  # z-score over the upper tasks: two spreads above their mean
+POSSIBLE_SCORE = 0.75
+
+
+def match_level(*, rank: int | None, score: float | None) -> MatchLevel:
+    """The level of a proposal from its rank and ranking score (a z-score over the upper tasks,
+    see :func:`propose`). On the test documents every link a person chose is "strong"; the
+    other proposals sit below 0.4 but for one at 1.05."""
+    if score is None:
+        return "weak"
+    if rank == 1 and score >= STRONG_SCORE:
+        return "strong"
+    if score >= POSSIBLE_SCORE:
+        return "possible"
+    return "weak"
+
+
+def shared_syllables(a: str, b: str) -> set[str]:
+    """The topic syllables two texts share (lower-cased, diacritics kept, stop syllables out)."""
+    return set(syllables(a)) & set(syllables(b))
+
+
+def marked(text: str, words: set[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each marked True when it is one of ``words`` (a page wraps
+    those in ``<mark>``)."""
+    pieces: list[tuple[str, bool]] = []
+    cursor = 0
+    for match in _WORD.finditer(text):
+        if unicodedata.normalize("NFC", match.group()).lower() in words:
+            if match.start() > cursor:
+                pieces.append((text[cursor : match.start()], False))
+            pieces.append((match.group(), True))
+            cursor = match.end()
+    if cursor < len(text):
+        pieces.append((text[cursor:], False))
+    return pieces

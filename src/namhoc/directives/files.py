@@ -32,6 +32,7 @@ __all__ = [
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
+    "doc": "application/msword",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "jpg": "image/jpeg",
@@ -39,17 +40,20 @@ CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "txt": "text/plain; charset=utf-8",
 }
-DIRECTIVE_KINDS = frozenset({"pdf", "docx", "html", "txt"})
+DIRECTIVE_KINDS = frozenset({"pdf", "docx", "doc", "html", "txt"})
 EVIDENCE_KINDS = frozenset({"pdf", "docx", "xlsx", "jpg", "png"})
 _KIND_LABELS = {
     "pdf": "PDF",
     "docx": "Word (.docx)",
+    "doc": "Word 97-2003 (.doc)",
     "xlsx": "Excel (.xlsx)",
     "jpg": "ảnh JPEG",
     "png": "ảnh PNG",
     "html": "trang web (.html)",
     "txt": "văn bản (.txt)",
 }
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: Word 97-2003, Excel 97-2003...
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # the stream only a Word file has
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
 
 
@@ -67,9 +71,13 @@ def _zip_kind(data: bytes) -> str | None:
 
 
 def sniff(data: bytes) -> str | None:  # noqa: PLR0911 - one return per signature
-    """The kind of ``data`` from its bytes: pdf, docx, xlsx, jpg, png, html, txt — or None."""
+    """The kind of ``data`` from its bytes: pdf, docx, doc, xlsx, jpg, png, html, txt — or
+    None. A compound file is a .doc only when it holds a ``WordDocument`` stream (an .xls or a
+    .ppt does not)."""
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if data.startswith(_OLE2):
+        return "doc" if _WORD_STREAM in data else None
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if data.startswith(b"\xff\xd8\xff"):

@@ -41,6 +41,7 @@ class SourceDocument(models.Model):
         TXT = "txt", "Văn bản thuần (.txt)"
         HTML = "html", "Trang web (.html)"
         DOCX = "docx", "Word (.docx)"
+        DOC = "doc", "Word 97-2003 (.doc)"
         PDF = "pdf", "PDF"
 
     unit = models.ForeignKey(
@@ -132,6 +133,14 @@ class Directive(models.Model):
     place = models.CharField("địa danh", max_length=120, blank=True)
     title = models.CharField("trích yếu", max_length=500, blank=True)
     theme = models.CharField("chủ đề năm học", max_length=500, blank=True)
+    unnumbered = models.BooleanField(
+        "chưa có số, ngày",
+        default=False,
+        help_text="Văn bản chưa được cấp số, ngày: vẫn ban hành được trên hệ thống.",
+    )
+    # Number, title, issuer and every task's title and text, lower-cased without diacritics
+    # (core.text.fold): "bac lieu" finds "Bạc Liêu". Kept by the services; never shown.
+    search_folded = models.TextField("chỉ mục tìm kiếm", blank=True, default="", editable=False)
     version = models.PositiveIntegerField("phiên bản", default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -179,7 +188,10 @@ class Directive(models.Model):
         if self.number:
             return self.number
         if self.title:
-            return self.title if len(self.title) <= 60 else self.title[:59].rstrip() + "…"
+            if len(self.title) <= 60:
+                return self.title
+            cut = self.title[:60].rsplit(" ", 1)[0] or self.title[:59]
+            return cut.rstrip(" ,;:-–") + "…"
         return f"Văn bản #{self.pk}"
 
     @property

@@ -4,16 +4,21 @@ review page's source segments, revision differences, coverage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from namhoc.accounts.access import access_unit, visible_units
 from namhoc.accounts.selectors import home_unit
+from namhoc.core.clock import today as clock_today
+from namhoc.core.collation import vi_sort_key
 from namhoc.core.errors import NotFound
+from namhoc.core.formats import format_date
+from namhoc.core.text import fold
 from namhoc.core.types import Actor
 from namhoc.directives.access import (
     access_directive,
@@ -23,31 +28,47 @@ from namhoc.directives.access import (
     can_publish,
     can_retry,
     can_revise,
+    publish_refusal,
     upload_units,
     visible_directives,
 )
+from namhoc.directives.cascade import (
+    MATCH_LABELS,
+    MATCH_LEVELS,
+    MATCH_MEANINGS,
+    MatchLevel,
+    marked,
+    match_level,
+    shared_syllables,
+)
 from namhoc.directives.files import CONTENT_TYPES
 from namhoc.directives.models import Directive, DirectiveTask, SourceDocument, TaskLink
+from namhoc.directives.reader_notes import ReaderNote, reader_notes
 from namhoc.directives.source_text import SourceTextPage, source_outline, source_text_page
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = [
     "Coverage",
+    "LinkRow",
     "LinksPage",
+    "PublishPage",
     "ReviewPage",
     "Segment",
     "SourcePage",
     "StoredFile",
+    "TaskLinks",
     "UploadPage",
     "coverage",
     "coverage_page",
+    "date_notices",
     "directive_detail",
     "directive_links",
     "directive_list",
     "directive_rows",
     "directive_with_parts",
     "links_page",
+    "publish_page",
     "review_page",
     "revision_diff",
     "source_file",
@@ -74,17 +95,22 @@ def directive_list(
         queryset = queryset.filter(school_year=school_year)
     if status:
         queryset = queryset.filter(status=status)
-    search = " ".join(search.split())
-    if search:
-        queryset = queryset.filter(
-            Q(number__icontains=search) | Q(title__icontains=search) | Q(issuer__icontains=search)
-        )
+    # The words as typed, without diacritics, in the number, title, issuer or a task's title or
+    # text: "bac lieu" finds "Bạc Liêu" (issue 11).
+    phrase = fold(search[:200])
+    if phrase:
+        queryset = queryset.filter(search_folded__contains=phrase)
     return (
-        queryset.select_related("unit", "source", "upper")
-        .defer("source__text", "source__extraction")  # a list never shows them (issue 9)
+        queryset.select_related("unit", "upper")  # not the source: no list shows it (issue 9)
+        .defer(*_LIST_DEFERRED)
         .annotate(task_count=Count("tasks", distinct=True))
         .order_by("-school_year", "unit__path", "-issued_on", "-pk")
     )
+
+
+# What a list never shows: the search index. (Nor the source, not even joined: on SQLite reading
+# any column stored after a long text walks the text's overflow pages.)
+_LIST_DEFERRED = ("search_folded", "upper__search_folded")
 
 
 def directive_with_parts(directive: Directive) -> Directive:
@@ -385,7 +411,9 @@ class ReviewPage:
     tasks: list[DirectiveTask]
     segments: list[Any]
     outline: list[Any]
-    warnings: list[Any]
+    warnings: list[ReaderNote]  # the reader's, in Vietnamese, one per kind with a count
+    notices: list[str]  # dates worth a second look (in the future, outside the school year)
+    problems: list[str]  # what the draft lacks before it can be published
     difference: RevisionDiff | None
     upper_choices: list[Directive]
     next_revision: Directive | None
@@ -401,11 +429,40 @@ class ReviewPage:
         return self.directive.source
 
 
+def date_notices(directive: Directive, *, today: dt.date | None = None) -> list[str]:
+    """Dates accepted as typed that deserve a word: a directive or a cited document dated after
+    today, a directive dated outside the school year it is for."""
+    today = today or clock_today()
+    notices = []
+    issued = directive.issued_on
+    if issued is not None and issued > today:
+        notices.append(
+            f"Ngày ban hành {format_date(issued)} là ngày trong tương lai; hãy kiểm tra lại."
+        )
+    year = directive.school_year
+    if issued is not None and len(year) == 9:
+        first, second = int(year[:4]), int(year[5:])
+        if not first - 1 <= issued.year <= second:
+            notices.append(
+                f"Ngày ban hành {format_date(issued)} không thuộc năm học {year} "
+                f"(từ năm {first - 1} đến năm {second}); hãy kiểm tra ngày hoặc năm học."
+            )
+    for citation in directive.citations.all():
+        if citation.issued_on is not None and citation.issued_on > today:
+            notices.append(
+                f"Văn bản được dẫn {citation.number} ghi ngày {format_date(citation.issued_on)}, "
+                "là ngày trong tương lai; hãy kiểm tra lại."
+            )
+    return notices
+
+
 def review_page(
     viewer: Actor | None, directive_id: object, *, text_page: object = None
 ) -> ReviewPage:
     """``text_page``: which page of the source text to show (``?trang_vb=``; issue 9: the text
     is read a page at a time, and only the outline and warnings of the reader's result)."""
+    from namhoc.directives.services.publishing import publish_problems
+
     directive = directive_with_parts(access_directive(viewer, directive_id))
     tasks = list(directive.tasks.all())
     text = source_text_page(directive.source_id, tasks, text_page)
@@ -413,25 +470,70 @@ def review_page(
         task.source_href = text.href(task.pk)  # type: ignore[attr-defined]
     outline, warnings = source_outline(directive.source_id)
     linkable = can_link(viewer, directive)
+    publishable = can_publish(viewer, directive)
     return ReviewPage(
         directive=directive,
         tasks=tasks,
         segments=text.segments,
         text=text,
         outline=outline,
-        warnings=warnings,
+        warnings=reader_notes(warnings),
+        notices=date_notices(directive),
+        problems=publish_problems(directive) if publishable else [],
         difference=revision_diff(directive),
         upper_choices=list(upper_candidates(viewer, directive)) if linkable else [],
         next_revision=Directive.objects.filter(previous=directive).first(),
         can_edit=can_edit(viewer, directive),
-        can_publish=can_publish(viewer, directive),
+        can_publish=publishable,
         can_revise=can_revise(viewer, directive),
         can_link=linkable,
         in_force=directive.status == Directive.Status.PUBLISHED,
     )
 
 
+@dataclass(frozen=True)
+class PublishPage:
+    """The confirmation asked before publishing (it cannot be undone; a change is a revision)."""
+
+    directive: Directive
+    problems: list[str]  # empty: ready
+    notices: list[str]
+    task_count: int
+
+
+def publish_page(viewer: Actor | None, directive_id: object) -> PublishPage:
+    """For people who may publish the draft (403/404 otherwise; 400 once it is published)."""
+    from namhoc.directives.services.publishing import publish_problems
+
+    directive = access_directive(viewer, directive_id)
+    refusal = publish_refusal(viewer, directive)
+    if refusal is not None:
+        raise refusal
+    return PublishPage(
+        directive=directive,
+        problems=publish_problems(directive),
+        notices=date_notices(directive),
+        task_count=directive.tasks.count(),
+    )
+
+
 # --- cascade --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    link: TaskLink
+    level: MatchLevel
+    label: str  # "Rất khớp", "Có thể khớp", "Ít khớp"
+    upper_title: list[tuple[str, bool]]  # the upper task's title, shared words marked
+    shared: list[str]  # the words both tasks use, in Vietnamese order
+
+
+@dataclass(frozen=True)
+class TaskLinks:
+    task: DirectiveTask
+    title: list[tuple[str, bool]]  # the task's title, words shared with a proposal marked
+    rows: list[LinkRow]
 
 
 @dataclass(frozen=True)
@@ -440,17 +542,46 @@ class LinksPage:
     upper: Directive | None  # with its tasks loaded
     upper_choices: list[Directive]
     can_link: bool
+    tasks: list[TaskLinks]
+    levels: list[tuple[str, str, str]]  # (level, label, what it means)
+    undecided: dict[MatchLevel, int]  # proposals awaiting a decision, per level
 
 
 def links_page(viewer: Actor | None, directive_id: object) -> LinksPage:
     directive = directive_with_parts(access_directive(viewer, directive_id))
     upper = directive_with_parts(directive.upper) if directive.upper else None
     linkable = can_link(viewer, directive)
+    tasks: list[TaskLinks] = []
+    undecided = dict.fromkeys(MATCH_LEVELS, 0)
+    for task in directive.tasks.all():
+        text = f"{task.title}\n{task.text}"
+        rows = []
+        everything_shared: set[str] = set()
+        for link in task.upper_links.all():
+            upper_task = link.upper_task
+            shared = shared_syllables(text, f"{upper_task.title}\n{upper_task.text}")
+            everything_shared |= shared
+            level = match_level(rank=link.rank, score=link.score)
+            if link.status == TaskLink.Status.SUGGESTED:
+                undecided[level] += 1
+            rows.append(
+                LinkRow(
+                    link=link,
+                    level=level,
+                    label=MATCH_LABELS[level],
+                    upper_title=marked(upper_task.title, shared),
+                    shared=sorted(shared, key=vi_sort_key)[:12],
+                )
+            )
+        tasks.append(TaskLinks(task=task, title=marked(task.title, everything_shared), rows=rows))
     return LinksPage(
         directive=directive,
         upper=upper,
         upper_choices=list(upper_candidates(viewer, directive)) if linkable else [],
         can_link=linkable,
+        tasks=tasks,
+        levels=[(level, MATCH_LABELS[level], MATCH_MEANINGS[level]) for level in MATCH_LEVELS],
+        undecided=undecided,
     )
 
 

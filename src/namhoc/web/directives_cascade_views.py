@@ -17,7 +17,7 @@ from namhoc.core.errors import DomainError
 from namhoc.directives import selectors, services
 from namhoc.directives.cascade import embedding_available
 from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.directives_forms import UpperForm
+from namhoc.web.directives_forms import AcceptLinksForm, UpperForm
 
 
 def _links_url(directive_id: int, anchor: str = "") -> str:
@@ -36,6 +36,7 @@ def _links_page(
     page = selectors.links_page(request.user, directive_id)
     form = upper_form or UpperForm(initial={"upper": str(page.directive.upper_id or "")})
     form.set_choices(page.upper_choices)
+    accept = AcceptLinksForm(initial={"level": "strong"})
     return render(
         request,
         "directives/links.html",
@@ -44,6 +45,7 @@ def _links_page(
             "directive": page.directive,
             "upper": page.upper,
             "upper_form": form,
+            "accept_form": accept,
             "embeddings": embedding_available(),
             "error": error,
         },
@@ -126,6 +128,21 @@ def link_decide(request: HttpRequest, directive_id: int) -> HttpResponse:
             decision=request.POST.get("decision", ""),
         ),
         anchor=f"nhiem-vu-{task}" if task.isascii() and task.isdigit() else "",
+    )
+
+
+@login_required
+@require_POST
+@with_domain_errors
+def links_accept(request: HttpRequest, directive_id: int) -> HttpResponse:
+    """Confirm every undecided proposal of a level or better, in one step."""
+    return _act(
+        request,
+        directive_id,
+        lambda: services.links_accept(
+            actor=request.user, directive_id=directive_id, level=request.POST.get("level", "")
+        ),
+        done=lambda links: f"Đã xác nhận {len(links)} liên kết.",  # type: ignore[arg-type]
     )
 
 

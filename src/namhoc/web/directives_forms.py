@@ -24,6 +24,7 @@ from namhoc.directives.models import (
 from namhoc.web.fields import VNDateField, VNDecimalField
 
 __all__ = [
+    "AcceptLinksForm",
     "CitationForm",
     "HeaderForm",
     "LinkForm",
@@ -68,6 +69,11 @@ class HeaderForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     doc_type = _text(Directive, "doc_type", "Loại văn bản")
     number = _text(Directive, "number", "Số, ký hiệu")
+    unnumbered = forms.BooleanField(
+        label="Chưa có số, ngày",
+        required=False,
+        help_text="Đánh dấu khi văn bản chưa được cấp số, ngày: vẫn ban hành được trên hệ thống.",
+    )
     issuer = _text(Directive, "issuer", "Cơ quan ban hành")
     issued_on = VNDateField(label="Ngày ban hành", required=False)
     place = _text(Directive, "place", "Địa danh")
@@ -170,4 +176,14 @@ class LinkForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    """The confirmation step: the version the person saw, and their confirmation."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    xac_nhan = forms.CharField(widget=forms.HiddenInput, initial="1")
+
+
+class AcceptLinksForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Xác nhận mọi đề xuất",
+        choices=[("strong", "rất khớp"), ("possible", "từ có thể khớp trở lên")],
+    )

@@ -32,6 +32,7 @@ directive_patterns = [
     path("<int:directive_id>/lien-ket/", c.links, name="links"),
     path("<int:directive_id>/lien-ket/goi-y/", c.links_suggest, name="links_suggest"),
     path("<int:directive_id>/lien-ket/quyet-dinh/", c.link_decide, name="link_decide"),
+    path("<int:directive_id>/lien-ket/xac-nhan-theo-muc/", c.links_accept, name="links_accept"),
     path("<int:directive_id>/bao-phu/", c.coverage, name="coverage"),
 ]
 

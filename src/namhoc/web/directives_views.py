@@ -263,7 +263,6 @@ def _review_forms(page: selectors.ReviewPage, bound: Mapping[str, forms.Form]) -
         "targets": targets,
         "target_form": new_target.with_tasks(tasks),
         "task_form": bound.get("task-new") or TaskAddForm(auto_id="nv-moi-%s"),
-        "publish_form": PublishForm(initial={"version": directive.version}),
     }
 
 
@@ -564,17 +563,28 @@ def target_save(request: HttpRequest, directive_id: int, target_id: int) -> Http
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @with_domain_errors
 def publish(request: HttpRequest, directive_id: int) -> HttpResponse:
-    return _act(
-        request,
-        directive_id,
-        lambda: tracking_services.directive_publish(
-            actor=request.user, directive_id=directive_id, version=request.POST.get("version")
-        ),
-        done="Đã ban hành văn bản trên hệ thống.",
-    )
+    """GET (or a POST without the confirmation): what publishing will do and what the draft
+    still lacks; POST with ``xac_nhan=1``: publish (works without JavaScript)."""
+    page = selectors.publish_page(request.user, directive_id)
+    form = PublishForm(initial={"version": page.directive.version})
+    if request.method == "POST" and request.POST.get("xac_nhan") == "1":
+        try:
+            tracking_services.directive_publish(
+                actor=request.user, directive_id=directive_id, version=request.POST.get("version")
+            )
+        except DomainError as exc:
+            if _refused(exc):
+                raise
+            page = selectors.publish_page(request.user, directive_id)
+            context = {"page": page, "directive": page.directive, "form": form, "error": exc}
+            return render(request, "directives/publish.html", context, status=exc.status)
+        messages.success(request, "Đã ban hành văn bản trên hệ thống.")
+        return redirect(_review_url(directive_id))
+    context = {"page": page, "directive": page.directive, "form": form, "error": None}
+    return render(request, "directives/publish.html", context)
 
 
 @login_required

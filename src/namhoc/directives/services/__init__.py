@@ -38,7 +38,7 @@ from namhoc.directives.services.drafting import (
     task_split,
     task_update,
 )
-from namhoc.directives.services.links import LinkProposal, suggest_links
+from namhoc.directives.services.links import LinkProposal, links_accept, suggest_links
 from namhoc.directives.services.reading import (
     Recovery,
     progress_message,
@@ -62,6 +62,7 @@ __all__ = [
     "directive_set_upper",
     "directive_update",
     "link_decide",
+    "links_accept",
     "links_suggest",
     "progress_message",
     "read_limits",

@@ -11,6 +11,7 @@ from namhoc.accounts.models import User
 from namhoc.core.audit import snapshot
 from namhoc.core.errors import DomainError, StaleEdit
 from namhoc.core.parsing import parse_int
+from namhoc.core.text import fold
 from namhoc.core.types import Actor
 from namhoc.directives.models import Directive, DirectiveTask
 
@@ -31,6 +32,7 @@ __all__ = [
 HEADER_FIELDS = (
     "doc_type",
     "number",
+    "unnumbered",
     "issuer",
     "issued_on",
     "place",
@@ -94,5 +96,13 @@ def check_version(obj: Any, expected: int, fields: Iterable[str], *, what: str =
 
 
 def directive_changed(pk: int) -> None:
-    """A draft's header or tasks changed: its ``updated_at`` moves on (lists sort by it)."""
-    Directive.objects.filter(pk=pk).update(updated_at=timezone.now())
+    """A directive's header or tasks changed: its ``updated_at`` moves on and its search index
+    (number, title, issuer, the tasks' titles and texts, folded: "bac lieu" finds "Bạc Liêu")
+    is written again."""
+    directive = Directive.objects.only("number", "title", "issuer").get(pk=pk)
+    parts = [directive.number, directive.title, directive.issuer]
+    for title, text in DirectiveTask.objects.filter(directive_id=pk).values_list("title", "text"):
+        parts += [title, text]
+    Directive.objects.filter(pk=pk).update(
+        updated_at=timezone.now(), search_folded=fold(" \n ".join(p for p in parts if p))
+    )

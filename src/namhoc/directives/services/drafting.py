@@ -75,6 +75,7 @@ __all__ = [
 HEADER_LABELS = {
     "doc_type": "Loại văn bản",
     "number": "Số, ký hiệu",
+    "unnumbered": "Chưa có số, ngày",
     "issuer": "Cơ quan ban hành",
     "issued_on": "Ngày ban hành",
     "place": "Địa danh",
@@ -113,7 +114,9 @@ def header_values(values: Mapping[str, object]) -> dict[str, Any]:
             continue
         raw = values[name]
         label = HEADER_LABELS[name]
-        if name == "issued_on":
+        if name == "unnumbered":
+            clean[name] = raw in (True, "on", "1", "true", "yes", "co")
+        elif name == "issued_on":
             clean[name] = parse_date(raw, field=name, label=label)
         elif name == "school_year":
             clean[name] = parse_school_year(raw, field=name, required=False)

@@ -14,7 +14,8 @@ from namhoc.core.audit import audit_record
 from namhoc.core.errors import DomainError, NotFound
 from namhoc.core.parsing import parse_id
 from namhoc.core.types import Actor
-from namhoc.directives.access import access_directive, link_refusal
+from namhoc.directives.access import access_directive, access_task, link_refusal
+from namhoc.directives.cascade import MATCH_LABELS, MATCH_LEVELS, MatchLevel, match_level
 from namhoc.directives.models import Directive, DirectiveTask, TaskLink
 from namhoc.directives.services.common import locked_directive, refuse, user_of
 
@@ -23,6 +24,7 @@ __all__ = [
     "LinkProposal",
     "directive_set_upper",
     "link_decide",
+    "links_accept",
     "links_suggest",
     "suggest_links",
 ]
@@ -212,8 +214,6 @@ def link_decide(
     if task_pk is None:
         raise DomainError("bad_task", "Hãy chọn nhiệm vụ của văn bản này.", field="task")
     if directive_id is None:
-        from namhoc.directives.access import access_task
-
         directive_id = access_task(actor, task_pk).directive_id
     directive = _linkable(actor, directive_id)
     task = directive.tasks.filter(pk=task_pk).first()
@@ -256,3 +256,51 @@ def link_decide(
             unit_id=locked.unit_id,
         )
     return link
+
+
+def _min_level(raw: object) -> tuple[MatchLevel, ...]:
+    """The levels "from ``raw`` up": ``strong`` -> (strong,), ``possible`` -> (strong, possible)."""
+    if raw not in ("strong", "possible"):
+        raise DomainError(
+            "bad_level", "Hãy chọn mức: rất khớp, hoặc từ có thể khớp trở lên.", field="level"
+        )
+    return MATCH_LEVELS[: MATCH_LEVELS.index(raw) + 1]
+
+
+def links_accept(*, actor: Actor | None, directive_id: object, level: object) -> list[TaskLink]:
+    """Confirm, in one step, every proposal still undecided whose match is ``level`` ("strong":
+    rất khớp) or better ("possible": có thể khớp and rất khớp). Links a person already rejected
+    stay rejected. Returns the links confirmed (each audited as a confirmation)."""
+    levels = _min_level(level)
+    directive = _linkable(actor, directive_id)
+    if directive.upper_id is None:
+        raise DomainError("no_upper", "Hãy chọn văn bản cấp trên trước.", field="upper")
+    with transaction.atomic():
+        locked = locked_directive(directive.pk)
+        refuse(link_refusal(actor, locked))
+        undecided = TaskLink.objects.select_for_update().filter(
+            task__directive=locked,
+            status=TaskLink.Status.SUGGESTED,
+            upper_task__directive_id=locked.upper_id or directive.upper_id,
+        )
+        chosen = [
+            link
+            for link in undecided.order_by("task__position", "rank", "pk")
+            if match_level(rank=link.rank, score=link.score) in levels
+        ]
+        now = timezone.now()
+        user = user_of(actor)
+        for link in chosen:
+            link.status = TaskLink.Status.CONFIRMED
+            link.decided_by = user
+            link.decided_at = now
+            link.save(update_fields=["status", "decided_by", "decided_at"])
+            audit_record(
+                actor=actor,
+                action="link.confirm",
+                target=link,
+                changes={"status": [TaskLink.Status.SUGGESTED, TaskLink.Status.CONFIRMED]},
+                unit_id=locked.unit_id,
+                note=f"xác nhận hàng loạt: {MATCH_LABELS[levels[-1]].lower()} trở lên",
+            )
+    return chosen

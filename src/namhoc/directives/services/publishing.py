@@ -26,14 +26,23 @@ __all__: list[str] = []  # nothing public: see the module's docstring
 
 
 def publish_problems(directive: Directive) -> list[str]:
-    """What a draft still lacks before it can be published (empty: ready)."""
+    """What a draft still lacks before it can be published (empty: ready). A directive is
+    published with its number and date, or deliberately without them ("chưa có số, ngày")."""
     problems = []
     if not directive.tasks.exists():
         problems.append("chưa có nhiệm vụ nào")
     if not directive.school_year:
         problems.append("chưa ghi năm học")
-    if not (directive.number or directive.title):
-        problems.append("chưa có số, ký hiệu hoặc trích yếu")
+    if not directive.unnumbered:
+        if not directive.number:
+            problems.append(
+                "chưa có số, ký hiệu (nếu văn bản chưa được cấp số, hãy đánh dấu "
+                "“Chưa có số, ngày” trong thông tin văn bản)"
+            )
+        if not directive.issued_on:
+            problems.append("chưa có ngày ban hành")
+    elif not directive.title:
+        problems.append("chưa có trích yếu (văn bản chưa có số cần trích yếu để nhận ra)")
     return problems
 
 

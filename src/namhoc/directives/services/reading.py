@@ -39,7 +39,12 @@ from namhoc.directives.models import (
     SourceDocument,
     Target,
 )
-from namhoc.directives.services.common import HEADER_FIELDS, refuse, user_of
+from namhoc.directives.services.common import (
+    HEADER_FIELDS,
+    directive_changed,
+    refuse,
+    user_of,
+)
 from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
@@ -594,4 +599,5 @@ def _directive_from_extraction(source: SourceDocument) -> Directive:
         )
         for item in extraction.get("assignments") or []
     )
+    directive_changed(directive.pk)
     return directive

@@ -160,11 +160,13 @@ def test_seeds_go_through_upload_review_publish(org, people):
                 text="",
             )
         directive.refresh_from_db()
-        values = {}
+        values: dict[str, object] = {}
         if not directive.school_year:
             values["school_year"] = "2022-2023"
-        if not (directive.number or directive.title):
+        if not directive.title:
             values["title"] = f"Văn bản từ trang tin {index}"
+        if not (directive.number and directive.issued_on):
+            values["unnumbered"] = True  # a news page: published deliberately without them
         if values:
             directive = services.directive_update(
                 actor=people.province_officer,
@@ -212,9 +214,7 @@ def test_merge_and_split_tasks(org, people):
     directive = upload(people.province_officer, org.province_a, PROVINCE_DOC)
     first = directive.tasks.get(position=1)
     second_title = directive.tasks.get(position=2).title
-    merged = services.task_merge_next(
-        actor=people.province_officer, task_id=first.pk, version=1
-    )
+    merged = services.task_merge_next(actor=people.province_officer, task_id=first.pk, version=1)
     assert directive.tasks.count() == 7
     assert second_title in merged.text
     assert list(directive.tasks.values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6, 7]
@@ -248,9 +248,7 @@ def test_published_directive_is_frozen_and_a_revision_shows_the_difference(org, 
         )
     assert excinfo.value.code == "frozen"
 
-    revision = services.directive_revise(
-        actor=people.province_officer, directive_id=directive.pk
-    )
+    revision = services.directive_revise(actor=people.province_officer, directive_id=directive.pk)
     assert (revision.revision, revision.previous_id, revision.status) == (2, directive.pk, "draft")
     new_task = revision.tasks.get(position=3)
     services.task_update(
@@ -279,6 +277,29 @@ def test_published_directive_is_frozen_and_a_revision_shows_the_difference(org, 
     assert [(c.kind, c.label) for c in difference.tasks] == [("changed", "3")]
     assert "-3 Phổ cập giáo dục mầm non cho trẻ em 5 tuổi" in difference.tasks[0].diff
     assert "+3 Phổ cập giáo dục mầm non cho trẻ em 3-5 tuổi" in difference.tasks[0].diff
+
+
+def test_publish_requires_a_number_and_a_date_or_the_deliberate_tick(org, people):
+    directive = upload(people.province_officer, org.province_a, PROVINCE_DOC)
+    directive = services.directive_update(
+        actor=people.province_officer,
+        directive_id=directive.pk,
+        version=directive.version,
+        values={"number": "", "issued_on": ""},
+    )
+    with pytest.raises(DomainError) as excinfo:
+        publish(people.province_officer, directive)
+    assert excinfo.value.message == (
+        "Chưa ban hành được: chưa có số, ký hiệu (nếu văn bản chưa được cấp số, hãy đánh dấu "
+        "“Chưa có số, ngày” trong thông tin văn bản); chưa có ngày ban hành."
+    )
+    directive = services.directive_update(
+        actor=people.province_officer,
+        directive_id=directive.pk,
+        version=directive.version,
+        values={"unnumbered": "on"},
+    )
+    assert publish(people.province_officer, directive).status == Directive.Status.PUBLISHED
 
 
 def test_publish_requires_tasks_and_school_year(org, people):

@@ -158,7 +158,8 @@ def test_correct_a_task_then_publish(draft, people, client_of):
     assert task.title == "Bảo đảm đủ giáo viên theo định mức"
     draft.refresh_from_db()
     response = client.post(
-        reverse("directives:publish", args=[draft.pk]), {"version": draft.version}
+        reverse("directives:publish", args=[draft.pk]),
+        {"version": draft.version, "xac_nhan": "1"},
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -238,7 +239,10 @@ def _post_endpoints(directive, task):
             {"version": task.version},
         ),
         (reverse("directives:task_add", args=[directive.pk]), {"title": "X"}),
-        (reverse("directives:publish", args=[directive.pk]), {"version": directive.version}),
+        (
+            reverse("directives:publish", args=[directive.pk]),
+            {"version": directive.version, "xac_nhan": "1"},
+        ),
         (reverse("directives:upper", args=[directive.pk]), {"upper": ""}),
         (reverse("directives:links_suggest", args=[directive.pk]), {}),
         (reverse("directives:citation_add", args=[directive.pk]), {"number": "1/KH-UBND"}),
@@ -355,7 +359,9 @@ def test_cascade_pages_propose_confirm_and_cover(org, people, client_of):
         == 400
     )
     plan.refresh_from_db()
-    client.post(reverse("directives:publish", args=[plan.pk]), {"version": plan.version})
+    client.post(
+        reverse("directives:publish", args=[plan.pk]), {"version": plan.version, "xac_nhan": "1"}
+    )
     coverage = client_of(people.superuser).get(reverse("directives:coverage", args=[ministry.pk]))
     body = coverage.content.decode()
     assert coverage.status_code == 200
@@ -443,6 +449,7 @@ def test_list_is_paginated_keeping_the_filters(
             school_year="2025-2026",
             number=f"{i}/KH-SGDĐT",
             title=f"Kế hoạch số {i}",
+            search_folded=f"{i}/kh-sgddt ke hoach so {i}",  # as the services write it
             published_at=timezone.now(),
         )
         for i in range(1, 56)
