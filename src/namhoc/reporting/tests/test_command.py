@@ -1,5 +1,6 @@
 """``namhoc report …``: the same use case from the command line, errors in Vietnamese and
-English with exit status 2."""
+English with exit status 2 (``namhoc`` turns a CommandError's ``returncode`` into its exit
+status; ``call_command`` keeps the test's database connection open, on PostgreSQL too)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from namhoc.cli import main
+from namhoc.cli import _namhoc_commands
 from namhoc.core.models import AuditEvent
 from namhoc.reporting.models import ReportDraft
 from namhoc.reporting.tests.helpers import build_world, clock
@@ -18,16 +21,31 @@ from namhoc.reporting.tests.helpers import build_world, clock
 pytestmark = pytest.mark.django_db
 
 
-def test_year_end_report_to_a_file_with_its_annex(org, people, tmp_path: Path, capsys):
+def report(*args: str) -> str:
+    out = io.StringIO()
+    call_command("report", *args, stdout=out)
+    return out.getvalue()
+
+
+def refused(*args: str) -> str:
+    with pytest.raises(CommandError) as info:
+        report(*args)
+    assert info.value.returncode == 2
+    return str(info.value)
+
+
+def test_namhoc_report_is_a_namhoc_command() -> None:
+    assert _namhoc_commands()["report"] == "namhoc.reporting"
+
+
+def test_year_end_report_to_a_file_with_its_annex(org, people, tmp_path: Path):
     build_world(org, people)
     target = tmp_path / "bao-cao.docx"
     with clock():
-        code = main(
-            ["report", "year-end", "--unit", "p-a", "--year", "2025-2026", "-o", str(target),
-             "--signer", "Lê Văn Hùng"]
+        out = report(
+            "year-end", "--unit", "p-a", "--year", "2025-2026", "-o", str(target),
+            "--signer", "Lê Văn Hùng",
         )  # fmt: skip
-    assert code == 0
-    out = capsys.readouterr().out
     assert out.startswith(f"Đã soạn báo cáo tổng kết năm học của Tỉnh Phú An, bản 1: {target}")
     document = docx.Document(io.BytesIO(target.read_bytes()))
     assert document.paragraphs[0].text == "BÁO CÁO"
@@ -49,11 +67,10 @@ def test_plan_for_a_directive(org, people, tmp_path: Path):
     target = tmp_path / "ke-hoach.docx"
     annex = tmp_path / "phu-luc.xlsx"
     with clock():
-        code = main(
-            ["report", "plan", "--unit", "c-a1", "--directive", str(world.province_plan.pk),
-             "-o", str(target), "--annex", str(annex)]
+        report(
+            "plan", "--unit", "c-a1", "--directive", str(world.province_plan.pk),
+            "-o", str(target), "--annex", str(annex),
         )  # fmt: skip
-    assert code == 0
     assert docx.Document(io.BytesIO(target.read_bytes())).paragraphs[0].text == "KẾ HOẠCH"
     assert annex.exists()
 
@@ -79,22 +96,18 @@ def test_plan_for_a_directive(org, people, tmp_path: Path):
     ],
 )
 def test_errors_are_said_in_both_languages_with_status_2(  # noqa: PLR0917 - fixtures
-    org, people, tmp_path: Path, capsys, args, vietnamese, english
+    org, people, tmp_path: Path, args, vietnamese, english
 ):
-    code = main(["report", *args, "-o", str(tmp_path / "x.docx")])
-    assert code == 2
-    err = capsys.readouterr().err
+    err = refused(*args, "-o", str(tmp_path / "x.docx"))
     assert vietnamese in err
     assert english in err
     assert ReportDraft.objects.count() == 0
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_an_output_folder_that_does_not_exist(org, people, tmp_path: Path, capsys):
+def test_an_output_folder_that_does_not_exist(org, people, tmp_path: Path):
     target = tmp_path / "khong-co" / "x.docx"
-    code = main(["report", "year-end", "--unit", "p-a", "--year", "2025-2026", "-o", str(target)])
-    assert code == 2
-    err = capsys.readouterr().err
+    err = refused("year-end", "--unit", "p-a", "--year", "2025-2026", "-o", str(target))
     assert f"Lỗi: thư mục {target.parent} không tồn tại." in err
     assert f"Error: directory {target.parent} does not exist." in err
     assert ReportDraft.objects.count() == 0
