@@ -216,17 +216,20 @@ def digests_queue(*, now: dt.datetime | None = None) -> int:
     if upto is None:
         return 0
     moment = when(now)
+    # The grouping happens in a subquery: PostgreSQL gives the outer SELECT's literals the
+    # columns' types, which it would not do for the literals of a grouped SELECT.
     sql = (
-        f"INSERT INTO {table(Delivery)} (key, channel, status, user_id, notice_id, event_id, "  # noqa: S608 - table names from the models; values are parameters
-        "webhook_id, unit_id, payload, attempts, next_attempt_at, last_error, created_at, "
-        "sent_at) "
-        "SELECT 'digest:' || CAST(n.user_id AS TEXT) || ':' || %s, %s, %s, n.user_id, NULL, "
-        f"NULL, NULL, NULL, '{{\"upto\": {int(upto)}}}', 0, %s, '', %s, NULL "
-        f"FROM {table(Notice)} n JOIN {table(User)} u ON u.id = n.user_id "
+        f"INSERT INTO {table(Delivery)} (key, channel, status, user_id, payload, attempts, "  # noqa: S608 - table names from the models; values are parameters
+        "next_attempt_at, last_error, created_at) "
+        "SELECT 'digest:' || CAST(g.user_id AS TEXT) || ':' || %s, %s, %s, g.user_id, "
+        f"'{{\"upto\": {int(upto)}}}', 0, %s, '', %s "
+        f"FROM (SELECT n.user_id FROM {table(Notice)} n "
+        f"JOIN {table(User)} u ON u.id = n.user_id "
         f"LEFT JOIN {table(NoticeSettings)} s ON s.user_id = n.user_id "
         "WHERE n.email = %s AND n.digested_at IS NULL AND n.read_at IS NULL AND n.id <= %s "
         "AND u.email <> '' AND (s.email_enabled IS NULL OR s.email_enabled = %s) "
-        "GROUP BY n.user_id "
+        "GROUP BY n.user_id) g "
+        "WHERE 1 = 1 "
         "ON CONFLICT DO NOTHING"
     )
     params = [

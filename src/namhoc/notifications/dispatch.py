@@ -82,9 +82,8 @@ def _fan_out(ids: list[int], kinds: set[str]) -> int:
         join_params: list[object] = list(roles) if scope == "everywhere" else []
         sql = (
             f"INSERT INTO {table(Notice)} "  # noqa: S608 - table names from the models; values are parameters
-            "(user_id, event_id, kind, unit_id, email, created_at, read_at, digested_at) "
-            f"SELECT DISTINCT m.user_id, e.id, e.kind, {notice_unit}, {mode}, e.created_at, "
-            "NULL, NULL "
+            "(user_id, event_id, kind, unit_id, email, created_at) "
+            f"SELECT DISTINCT m.user_id, e.id, e.kind, {notice_unit}, {mode}, e.created_at "
             f"FROM {table(Event)} e {join_sql} "
             f"JOIN {table(User)} u ON u.id = m.user_id "
             f"LEFT JOIN {table(Preference)} p ON p.user_id = m.user_id AND p.kind = e.kind "
@@ -116,9 +115,11 @@ def _emails(ids: list[int], now: object) -> int:
         "sent_at) "
         "SELECT 'email:' || CAST(n.id AS TEXT), %s, %s, n.user_id, n.id, NULL, NULL, n.unit_id, "
         "'{}', 0, %s, '', %s, NULL "
-        f"FROM {table(Notice)} n JOIN {table(User)} u ON u.id = n.user_id "
-        f"LEFT JOIN {table(NoticeSettings)} s ON s.user_id = n.user_id "
-        f"WHERE n.event_id IN ({placeholders(ids)}) AND n.email = %s AND u.email <> '' "
+        f"FROM {table(Notice)} n LEFT JOIN {table(NoticeSettings)} s ON s.user_id = n.user_id "
+        f"WHERE n.event_id IN ({placeholders(ids)}) AND n.email = %s "
+        # a correlated test, not a join nor an IN list: the planner walks this batch's notices
+        # by event and looks each person up, instead of crossing every user with the batch
+        f"AND EXISTS (SELECT 1 FROM {table(User)} u WHERE u.id = n.user_id AND u.email <> '') "
         "AND (s.email_enabled IS NULL OR s.email_enabled = %s) "
         "ON CONFLICT DO NOTHING"
     )

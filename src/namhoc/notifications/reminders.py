@@ -107,11 +107,13 @@ def _links_pending(now: object) -> int:
     (a higher link id) makes a new one."""
     return execute(
         f"INSERT INTO {table(Event)} {_EVENT_COLUMNS} "  # noqa: S608 - table names from the models; values are parameters
-        "SELECT %s, 'links.pending:' || CAST(d.id AS TEXT) || ':' || CAST(MAX(l.id) AS TEXT), "
-        "d.unit_id, %s, d.id, '{}', NULL, %s, NULL "
+        "SELECT %s, 'links.pending:' || CAST(g.id AS TEXT) || ':' || CAST(g.newest AS TEXT), "
+        "g.unit_id, %s, g.id, '{}', NULL, %s, NULL "
+        "FROM (SELECT d.id, d.unit_id, MAX(l.id) AS newest "
         f"FROM {table(TaskLink)} l JOIN {table(DirectiveTask)} t ON t.id = l.task_id "
         f"JOIN {table(Directive)} d ON d.id = t.directive_id "
-        "WHERE l.status = %s AND d.status <> %s GROUP BY d.id, d.unit_id "
+        "WHERE l.status = %s AND d.status <> %s GROUP BY d.id, d.unit_id) g "
+        "WHERE 1 = 1 "
         "ON CONFLICT DO NOTHING",
         [
             "links.pending",
