@@ -30,9 +30,7 @@ def test_approval_and_unapproval_reach_the_right_approvers(org, people):
     [approved] = Notice.objects.filter(kind="figures.approved")
     assert approved.user == f.province_approver
     told = describe([approved.event])[approved.event_id]
-    assert told.text == (
-        f"Xã An Lạc đã phê duyệt số liệu {f.dn_th.name} kỳ {f.start_2025.name}."
-    )
+    assert told.text == (f"Xã An Lạc đã phê duyệt số liệu {f.dn_th.name} kỳ {f.start_2025.name}.")
     approval_revoke(
         actor=f.province_approver, unit=org.commune_a1, data_set=f.dn_th, period=f.start_2025
     )
