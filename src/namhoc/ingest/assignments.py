@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from namhoc.ingest.model import Assignment
 
@@ -50,11 +51,40 @@ def _sentence(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
     return left, right
 
 
+# LEADS and SUPPORTS contain these words; they are found first (fast: plain text) and the
+# patterns tried around them only.
+_LEAD_WORD = re.compile(r"chủ\s+trì")
+_SUPPORT_WORD = re.compile(r"phối\s+hợp")
+_BEFORE = 110  # a unit's name (at most 90 characters) and what joins it to the keyword
+_AFTER = 250  # the keyword, the other unit (80) and the context the pattern looks at
+
+
+def _around(
+    pattern: re.Pattern[str], keyword: re.Pattern[str], text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, start, end)``, for a pattern whose matches all hold a match of
+    ``keyword`` less than _BEFORE characters (and the spaces and commas before the keyword)
+    after their start and end less than _AFTER characters after it."""
+    done = start
+    for word in keyword.finditer(text, start, end):
+        if word.start() < done:
+            continue
+        lo = word.start()
+        while lo > done and text[lo - 1] in " \t\n,":
+            lo -= 1
+        match = pattern.search(text, max(done, lo - _BEFORE), min(end, word.end() + _AFTER))
+        # A match of a later keyword is left for that keyword's own, wider, window.
+        if match is not None and match.start() <= word.start() < match.end():
+            done = match.end()
+            yield match
+
+
 def find_assignments(text: str, start: int, end: int) -> list[Assignment]:
     out: list[Assignment] = []
     taken: set[int] = set()
-    for pattern in (GIVEN, LEADS):
-        for match in pattern.finditer(text, start, end):
+    found = (GIVEN.finditer(text, start, end), _around(LEADS, _LEAD_WORD, text, start, end))
+    for pattern, matches in zip((GIVEN, LEADS), found, strict=True):
+        for match in matches:
             if any(match.end() + delta in taken for delta in range(-4, 5)):
                 continue
             lead = _clean(match["lead"])
@@ -69,7 +99,7 @@ def find_assignments(text: str, start: int, end: int) -> list[Assignment]:
             taken.add(match.end())
             out.append(Assignment([lead], support, _clean(text[s_start:s_end]), s_start, s_end))
     sentence_starts = {a.start for a in out}
-    for match in SUPPORTS.finditer(text, start, end):
+    for match in _around(SUPPORTS, _SUPPORT_WORD, text, start, end):
         s_start, s_end = _sentence(text, match.start(), start, end)
         if s_start in sentence_starts:
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
 
 from namhoc.ingest.codes import (
     TYPE_ALIASES,
@@ -41,9 +42,10 @@ CITATION = re.compile(
     r"(?P<sym>" + _SEG + r"(?:" + _SEP + _SEG + r"){0,5})"
     r"(?![\w&])"
 )
-# Every reference has digits, then (after at most a line break) "/" or "-": a cheap pattern finds
-# those places, and CITATION is tried only at the start of their digits.
-_CANDIDATE = re.compile(r"\d" + _WS + r"[/-]")
+# Every reference has digits, "/" or "-" (spaced, at most a line break), maybe a year and another
+# separator, then a capital: a cheap pattern finds those places (dates have no capital), and
+# CITATION is tried only at the start of their digits.
+_CANDIDATE = re.compile(r"\d(?=" + _SEP + r"(?:" + _YEAR + r"(?:" + _SEP + r")?)?[A-ZĐƯ])")
 _SEG_SPLIT = re.compile(r"\s*([/-])\s*")
 _LIST_BEFORE = re.compile(r"((?:\d{1,5}[ \t]*(?:,|và)[ \t]*){1,30})$")
 _DOC_WORD_BEFORE = re.compile(
@@ -65,6 +67,7 @@ _MINISTRY = frozenset({"ministry"})
 _GOVERNMENT = frozenset({"government"})
 
 
+@cache
 def _known(code: str) -> str | None:
     """The table's code for ``code`` (itself, an alias, or a code with a stray space)."""
     table = issuers()
@@ -134,6 +137,7 @@ def _fix_issuer(written: str, type_code: str | None, parsed: _Parsed) -> tuple[s
     return code, code
 
 
+@cache
 def _truncated(code: str, kinds: frozenset[str]) -> str | None:
     """The one known code of ``kinds`` that ``code`` (three letters or more) is the start of:
     "BGD" for "BGDĐT" in a Thông tư."""
@@ -147,6 +151,15 @@ def number_key(number: str) -> str:
     """The form under which two numbers name the same document: "&" and spacing ignored
     ("25/KH-PGD&ĐT" and "25/KH-PGDĐT" are one document)."""
     return "".join(number.split()).replace("&", "")
+
+
+@lru_cache(maxsize=4096)
+def _parsed(
+    num: str, year: str | None, segs: tuple[str, ...], seps: tuple[str, ...], party: bool
+) -> _Parsed:
+    """:func:`_parse`, remembered: a document cites the same numbers again and again. (Its
+    result is shared: callers copy what they keep.)"""
+    return _parse(num, year, list(segs), list(seps), party)
 
 
 def _parse(num: str, year: str | None, segs: list[str], seps: list[str], party: bool) -> _Parsed:
@@ -260,12 +273,12 @@ def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Ci
         if not party and sep0 is not None and sep0.strip() == "-":
             # "18-CT-..." is not a grammar we know; "5-10" etc. never reach here (no letters).
             continue
-        parsed = _parse(match["num"], year, segs, seps, party)
+        parsed = _parsed(match["num"], year, tuple(segs), tuple(seps), party)
         corrections = list(parsed.corrections)
         if year and (match["sep1"].strip() != "/" or (match["sep2"] or "").strip() != "/"):
             corrections.append("separators -> /")
         raw = text[match.start() : match.end()]
-        number = re.sub(r"\s+", "", raw)
+        number = "".join(raw.split())
         type_code = parsed.doc_type_code
         doc_type = types.get(type_code) if type_code else None
         written_type = _type_name_before(text, match.start())

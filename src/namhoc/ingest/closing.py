@@ -51,8 +51,11 @@ def _role(line: str) -> bool:
 
 
 def _cells(line: Line) -> list[str]:
-    """A line's table cells (a Word table row is read as "cell | cell")."""
-    return [cell.strip() for cell in line.text.split(" | ")]
+    """A line's table cells (a Word table row is read as "cell | cell", a markdown one as
+    "| cell | cell |")."""
+    if "|" not in line.text:
+        return [line.text.strip()]
+    return [cell.strip() for cell in line.text.strip().strip("|").split("|")]
 
 
 def _signed_or_name(cell: str) -> bool:
@@ -190,10 +193,13 @@ _SIGNED_NAME = re.compile(
     r"^\(?\s*(?:đã\s+ký|Đã\s+ký)\s*\)?\s*(?P<name>(?:[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*\s+){1,4}"
     r"[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)$"
 )
-# One cell holding role, "Đã ký" and name: "KT. BỘ TRƯỞNG THỨ TRƯỞNG Đã ký Nguyễn Vinh Hiển".
+# One cell holding role, "Đã ký" and name: "KT. BỘ TRƯỞNG THỨ TRƯỞNG Đã ký Nguyễn Vinh Hiển",
+# or role and name alone ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn Minh"):
+# then the role ends with a signer's title and the name is written in lower case after capitals.
 _ROLE_SIGNED_NAME = re.compile(
-    r"^(?P<role>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .&-]{2,80}?)\s*\(?\s*(?:đã\s+ký|Đã\s+ký)\s*\)?\s*"
-    r"(?P<name>(?:[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*\s+){1,4}[A-ZĐÂĂÊÔƠƯ][\wÀ-ỹ]*)$"
+    r"^(?P<role>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .&-]{2,80}?)\s*(?:\(?\s*(?:đã\s+ký|Đã\s+ký)\s*\)?\s*|"
+    r"(?:(?<=TRƯỞNG)|(?<=ĐỐC)|(?<=TỊCH)|(?<=BÍ THƯ)|(?<=TƯỚNG))\s+)"
+    r"(?P<name>(?:[A-ZĐÂĂÊÔƠƯ][a-zà-ỹđ]*\s+){1,4}[A-ZĐÂĂÊÔƠƯ][a-zà-ỹđ]+)$"
 )
 
 

@@ -64,6 +64,7 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return previous[-1]
 
 
+@cache
 def nearest_issuer(code: str, kinds: frozenset[str], limit: int = 1) -> str | None:
     """The one known code of one of ``kinds`` within ``limit`` edits of ``code``, if unique."""
     best: list[tuple[int, str]] = []

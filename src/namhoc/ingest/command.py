@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from namhoc.ingest.errors import IngestError
-from namhoc.ingest.model import IngestResult, OutlineNode
+from namhoc.ingest.limits import ReadLimits
+from namhoc.ingest.model import SCHEMA, IngestResult, OutlineNode
 from namhoc.ingest.pipeline import DEFAULT_MAX_BYTES, read_document
 
 
@@ -24,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json",
         action="store_true",
-        help='mỗi tệp một đối tượng JSON ("schema": "namhoc.ingest/1") / one JSON object per file',
+        help=f'mỗi tệp một đối tượng JSON ("schema": "{SCHEMA}") / one JSON object per file',
     )
     parser.add_argument(
         "--max-size",
@@ -37,6 +38,33 @@ def _parser() -> argparse.ArgumentParser:
         "--text",
         action="store_true",
         help="kèm toàn văn đã chuẩn hóa trong JSON / include the text",
+    )
+    defaults = ReadLimits()
+    parser.add_argument(
+        "--no-ocr",
+        action="store_true",
+        help="không nhận dạng chữ bản quét / do not OCR scanned PDFs",
+    )
+    parser.add_argument(
+        "--ocr-pages",
+        type=int,
+        default=defaults.max_ocr_pages,
+        metavar="N",
+        help=f"nhận dạng tối đa N trang (mặc định {defaults.max_ocr_pages}) / OCR at most N pages",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=int,
+        default=defaults.max_pages,
+        metavar="N",
+        help=f"số trang PDF tối đa (mặc định {defaults.max_pages}) / most PDF pages accepted",
+    )
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=defaults.max_seconds,
+        metavar="S",
+        help=f"thời gian đọc tối đa, giây (mặc định {defaults.max_seconds:g}) / time limit",
     )
     return parser
 
@@ -54,7 +82,13 @@ def _print_outline(nodes: list[OutlineNode], out: TextIO, depth: int = 0, limit:
 
 def print_readable(result: IngestResult, out: TextIO) -> None:  # noqa: PLR0912 - one line per field
     doc = result.document
-    out.write(f"== {result.source.name} ({result.source.format}, {result.source.chars} ký tự)\n")
+    source = result.source
+    about = [source.format, f"{source.chars} ký tự"]
+    if source.pages is not None:
+        about.append(f"{source.pages} trang")
+    if source.ocr:
+        about.append("chữ nhận dạng tự động (OCR)")
+    out.write(f"== {source.name} ({', '.join(about)})\n")
     fields = [
         ("Loại", doc.doc_type),
         ("Số", doc.number or (f"/{doc.symbol}" if doc.symbol else None)),
@@ -98,19 +132,44 @@ def print_readable(result: IngestResult, out: TextIO) -> None:  # noqa: PLR0912 
         for a in result.assignments:
             out.write(f"  chủ trì: {'; '.join(a.lead)}; phối hợp: {'; '.join(a.support) or '-'}\n")
     for warning in result.warnings:
-        out.write(f"! {warning}\n")
+        detail = f" ({warning.detail})" if warning.detail else ""
+        out.write(f"! {warning.message_vi}{detail}\n  {warning.message_en}\n")
+
+
+def _show_progress(stage: str, done: int, total: int) -> None:
+    """On a terminal: "đang nhận dạng chữ trang 3/12" while a scan is read."""
+    if stage != "ocr":
+        return
+    if done < total:
+        sys.stderr.write(
+            f"\rđang nhận dạng chữ (OCR) trang {done + 1}/{total} / OCR page {done + 1} of {total}"
+        )
+    else:
+        sys.stderr.write("\r" + " " * 70 + "\r")
+    sys.stderr.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if args.max_size <= 0:
-        sys.stderr.write("namhoc ingest: --max-size phải lớn hơn 0 / must be positive\n")
+    try:
+        limits = ReadLimits(
+            max_bytes=int(args.max_size * 2**20),
+            max_pages=args.max_pages,
+            max_seconds=args.max_seconds,
+            ocr=not args.no_ocr,
+            max_ocr_pages=args.ocr_pages,
+        )
+    except ValueError:
+        sys.stderr.write(
+            "namhoc ingest: --max-size, --max-pages, --max-seconds, --ocr-pages phải lớn hơn 0 "
+            "/ must be positive\n"
+        )
         return 2
-    max_bytes = int(args.max_size * 2**20)
+    progress = _show_progress if sys.stderr.isatty() else None
     status = 0
     for index, name in enumerate(args.files):
         try:
-            result = read_document(name, max_bytes=max_bytes)
+            result = read_document(name, limits=limits, progress=progress)
         except IngestError as exc:
             sys.stderr.write(f"namhoc ingest: {name}: {exc.message_vi}\n")
             sys.stderr.write(f"namhoc ingest: {name}: {exc.message_en}\n")

@@ -8,6 +8,7 @@ line that is not furniture to the last line of prose before the trailing furnitu
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from namhoc.ingest.lines import Line, is_upper_line, split_lines
@@ -53,6 +54,17 @@ FOOTER = re.compile(
 INTERIOR = re.compile(
     r"^(?:tài liệu đính kèm|danh sách file|file đính kèm|tệp đính kèm|tải về$|lượt xem)", _I
 )
+# A legal-document mirror's list of related documents: "- 1 Kết luận 12-KL/TW năm 2021 về …",
+# "2. Kế hoạch 345/KH-UBND năm 2022 …". Two such lines in a row are furniture, wherever they are.
+RELATED_ITEM = re.compile(
+    r"^\s*(?:[-•*+]\s*(?:\d{1,3}[.)]?\s+)?|\d{1,3}[.)]?\s+)"
+    r"(?:Kết luận|Kế hoạch|Quyết định|Chỉ thị|Thông tư(?: liên tịch)?|Nghị định|Nghị quyết|"
+    r"Công văn|Hướng dẫn|Luật|Thông báo|Công điện|Văn bản hợp nhất|Pháp lệnh|Quy định|"
+    r"Chương trình|Đề án|Báo cáo|Thông tri)\s+(?:số\s+)?[\w./&-]*\d[\w./&-]*\s+năm\s+(?:19|20)\d\d\b"
+)
+_RELATED_RUN = 2
+# RELATED as a whole line anywhere in a text (the heading of a related-news list).
+_RELATED_LINE = re.compile(r"^[ \t]*" + RELATED.pattern[1:-1] + r"[ \t]*$", _I | re.MULTILINE)
 PERCENT_ONLY = re.compile(r"^\(?[\d.,]+\s*%?\)?$")
 _DOC_HEAD_WORDS = re.compile(
     r"UBND|ỦY BAN|SỞ|PHÒNG|BỘ|CỘNG HÒA|ĐẢNG|TRƯỜNG|HỘI ĐỒNG|CHÍNH PHỦ|TỈNH|HUYỆN|XÃ|"
@@ -60,21 +72,23 @@ _DOC_HEAD_WORDS = re.compile(
 )
 
 
+# The same patterns, joined: one match per line instead of one per pattern.
+_FURNITURE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (CLOCK, TIMESTAMP, WELCOME, COUNTER, RELATED, FOOTER)),
+    _I,
+)
+_INTERIOR_LINE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (INTERIOR, CLOCK, COUNTER, TIMESTAMP)), _I
+)
+
+
 def is_furniture(line: str) -> bool:
-    text = line.strip()
-    return bool(
-        CLOCK.match(text)
-        or TIMESTAMP.match(text)
-        or WELCOME.match(text)
-        or COUNTER.match(text)
-        or RELATED.match(text)
-        or FOOTER.match(text)
-    )
+    return _FURNITURE.match(line.strip()) is not None
 
 
 def _is_prose(text: str) -> bool:
-    words = text.split()
-    return len(words) > 12 or (len(words) > 6 and text.rstrip()[-1:] in ".;:")
+    words = len(text.split(None, 13))  # (at most 14 pieces: enough to compare with 12)
+    return words > 12 or (words > 6 and text.rstrip()[-1:] in ".;:")
 
 
 def _head_label(lines: list[Line], index: int) -> bool:
@@ -96,6 +110,7 @@ def find_body(text: str, article: str | None = None) -> tuple[Span, list[Span]]:
     lines = split_lines(text)
     if not lines or not text.strip():
         return Span(0, len(text), "body"), []
+    mirror = _related_lists(lines)
     first = 0
     seen_content = 0
     while first < len(lines):
@@ -109,6 +124,8 @@ def find_body(text: str, article: str | None = None) -> tuple[Span, list[Span]]:
                 or WELCOME.match(stripped)
                 or COUNTER.match(stripped)
                 or FOOTER.match(stripped)
+                or RELATED.match(stripped)
+                or first in mirror
                 or (first < 3 and _head_label(lines, first))
             )
         ):
@@ -117,21 +134,21 @@ def find_body(text: str, article: str | None = None) -> tuple[Span, list[Span]]:
         break
     if first >= len(lines):
         return Span(0, len(text), "body"), []
-    # The related-documents list: everything after such a heading is furniture.
+    # The related-documents list: everything after such a heading (after three lines of
+    # content) is furniture.
     tail = len(lines)
-    content_seen = 0
-    for line in lines[first:]:
-        if line.blank:
-            continue
-        if RELATED.match(line.stripped) and content_seen >= 3:
-            tail = line.index
-            break
-        content_seen += 1
+    third = _nth_content_line(lines, first, 3)
+    if third is not None:
+        related = _RELATED_LINE.search(text, lines[third].end)
+        if related is not None:
+            starts = [ln.start for ln in lines]
+            tail = bisect.bisect_right(starts, related.start()) - 1
     # Trailing furniture: after the last prose line, from the first furniture line on.
     last_prose = first
-    for line in lines[first:tail]:
+    for line in reversed(lines[first:tail]):
         if not line.blank and _is_prose(line.stripped) and not is_furniture(line.text):
             last_prose = line.index
+            break
     for line in lines[last_prose + 1 : tail]:
         if not line.blank and is_furniture(line.text):
             tail = line.index
@@ -148,17 +165,42 @@ def find_body(text: str, article: str | None = None) -> tuple[Span, list[Span]]:
     for line in lines[first : last + 1]:
         if line.start >= body.end:
             break
-        if not line.blank and (
-            INTERIOR.match(line.stripped)
-            or CLOCK.match(line.stripped)
-            or COUNTER.match(line.stripped)
-            or TIMESTAMP.match(line.stripped)
-        ):
+        if not line.blank and (line.index in mirror or _INTERIOR_LINE.match(line.stripped)):
             furniture.append(Span(line.start, line.end, "line"))
     tail_start = lines[tail].start if tail < len(lines) else len(text)
     if tail_start < len(text) and text[tail_start:].strip():
         furniture.append(Span(tail_start, len(text), "tail"))
     return body, furniture
+
+
+def _nth_content_line(lines: list[Line], first: int, count: int) -> int | None:
+    """The index of the ``count``-th non-blank line from ``first`` on."""
+    seen = 0
+    for line in lines[first:]:
+        if not line.blank:
+            seen += 1
+            if seen == count:
+                return line.index
+    return None
+
+
+def _related_lists(lines: list[Line]) -> set[int]:
+    """Indices of the lines of mirror sites' related-document lists (runs of two or more)."""
+    found: set[int] = set()
+    run: list[int] = []
+    for line in lines:
+        if line.blank:
+            continue
+        first = line.text.lstrip()[:1]
+        if first and (first.isdigit() or first in "-•*+") and RELATED_ITEM.match(line.text):
+            run.append(line.index)
+            continue
+        if len(run) >= _RELATED_RUN:
+            found.update(run)
+        run = []
+    if len(run) >= _RELATED_RUN:
+        found.update(run)
+    return found
 
 
 def _clip_to_article(text: str, body: Span, article: str) -> Span:

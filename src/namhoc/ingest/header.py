@@ -45,6 +45,7 @@ _TITLE_STOP = re.compile(
 _RULE = re.compile(r"[_\-=*.~ ]{3,}")
 _AUTHORITY_TYPES = frozenset({"QĐ", "NQ"})
 _EARLY_LINES = 15
+_EMPHASIS = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _CELL_SEP = re.compile(r"\s*(?:\||<br\s*/?>)\s*", re.IGNORECASE)
 _NUMBER_INSIDE = re.compile(r"(?<=\s)Số\s*:\s*(?=\d|/)")
@@ -230,7 +231,7 @@ def header_cells(text: str, lines: list[Line]) -> list[Line]:
         for start, end in pieces:
             for a, b in _split_elements(text, start, end):
                 cell = text[a:b]
-                stripped = cell.strip(" \t*_")
+                stripped = _EMPHASIS.sub(r"\1", cell.strip())  # "**ỦY BAN NHÂN DÂN**"
                 if stripped:
                     lead = cell.index(stripped)
                     out.append(Line(row, a + lead, a + lead + len(stripped), stripped))
@@ -244,7 +245,7 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tu
         out.append((pos, match.start()))
         pos = match.end()
     out.append((pos, end))
-    return [(a, b) for a, b in out if text[a:b].strip(" \t*_")]
+    return [(a, b) for a, b in out if text[a:b].strip()]
 
 
 def _split_elements(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -122,7 +122,7 @@ def too_slow(seconds: float) -> IngestError:
 def too_much_text(chars: int) -> IngestError:
     return IngestError(
         "too_much_text",
-        f"Văn bản quá dài: hơn {vi_number(chars)} ký tự (giới hạn) nên không được đọc.",
+        f"Văn bản quá dài: vượt giới hạn {vi_number(chars)} ký tự nên không được đọc.",
         f"The text is too long: more than the limit of {en_number(chars)} characters; it was "
         "not read.",
     )

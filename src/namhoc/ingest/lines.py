@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The national motto (or the Party's), printed in every formal header and in forms in annexes.
 MOTTO = re.compile(
@@ -13,11 +13,13 @@ MOTTO = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One line: its index, the offsets of its first character and just past its last (the
+    newline is not included), and its text. A tuple: cheap to make by the hundred thousand."""
+
     index: int
-    start: int  # offset of the first character
-    end: int  # offset just past the last character (the newline is not included)
+    start: int
+    end: int
     text: str
 
     @property
@@ -33,22 +35,24 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]
     end = len(text) if end is None else end
     out: list[Line] = []
     pos = start
-    index = 0
-    while pos <= end:
-        newline = text.find("\n", pos, end)
-        stop = end if newline < 0 else newline
-        out.append(Line(index, pos, stop, text[pos:stop]))
-        index += 1
-        if newline < 0:
-            break
-        pos = newline + 1
+    for index, piece in enumerate(text[start:end].split("\n")):
+        stop = pos + len(piece)
+        out.append(Line(index, pos, stop, piece))
+        pos = stop + 1
     return out
 
 
 def is_upper_line(text: str) -> bool:
     """True when the letters of ``text`` are (nearly) all capitals and there are some."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < 3:
+    # Most lines are prose: counted a piece at a time, they are rejected after the first piece.
+    limit = 0.1 * len(text)
+    lower = 0
+    for at in range(0, len(text), 64):
+        lower += sum(map(str.islower, text[at : at + 64]))
+        if lower > limit:
+            return False
+    letters = sum(map(str.isalpha, text))
+    if letters < 3:
         return False
-    upper = sum(1 for ch in letters if ch.isupper())
-    return upper >= 0.9 * len(letters)
+    upper = sum(map(str.isupper, text))
+    return upper >= 0.9 * letters

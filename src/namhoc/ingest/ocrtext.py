@@ -51,7 +51,7 @@ def _digitized(token: str) -> str | None:
 # --- codes of document numbers -----------------------------------------------------------------
 
 _REFERENCE = re.compile(
-    r"(?<![\w/])(?P<num>\d{1,5})[ \t]?/[ \t]?(?P<rest>[A-Za-zĐđ0-9&|]{1,12}"
+    r"(?<![\w/])(?P<num>\d{1,5})[ \t]?[/-]\s{0,2}(?P<rest>[A-Za-zĐđ0-9&|]{1,12}"
     r"(?:[ \t]?[-/][ \t]?[A-Za-zĐđ0-9&|]{1,12}){0,5})"
 )
 _SEGMENT = re.compile(r"[A-Za-zĐđ0-9&|]{1,12}")
@@ -67,6 +67,7 @@ _CODE_LIKE = {
     "|": "I",
     "5": "S",
     "8": "B",
+    "V": "W",  # "TV" for "TW"
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from namhoc.ingest.codes import doc_type_by_name
-from namhoc.ingest.lines import MOTTO, is_upper_line, split_lines
+from namhoc.ingest.lines import MOTTO, is_upper_line
 from namhoc.ingest.messages import ReaderWarning, warning
 from namhoc.ingest.model import OutlineNode
 
@@ -21,7 +21,8 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     (
         "part",
         re.compile(
-            r"^(?P<label>(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?[\wÀ-ỹ]+|(?:CHƯƠNG|Chương)\s+[IVXLC\d]+|"
+            r"^(?P<label>(?:PHẦN|Phần)\s+(?:(?:THỨ|thứ)\s+[\wÀ-ỹ]+|[IVXLC]+\b|\d{1,2}\b|[A-ZĐ]\b)|"
+            r"(?:CHƯƠNG|Chương)\s+[IVXLC\d]+|"
             r"(?:MỤC|Mục)\s+[IVXLC\d]+)\s*[.:\-]?\s*"
         ),
     ),
@@ -49,16 +50,35 @@ _NUMERIC_KINDS = frozenset({"roman", "multi", "decimal", "upper", "letter", "art
 _MAX_TITLE = 240
 
 
+# All the markers in one pattern (one match per line, not ten): each kind's pattern, its label
+# group renamed, wrapped in a group named after the kind.
+_ANY_MARKER = re.compile(
+    "|".join(
+        f"(?P<{name}>" + pattern.pattern.replace("(?P<label>", f"(?P<label_{name}>", 1) + ")"
+        for name, pattern in MARKERS
+    )
+)
+
+
 def _marker(line: str) -> tuple[str, str, int] | None:
-    for name, pattern in MARKERS:
+    match = _ANY_MARKER.match(line)
+    if match is None:
+        return None
+    name = match.lastgroup or ""  # the kind's group closes last
+    label = match[f"label_{name}"]
+    if name == "roman" and not _ROMAN_VALID.match(label[:-1]):
+        return _marker_after_roman(line)  # "CC." and such: not a numeral; another kind?
+    kind = f"multi{label.rstrip('.').count('.')}" if name == "multi" else name
+    return kind, label, match.end()
+
+
+def _marker_after_roman(line: str) -> tuple[str, str, int] | None:
+    for name, pattern in MARKERS[MARKERS.index(("roman", MARKERS[2][1])) + 1 :]:
         match = pattern.match(line)
-        if not match:
-            continue
-        label = match["label"]
-        if name == "roman" and not _ROMAN_VALID.match(label[:-1]):
-            continue
-        kind = f"multi{label.rstrip('.').count('.')}" if name == "multi" else name
-        return kind, label, match.end()
+        if match:
+            label = match["label"]
+            kind = f"multi{label.rstrip('.').count('.')}" if name == "multi" else name
+            return kind, label, match.end()
     return None
 
 
@@ -76,8 +96,10 @@ def build_outline(  # noqa: PLR0912, PLR0915 - one pass, one branch per kind of 
     flat: list[OutlineNode] = []
     stack: list[str] = []
     untitled: OutlineNode | None = None  # "Chương I" whose title is the next line
-    for line in split_lines(text, start, end):
-        stripped = line.text.lstrip()
+    line_end = start - 1
+    for line_text in text[start:end].split("\n"):
+        line_start, line_end = line_end + 1, line_end + 1 + len(line_text)
+        stripped = line_text.lstrip()
         if not stripped or " | " in stripped:
             continue
         if untitled is not None:
@@ -86,17 +108,16 @@ def build_outline(  # noqa: PLR0912, PLR0915 - one pass, one branch per kind of 
             if _marker(stripped) is None and is_upper_line(stripped) and len(stripped) < 200:
                 heading.title = _title(stripped)
                 continue
-        while skip_at < len(skip) and skip[skip_at][1] <= line.start:
+        while skip_at < len(skip) and skip[skip_at][1] <= line_start:
             skip_at += 1
-        if skip_at < len(skip) and skip[skip_at][0] <= line.start:
+        if skip_at < len(skip) and skip[skip_at][0] <= line_start:
             continue
-        indent = len(line.text) - len(stripped)
+        indent = len(line_text) - len(stripped)
         found = _marker(stripped)
         if found is None:
-            words = stripped.split()
             if (
-                2 <= len(words) <= 25
-                and is_upper_line(stripped)
+                is_upper_line(stripped)  # first: it rejects a line of prose in one pass
+                and 2 <= len(stripped.split(None, 25)) <= 25
                 and not stripped.endswith((",", ";"))
                 and not _NOT_HEADING.match(stripped)
                 and not MOTTO.search(stripped)
@@ -125,7 +146,7 @@ def build_outline(  # noqa: PLR0912, PLR0915 - one pass, one branch per kind of 
             kind=kind,
             level=level,
             title=_title(title_text),
-            start=line.start + indent,
+            start=line_start + indent,
             end=end,
         )
         flat.append(node)

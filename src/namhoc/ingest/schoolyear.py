@@ -16,6 +16,12 @@ THEME = re.compile(
     r"\s*(?:là|được\s+xác\s+định\s+là|được\s+chọn\s+là)?\s*:?\s*[“\"«]\s*(?P<theme>[^”\"»\n]{3,300}?)\s*[”\"»]",
     _I,
 )
+# "... năm học 2024-2025 với chủ đề “...”": the theme inside a sentence about the year.
+THEME_IN_SENTENCE = re.compile(
+    r"năm\s+học(?:\s*(?P<a>(?:19|20)\d\d)\s*-\s*(?P<b>(?:19|20)\d\d))?[^.;:\n“”\"«»]{0,120}?"
+    r"\b(?:với|có|theo|mang|lấy)\s+chủ\s+đề\s*(?:là|:)?\s*[“\"«]\s*(?P<theme>[^”\"»\n]{3,300}?)\s*[”\"»]",
+    _I,
+)
 THEME_PLAIN = re.compile(
     r"chủ\s+đề\s+năm\s+học(?:\s*(?P<a>(?:19|20)\d\d)\s*-\s*(?P<b>(?:19|20)\d\d))?\s*(?:là)?\s*:\s*"
     r"(?P<theme>[^\n.]{3,200})",
@@ -29,7 +35,7 @@ def _valid(a: str, b: str) -> str | None:
 
 def find_theme(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """(theme, school year named with it)."""
-    for pattern in (THEME, THEME_PLAIN):
+    for pattern in (THEME, THEME_IN_SENTENCE, THEME_PLAIN):
         match = pattern.search(text, start, end)
         if match:
             theme = " ".join(match["theme"].split()).strip(" ;,")

@@ -48,7 +48,10 @@ def _sentence(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, i
 
 
 # The places where a target can end: found cheaply first; the full patterns are tried there only.
-_COUNT_CANDIDATE = re.compile(r"\d\s+(?=[^\W\d_])")
+# (A number followed by a word that starts like one of the units.)
+_COUNT_CANDIDATE = re.compile(
+    r"\d\s+(?=" + "|".join(sorted({re.escape(unit[:2]) for unit in UNITS.split("|")})) + ")"
+)
 
 
 def _percents(text: str, start: int, end: int) -> Iterator[re.Match[str]]:

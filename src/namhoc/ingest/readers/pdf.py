@@ -146,6 +146,18 @@ def _read_layer(data: bytes, budget: Budget) -> tuple[_Layer, int]:
     return layer, count
 
 
+def page_ranges(indices: list[int]) -> str:
+    """0-based page indices as 1-based ranges: [0, 1, 2, 4] -> "1-3, 5"."""
+    parts: list[str] = []
+    for index in sorted(indices):
+        if parts and parts[-1].split("-")[-1] == str(index):
+            first = parts[-1].split("-")[0]
+            parts[-1] = f"{first}-{index + 1}"
+        else:
+            parts.append(str(index + 1))
+    return ", ".join(parts)
+
+
 def _lost_diacritics(text: str) -> bool:
     """A Vietnamese text layer without its diacritics (an old OCR layer, a lossy converter)."""
     sample = text[:100_000]
@@ -188,8 +200,7 @@ def _ocr(
         if scan:
             raise
         if not unmarked:
-            pages = ", ".join(str(i + 1) for i in targets)
-            warnings.append(warning("ocr_unavailable_pages", f"pages {pages}"))
+            warnings.append(warning("ocr_unavailable_pages", f"pages {page_ranges(targets)}"))
         return False
     chosen = targets[: limits.max_ocr_pages]
     pages = [(i, *layer.sizes[i]) for i in chosen]
@@ -204,7 +215,7 @@ def _ocr(
         if result.failures:
             warnings.append(warning("ocr_page_failed", "; ".join(result.failures)))
         return False
-    where = "all pages" if len(done) == count else "pages " + ", ".join(str(i + 1) for i in done)
+    where = "all pages" if len(done) == count else f"pages {page_ranges(done)}"
     dpi = "/".join(str(d) for d in sorted(result.dpi))
     warnings.append(
         warning("ocr_used", f"{where} of {count}; Tesseract {tools.version} (vie), {dpi} dpi")

@@ -177,6 +177,8 @@ _ASSIGNING = re.compile(
     r"có\s+trách\s+nhiệm|tập\s+trung|khẩn\s+trương)\b",
     _I,
 )
+# "... triển khai các việc sau:", "... như sau.": an introduction, not a task.
+_ANNOUNCING = re.compile(r"(?:sau|như\s+sau|sau\s+đây|gồm|cụ\s+thể)\s*[:.]?\s*$", _I)
 _CONNECTIVE = re.compile(r"^(?:theo\s+đó|trong\s+đó|cụ\s+thể|đồng\s+thời)\s*,?\s*", _I)
 _MIN_RUN = 3
 _MIN_WORDS = 8
@@ -232,8 +234,9 @@ def action_paragraphs(text: str, start: int, end: int, warnings: list[ReaderWarn
     if best is None:
         return []
     first, last = best
-    if first > 0 and _ASSIGNING.match(blocks[first - 1].text):
-        first -= 1
+    before = blocks[first - 1].text if first > 0 else ""
+    if _ASSIGNING.match(before) and not _ANNOUNCING.search(before):
+        first -= 1  # "Theo đó giao Phòng GD-ĐT chủ động xây dựng ...": work itself
     tasks: list[Task] = []
     index = first
     while index <= last:
