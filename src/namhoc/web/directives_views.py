@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from namhoc.core.errors import Conflict, DomainError, StaleEdit
-from namhoc.core.parsing import parse_school_year
+from namhoc.core.formats import format_date
+from namhoc.core.parsing import parse_date, parse_school_year
 from namhoc.directives import selectors, services
 from namhoc.directives.access import can_upload
 from namhoc.directives.models import Directive, SourceDocument
@@ -266,6 +267,24 @@ def _review_forms(page: selectors.ReviewPage, bound: Mapping[str, forms.Form]) -
     }
 
 
+def _stale_fields(stale: StaleEdit) -> list[tuple[str, str]]:
+    """What the other person saved, by the labels of the form's fields, the Vietnamese way."""
+    form = HeaderForm if "doc_type" in stale.current else TaskForm  # a header or a task
+    labels = {name: str(field.label) for name, field in form.base_fields.items()}
+    shown = []
+    for name, value in stale.current.items():
+        if name not in labels or name == "version":
+            continue
+        if isinstance(value, bool):
+            text = "có" if value else "không"
+        elif name == "issued_on":
+            text = format_date(parse_date(value)) if value else ""
+        else:
+            text = str(value or "")
+        shown.append((labels[name], text or "—"))
+    return shown
+
+
 def _review(
     request: HttpRequest,
     directive_id: int,
@@ -284,6 +303,7 @@ def _review(
         "source": page.source,
         "error": error,
         "stale": stale,
+        "stale_fields": _stale_fields(stale) if stale is not None else [],
         **_review_forms(page, bound or {}),
     }
     return render(request, "directives/review.html", context, status=status)

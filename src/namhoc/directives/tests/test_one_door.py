@@ -520,6 +520,8 @@ def test_a_stale_header_names_who_saved_it_last(people, client_of, draft):
     body = response.content.decode()
     assert "Thông tin văn bản này đã được Quản trị hệ thống sửa lúc" in body
     assert 'value="Của tôi"' in body  # the user's input is kept
+    assert "<dt>Trích yếu</dt><dd>Khác</dd>" in body  # what was saved, by the field's label
+    assert "<dt>Chưa có số, ngày</dt><dd>không</dd>" in body
     draft.refresh_from_db()
     assert (draft.title, draft.updated_by) == ("Khác", people.superuser)
 

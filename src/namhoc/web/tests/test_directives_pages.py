@@ -190,6 +190,8 @@ def test_second_editor_sees_the_conflict_and_keeps_their_input(draft, people, cl
     assert response.status_code == 409
     body = response.content.decode()
     assert "Nhiệm vụ này đã được Trần Văn Tỉnh sửa lúc" in body
+    assert "<dt>Tên nhiệm vụ</dt><dd>Dạy học 2 buổi/ngày</dd>" in body  # by its label
+    assert "<dt>title</dt>" not in body
     assert "Dạy học 2 buổi/ngày" in body  # the other person's change, shown
     assert "Nội dung của người thứ hai" in body  # the user's input, kept in the form
     task.refresh_from_db()
