@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
@@ -137,3 +138,32 @@ class PasswordLinkOut(Schema):
 def password_link(request: HttpRequest, user_id: int) -> dict[str, object]:
     link = services.password_link_create(actor=request.user, user_id=user_id)
     return {"url": link.url, "expires_at": link.expires_at}
+
+
+class ImportOut(Schema):
+    created: int
+    users: list[UserOut]
+
+
+@users_router.get(
+    "/import/template",
+    response={200: None},
+    summary="The workbook to fill for an import (name, e-mail, unit, role)",
+)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        services.people_template(actor=request.user), content_type=services.XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nguoi-dung.xlsx"'
+    return response
+
+
+@users_router.post(
+    "/import",
+    response={201: ImportOut},
+    summary="Create everyone a filled template lists — all or none (400 lists every wrong cell)",
+)
+def import_people(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, object]]:
+    created = services.people_import(actor=request.user, content=file.read(services.MAX_UPLOAD + 1))
+    users = [selectors.user_for_admin(request.user, user.pk) for user in created]
+    return Status(201, {"created": len(created), "users": users})

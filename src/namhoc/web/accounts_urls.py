@@ -11,6 +11,8 @@ users_patterns = (
     [
         path("", accounts_views.user_list, name="list"),
         path("them/", accounts_views.user_create, name="create"),
+        path("nhap/", accounts_views.people_import, name="import"),
+        path("nhap/mau/", accounts_views.people_template, name="import_template"),
         path("<int:user_id>/", accounts_views.user_detail, name="detail"),
         path("<int:user_id>/vai-tro/", accounts_views.membership_grant, name="grant"),
         path("<int:user_id>/khoa/", accounts_views.user_disable, name="disable"),

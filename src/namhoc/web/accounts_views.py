@@ -218,3 +218,46 @@ def password_link(request: HttpRequest, user_id: int) -> HttpResponse:
     response = _detail(request, selectors.user_page(request.user, user_id), link=link)
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+# --- many people from a workbook ----------------------------------------------------------------
+
+
+def _upload(request: HttpRequest) -> bytes:
+    """The uploaded file's bytes, read no further than an import accepts (plus one byte, so the
+    use case can say "too large")."""
+    upload = request.FILES.get("file")
+    return upload.read(services.MAX_UPLOAD + 1) if upload is not None else b""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@with_domain_errors
+def people_import(request: HttpRequest) -> HttpResponse:
+    selectors.require_admin_scope(request.user)
+    context: dict[str, Any] = {"max_people": services.MAX_PEOPLE, "error": None}
+    if request.method != "POST":
+        return render(request, "accounts/user_import.html", context)
+    try:
+        created = services.people_import(actor=request.user, content=_upload(request))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        context["error"] = exc
+        return render(request, "accounts/user_import.html", context, status=exc.status)
+    messages.success(
+        request,
+        f"Đã tạo {len(created)} người dùng. Mỗi người đặt mật khẩu bằng “Quên mật khẩu” "
+        "(thư điện tử) hoặc liên kết bạn tạo ở trang của họ.",
+    )
+    return redirect("users:list")
+
+
+@login_required
+@require_GET
+@with_domain_errors
+def people_template(request: HttpRequest) -> HttpResponse:
+    content = services.people_template(actor=request.user)
+    response = HttpResponse(content, content_type=services.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nguoi-dung.xlsx"'
+    return response

@@ -36,12 +36,14 @@ from namhoc.core.audit import audit_record, diff, snapshot
 from namhoc.core.errors import DomainError
 from namhoc.core.parsing import clean_text, text_cap
 from namhoc.core.types import Actor
+from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
     "MEMBERSHIP_AUDIT_FIELDS",
     "PASSWORD_MAX",
     "USER_AUDIT_FIELDS",
     "check_password_text",
+    "create_with_role",
     "membership_grant",
     "membership_revoke",
     "parse_role",
@@ -164,31 +166,43 @@ def user_create(
     )
     if password not in (None, ""):
         user.set_password(check_password_text(password, user))
-    else:
-        user.set_unusable_password()
     with transaction.atomic():
         try:
             with transaction.atomic():  # a savepoint: the same name created a moment ago
-                user.save()
+                create_with_role(actor=actor, user=user, unit=place, role=the_role)
         except IntegrityError:
             raise DomainError(
                 "username_taken", "Tên đăng nhập này đã có người dùng.", field="username"
             ) from None
-        membership = Membership.objects.create(user=user, unit=place, role=the_role)
-        audit_record(
-            actor=actor,
-            action="user.create",
-            target=user,
-            changes=diff({}, snapshot(user, USER_AUDIT_FIELDS)),
-            unit_id=place.pk,
-        )
-        audit_record(
-            actor=actor,
-            action="membership.grant",
-            target=membership,
-            changes=diff({}, snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)),
-            unit_id=place.pk,
-        )
+    return user
+
+
+def create_with_role(
+    *, actor: Actor | None, user: User, unit: OrgUnit, role: Role, note: str = ""
+) -> User:
+    """Save a new, checked ``user`` (without a password: none usable until they set one) with
+    ``role`` at ``unit``, and audit both — inside the caller's transaction (user_create, the
+    workbook import)."""
+    if not user.password:
+        user.set_unusable_password()
+    user.save()
+    membership = Membership.objects.create(user=user, unit=unit, role=role)
+    audit_record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        changes=diff({}, snapshot(user, USER_AUDIT_FIELDS)),
+        unit_id=unit.pk,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="membership.grant",
+        target=membership,
+        changes=diff({}, snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)),
+        unit_id=unit.pk,
+        note=note,
+    )
     return user
 
 
