@@ -100,6 +100,25 @@ def _rename(world: Any, rel: str) -> dict[str, Any]:
     return {"full_name": "Tên Đã Sửa", "email": ""}
 
 
+def _people_book(world: Any, rel: str) -> dict[str, Any]:
+    """A filled people workbook putting one new person at the relation's unit."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from namhoc.accounts.services.imports import HEADERS, SHEET
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    sheet.append(list(HEADERS))
+    sheet.append(["Người Mới", f"moi-{rel}@truong.vn", world.unit[rel].key, "Xem"])
+    output = io.BytesIO()
+    book.save(output)
+    return {"file": SimpleUploadedFile("nguoi-dung.xlsx", output.getvalue())}
+
+
 def _unit_key(world: Any, rel: str) -> dict[str, Any]:
     return {"key": world.unit[rel].key}
 
@@ -182,6 +201,18 @@ EXPECTATIONS: dict[str, list[Expect]] = {
         ),
     ],
     "nguoi-dung/dat-mat-khau/xong/": [E("GET", 200, 200, same(200), relation_free=True)],
+    "nguoi-dung/nhap/": [
+        E("GET", 302, 200, admin_only(200), relation_free=True),
+        E(
+            "POST",
+            302,
+            302,
+            admin_in_scope(302, out=400, non_admin=403),
+            data=_people_book,
+            mutates=True,
+        ),
+    ],
+    "nguoi-dung/nhap/mau/": [E("GET", 302, 200, admin_only(200), relation_free=True)],
     # --- web: audit log ---------------------------------------------------------------------
     "nhat-ky/": [E("GET", 302, 200, admin_only(200), relation_free=True)],
     "nhat-ky/<str:content_type>/<str:object_id>/": [
@@ -241,6 +272,18 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     "api/users/<int:user_id>/password-link": [
         E("POST", 401, 200, admin_in_scope(200), params=_user, mutates=True),
     ],
+    # many people from a workbook (issue 11.2): a unit outside the admin's subtree is a wrong cell
+    "api/users/import": [
+        E(
+            "POST",
+            401,
+            201,
+            admin_in_scope(201, out=400, non_admin=403),
+            data=_people_book,
+            mutates=True,
+        ),
+    ],
+    "api/users/import/template": [E("GET", 401, 200, admin_only(200), relation_free=True)],
     # the audit log through the API: the same selectors as /nhat-ky/
     "api/audit": [E("GET", 401, 200, admin_only(200), relation_free=True)],
     "api/audit/<content_type>/<object_id>": [
