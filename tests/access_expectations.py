@@ -134,6 +134,9 @@ EXPECTATIONS: dict[str, list[Expect]] = {
     # --- web: foundation ------------------------------------------------------------------
     "": [E("GET", 302, 200, same(200), relation_free=True)],
     "healthz": [E("GET", 200, 200, same(200), relation_free=True)],
+    # Prometheus: the test client is a direct loopback request, which may read it without a
+    # token; remote, proxied and token cases: ops/tests/test_observability.py.
+    "metrics": [E("GET", 200, 200, same(200), relation_free=True)],
     "dang-nhap/": [E("GET", 200, 302, same(302), relation_free=True)],
     "dang-xuat/": [
         E("GET", 405, 405, same(405), relation_free=True),

@@ -90,6 +90,9 @@ def _build_parser(extra_commands: Sequence[str]) -> _Parser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     serve.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn worker (default 4)"
+    )
+    serve.add_argument(
         "--dev", action="store_true", help="Django's auto-reloading development server"
     )
     serve.add_argument(
@@ -219,7 +222,13 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 1 <= args.port <= 65535:
         raise CliError(f"cổng {args.port} không hợp lệ.", f"invalid port {args.port}.")
+    if not 1 <= args.threads <= 64:
+        raise CliError(
+            f"--threads {args.threads} không hợp lệ.", f"invalid --threads {args.threads}."
+        )
     _migrate_or_explain()
+    if not args.dev:
+        _metrics_folder(settings.DATA_DIR / f"metrics-{args.port}")
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
     worker = jobs = None
@@ -233,7 +242,9 @@ def _serve(args: argparse.Namespace) -> int:
         if args.dev:
             call_command("runserver", f"{args.host}:{args.port}")
         else:
-            _run_gunicorn(host=args.host, port=args.port, workers=args.workers)
+            _run_gunicorn(
+                host=args.host, port=args.port, workers=args.workers, threads=args.threads
+            )
     finally:
         for child in (jobs, worker):
             if child is not None:
@@ -305,7 +316,24 @@ def worker_supervisor(
     )
 
 
-def _run_gunicorn(*, host: str, port: int, workers: int) -> None:
+def _metrics_folder(folder: Any) -> None:
+    """prometheus-client's multiprocess mode for the gunicorn workers (ADR 0010): each process
+    writes its request figures under ``folder``, emptied now (figures of a previous run would
+    be added in); set before anything imports prometheus_client."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+def _worker_exited(_server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def _run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4) -> None:
     from gunicorn.app.base import BaseApplication
 
     from namhoc.config.wsgi import application
@@ -314,10 +342,12 @@ def _run_gunicorn(*, host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", max(1, workers))
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("threads", threads)
+            # namhoc.request logs every request (ADR 0010): no second access log.
+            self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 120)
             self.cfg.set("control_socket_disable", True)
+            self.cfg.set("child_exit", _worker_exited)
 
         def load(self) -> object:
             return application

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its clock covers the whole stack; it settles the request id (ADR 0010).
+    "namhoc.ops.middleware.RequestObservationMiddleware",
     "namhoc.web.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "namhoc.web.middleware.RequestSizeLimitMiddleware",
@@ -293,13 +295,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Logs, metrics, backups (ADR 0010) -------------------------------------------------------
+# One line per request (logger namhoc.request): JSON objects in production, readable text else.
+LOG_FORMAT = env_choice("NAMHOC_LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"()": "namhoc.ops.logs.TextFormatter"},
+        "json": {"()": "namhoc.ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("NAMHOC_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's own request log repeats namhoc.request's line for every 4xx/5xx.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "namhoc.request": {"level": env_str("NAMHOC_REQUEST_LOG_LEVEL", "INFO").upper()},
+    },
 }
+# /metrics: with a token, only "Authorization: Bearer <token>"; without, loopback only.
+METRICS_TOKEN = env_optional("NAMHOC_METRICS_TOKEN") or ""
+if METRICS_TOKEN and len(METRICS_TOKEN) < 20:
+    raise EnvError("NAMHOC_METRICS_TOKEN", "must be at least 20 characters (a random string)")
+# `namhoc check-prod` fails when the last good backup is older than this.
+BACKUP_MAX_AGE_HOURS = env_int("NAMHOC_BACKUP_MAX_AGE_HOURS", 26, minimum=1, maximum=24 * 31)
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from namhoc.api.api import api
+from namhoc.ops.views import metrics_view
 
 admin.site.site_header = "namhoc — quản trị"
 admin.site.site_title = "namhoc"
@@ -10,6 +11,7 @@ admin.site.index_title = "Quản trị hệ thống"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus, restricted (ADR 0010)
     path("", include("namhoc.web.urls")),
 ]
 

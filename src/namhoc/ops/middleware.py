@@ -1,0 +1,145 @@
+"""One log line and one metrics observation per request (ADR 0010).
+
+``RequestObservationMiddleware`` comes first in ``settings.MIDDLEWARE``, so its clock covers the
+whole stack. It settles the request id before anything else runs — the ``X-Request-ID`` a proxy
+sent (when it is a sane one), or a new one — and writes it back into the request, so that the
+audit context (``accounts.middleware.AuditContextMiddleware``) files this request's changes under
+the same id; the response carries it in ``X-Request-ID`` too.
+
+The line (logger ``namhoc.request``): request id, method, path (never the query string: it can
+hold what people searched for), route name, status, duration, the user's id (not their name),
+their home unit's key, and the client address.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from namhoc.ops import metrics
+from namhoc.ops.logs import FIELDS
+
+logger = logging.getLogger("namhoc.request")
+
+UNIT_TTL_SECONDS = 300.0
+UNIT_CACHE_SIZE = 10_000
+
+
+def _request_id(request: HttpRequest) -> str:
+    # META, not request.headers: that is built once, and the audit middleware must see our id.
+    given = str(request.META.get("HTTP_X_REQUEST_ID", ""))
+    if 0 < len(given) <= 64 and given.replace("-", "").isalnum():
+        return given
+    return uuid.uuid4().hex
+
+
+class _UnitCache:
+    """user id → (home unit key, when looked up): one query per person per five minutes per
+    process, not one per request."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[Any, tuple[str, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user: Any) -> str:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(user.pk)
+            if hit is not None and now - hit[1] < UNIT_TTL_SECONDS:
+                return hit[0]
+        from namhoc.accounts.selectors import home_unit
+
+        unit = home_unit(user)
+        key = unit.key if unit is not None else ""
+        with self._lock:
+            self._items[user.pk] = (key, now)
+            self._items.move_to_end(user.pk)
+            while len(self._items) > UNIT_CACHE_SIZE:
+                self._items.popitem(last=False)
+        return key
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+units = _UnitCache()
+
+
+def route_of(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name:
+        return str(match.view_name)
+    if request.path.startswith(str(getattr(settings, "STATIC_URL", "/static/"))):
+        return "<static>"
+    return "<unmatched>"
+
+
+class RequestObservationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        request_id = _request_id(request)
+        request.META["HTTP_X_REQUEST_ID"] = request_id
+        request.__dict__.pop("headers", None)  # were they read already, read them again
+        response = self.get_response(request)
+        seconds = time.perf_counter() - started
+        response["X-Request-ID"] = request_id
+        route = route_of(request)
+        metrics.observe(
+            route=route, method=request.method or "", status=response.status_code, seconds=seconds
+        )
+        self._log(request, response, request_id=request_id, route=route, seconds=seconds)
+        return response
+
+    def _log(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        *,
+        request_id: str,
+        route: str,
+        seconds: float,
+    ) -> None:
+        if route == "<static>" and response.status_code < 400:
+            return
+        from namhoc.accounts.http import client_ip
+
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        try:
+            unit = units.get(user) if signed_in else ""
+        except Exception:  # the log line must not fail the request (database away)
+            unit = ""
+        status = response.status_code
+        fields = {
+            "request_id": request_id,
+            "method": request.method,
+            "path": request.path,
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "user": user.pk if signed_in else None,
+            "unit": unit,
+            "ip": client_ip(request),
+        }
+        level = logging.ERROR if status >= 500 else logging.INFO
+        logger.log(
+            level,
+            "%s %s %s %.0f ms",
+            request.method,
+            request.path,
+            status,
+            seconds * 1000,
+            extra={FIELDS: fields},
+        )
