@@ -117,10 +117,12 @@ class RequestObservationMiddleware:
 
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        try:
-            unit = units.get(user) if signed_in else ""
-        except Exception:  # the log line must not fail the request (database away)
-            unit = ""
+        unit = ""
+        if user is not None and signed_in:
+            try:
+                unit = units.get(user)
+            except Exception:  # the log line must not fail the request (database away)
+                unit = ""
         status = response.status_code
         fields = {
             "request_id": request_id,
@@ -129,7 +131,7 @@ class RequestObservationMiddleware:
             "route": route,
             "status": status,
             "duration_ms": round(seconds * 1000, 1),
-            "user": user.pk if signed_in else None,
+            "user": user.pk if user is not None and signed_in else None,
             "unit": unit,
             "ip": client_ip(request),
         }
