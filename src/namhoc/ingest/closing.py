@@ -92,12 +92,10 @@ def find_closing(lines: list[Line]) -> tuple[int, int] | None:
     if not lines:
         return None
     # One pass of a cheap pattern over the text finds the candidate lines.
+    # (the lines are consecutive: their text joined is the stretch of text they cover)
     text = "\n" + "\n".join(ln.text for ln in lines)
-    starts = []
-    pos = 1
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln.text) + 1
+    base = lines[0].start - 1
+    starts = [ln.start - base for ln in lines]
 
     def line_of(offset: int) -> int:
         return bisect.bisect_right(starts, offset) - 1

@@ -60,7 +60,8 @@ RELATED_ITEM = re.compile(
     r"^\s*(?:[-•*+]\s*(?:\d{1,3}[.)]?\s+)?|\d{1,3}[.)]?\s+)"
     r"(?:Kết luận|Kế hoạch|Quyết định|Chỉ thị|Thông tư(?: liên tịch)?|Nghị định|Nghị quyết|"
     r"Công văn|Hướng dẫn|Luật|Thông báo|Công điện|Văn bản hợp nhất|Pháp lệnh|Quy định|"
-    r"Chương trình|Đề án|Báo cáo|Thông tri)\s+(?:số\s+)?[\w./&-]*\d[\w./&-]*\s+năm\s+(?:19|20)\d\d\b"
+    r"Chương trình|Đề án|Báo cáo|Thông tri)\s+(?:số\s+)?[\w./&-]*\d[\w./&-]*\s+"
+    r"năm\s+(?:19|20)\d\d\b"
 )
 _RELATED_RUN = 2
 # RELATED as a whole line anywhere in a text (the heading of a related-news list).

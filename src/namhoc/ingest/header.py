@@ -8,6 +8,7 @@ read from the article's sentences and reported as ``subject``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -266,7 +267,7 @@ def _split_elements(text: str, start: int, end: int) -> list[tuple[int, int]]:
         ):
             cuts.add(number.end())
     ordered = sorted(c for c in cuts if start <= c <= end)
-    return [(a, b) for a, b in zip(ordered, ordered[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(ordered) if b > a]
 
 
 def _place_date(line: str) -> re.Match[str] | None:

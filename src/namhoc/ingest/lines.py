@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from dataclasses import dataclass
 
 # The national motto (or the Party's), printed in every formal header and in forms in annexes.
 MOTTO = re.compile(
@@ -13,9 +13,10 @@ MOTTO = re.compile(
 )
 
 
-class Line(NamedTuple):
+@dataclass(slots=True)
+class Line:
     """One line: its index, the offsets of its first character and just past its last (the
-    newline is not included), and its text. A tuple: cheap to make by the hundred thousand."""
+    newline is not included), and its text. Slotted: cheap to make by the hundred thousand."""
 
     index: int
     start: int

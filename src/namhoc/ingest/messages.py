@@ -58,6 +58,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Characters misread in numbers and dates (such as the letter O for the digit 0) were "
         "corrected automatically. Check them against the original.",
     ),
+    "text_layer_unmarked": (
+        "Lớp chữ có sẵn trong tệp PDF bị mất dấu tiếng Việt nên nhiều thông tin không đọc được; "
+        "cần cài phần mềm nhận dạng chữ (OCR) để đọc lại, hoặc gửi bản Word.",
+        "The PDF's own text layer has lost its Vietnamese diacritics, so much of it cannot be "
+        "read; OCR software is needed to read it again, or send the Word file.",
+    ),
     "ocr_unavailable_pages": (
         "Có trang là ảnh quét nhưng máy chủ chưa cài phần mềm nhận dạng chữ; các trang đó chưa "
         "được đọc.",

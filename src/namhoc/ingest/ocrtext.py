@@ -156,10 +156,23 @@ def _decimal_list(following: str) -> bool:
 
 
 def _fix_markers(text: str, corrections: list[str]) -> str:
+    """Section and item numbers misread (see :func:`_fix_romans`, :func:`_fix_decimals`)."""
+    return _fix_decimals(_fix_romans(text, corrections), corrections)
+
+
+def _roman_reading(token: str, expected: int, prefixed: bool, following: str) -> str:
+    """What a misread numeral token stands for: the reading that follows the previous number
+    if there is one, else the likeliest; "1" for an "l." that starts a decimal list."""
+    if token in ("l", "|") and not prefixed and _decimal_list(following):
+        return "1"
+    readings = _readings(token)
+    fitting = next((r for r in readings if _ROMAN_VALUES[r] == expected), None)
+    return fitting or (readings[0] if readings else "")
+
+
+def _fix_romans(text: str, corrections: list[str]) -> str:
     """Roman section numbers misread ("L.", "HI.", "IL TỔ CHỨC"), chosen so that they follow
-    the previous section's number (a "Phần"/"Chương" heading starts the count again); then
-    decimal item numbers whose dot was read as a comma or lost, checked against their
-    neighbours."""
+    the previous section's number (a "Phần"/"Chương" heading starts the count again)."""
     out: list[str] = []
     pos = 0
     previous = {"part": 0, "section": 0}
@@ -178,20 +191,13 @@ def _fix_markers(text: str, corrections: list[str]) -> str:
             previous[level] = _ROMAN_VALUES.get(token, previous[level])
             continue
         following = text[match.end() : match.end() + 4000]
-        if token in ("l", "|") and not prefixed and _decimal_list(following):
-            fixed = "1"
-        else:
-            readings = _readings(token)
-            expected = next((r for r in readings if _ROMAN_VALUES[r] == previous[level] + 1), None)
-            fixed = expected or (readings[0] if readings else "")
-        if not fixed:
-            continue
+        fixed = _roman_reading(token, previous[level] + 1, prefixed, following)
         dot = (match["dot"] or "").strip()
-        if not dot:
-            # "IL TỔ CHỨC THỰC HIỆN": the dot lost too; only before a heading in capitals.
-            line = following.split("\n", 1)[0]
-            if not is_upper_line(line) or fixed == "1":
-                continue
+        # Without its dot ("IL TỔ CHỨC THỰC HIỆN") only before a heading in capitals.
+        if not fixed or (
+            not dot and (fixed == "1" or not is_upper_line(following.split("\n", 1)[0]))
+        ):
+            continue
         if fixed != "1":
             previous[level] = _ROMAN_VALUES[fixed]
         out.append(text[pos : match.start("num")])
@@ -199,11 +205,16 @@ def _fix_markers(text: str, corrections: list[str]) -> str:
         corrections.append(f"{token}{dot} -> {fixed}{dot or '.'}")
         pos = match.end("num")
     out.append(text[pos:])
-    text = "".join(out)
-    # "3, Tăng cường ..." between "2." and "4.": a dot read as a comma, or lost.
+    return "".join(out)
+
+
+def _fix_decimals(text: str, corrections: list[str]) -> str:
+    """ "3, Tăng cường ..." between "2." and "4.": a dot read as a comma (one neighbour agrees),
+    or lost (both agree)."""
     found = list(_DECIMAL_LIKE.finditer(text))
     numbers = [(int(m["num"]), m["dot"]) for m in found]
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for i, match in enumerate(found):
         value, dot = numbers[i]
         if dot in (".", ")"):

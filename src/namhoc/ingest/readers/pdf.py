@@ -34,6 +34,7 @@ from namhoc.ingest.messages import ReaderWarning, warning
 from namhoc.ingest.ocrtext import tidy
 from namhoc.ingest.readers import RawText
 from namhoc.ingest.readers.legacy import convert, looks_legacy
+from namhoc.ingest.readers.ocr import Tools
 
 # Fewer letters than this per page on average, and the PDF is taken to be a scan.
 _MIN_LETTERS_PER_PAGE = 10
@@ -92,7 +93,15 @@ def read_pdf(data: bytes, *, budget: Budget | None = None) -> RawText:
         ]
     ocr = False
     if targets:
-        ocr = _ocr(data, layer, targets, count, budget, warnings, scan=scan, unmarked=unmarked)
+        ocr = _ocr(
+            data,
+            layer,
+            targets=targets,
+            budget=budget,
+            warnings=warnings,
+            scan=scan,
+            unmarked=unmarked,
+        )
     if scan and sum(len(_LETTER.findall(t)) for t in layer.texts) < _MIN_LETTERS_PER_PAGE:
         raise IngestError(
             "ocr_no_text",
@@ -172,37 +181,20 @@ def _lost_diacritics(text: str) -> bool:
 def _ocr(
     data: bytes,
     layer: _Layer,
+    *,
     targets: list[int],
-    count: int,
     budget: Budget,
     warnings: list[ReaderWarning],
-    *,
     scan: bool,
     unmarked: bool,
 ) -> bool:
     """Recognise the ``targets`` pages into ``layer``; whether any text came from OCR."""
-    from namhoc.ingest.readers.ocr import find_tools, recognise
+    from namhoc.ingest.readers.ocr import recognise
 
-    limits = budget.limits
-    if not limits.ocr:
-        if scan:
-            raise IngestError(
-                "no_text_layer",
-                f"Tệp PDF ({count} trang) không có lớp chữ (có lẽ là bản quét) và việc nhận dạng "
-                "chữ (OCR) đang tắt. Hãy gửi bản Word hoặc PDF xuất từ Word.",
-                f"The PDF ({count} pages) has no text layer (probably a scan) and OCR is turned "
-                "off. Send the Word file or a PDF exported from Word.",
-            )
+    tools = _tools(len(layer.texts), targets, budget, warnings, scan=scan, unmarked=unmarked)
+    if tools is None:
         return False
-    try:
-        tools = find_tools()
-    except IngestError:
-        if scan:
-            raise
-        if not unmarked:
-            warnings.append(warning("ocr_unavailable_pages", f"pages {page_ranges(targets)}"))
-        return False
-    chosen = targets[: limits.max_ocr_pages]
+    chosen = targets[: budget.limits.max_ocr_pages]
     pages = [(i, *layer.sizes[i]) for i in chosen]
     result = recognise(data, pages, tools=tools, budget=budget, reserve=_RESERVE_SECONDS)
     done = [i for i in chosen if result.texts.get(i) is not None]
@@ -211,30 +203,62 @@ def _ocr(
         text, fixed = tidy(result.texts[index] or "")
         layer.texts[index] = text
         corrections.extend(fixed)
-    if not done:
-        if result.failures:
-            warnings.append(warning("ocr_page_failed", "; ".join(result.failures)))
-        return False
-    where = "all pages" if len(done) == count else f"pages {page_ranges(done)}"
-    dpi = "/".join(str(d) for d in sorted(result.dpi))
-    warnings.append(
-        warning("ocr_used", f"{where} of {count}; Tesseract {tools.version} (vie), {dpi} dpi")
-    )
-    if unmarked:
-        warnings.append(warning("ocr_text_layer_replaced", f"{len(done)} of {count} pages"))
-    skipped = len(targets) - len(chosen) + len(result.skipped)
-    if skipped:
-        why = "time limit" if result.skipped else f"max_ocr_pages={limits.max_ocr_pages}"
-        warnings.append(
-            warning("ocr_pages_limited", f"{len(done)} of {len(targets)} pages read ({why})")
-        )
+    if done:
+        count = len(layer.texts)
+        where = "all pages" if len(done) == count else f"pages {page_ranges(done)}"
+        dpi = "/".join(str(d) for d in sorted(result.dpi))
+        detail = f"{where} of {count}; Tesseract {tools.version} (vie), {dpi} dpi"
+        warnings.append(warning("ocr_used", detail))
+        if unmarked:
+            warnings.append(warning("ocr_text_layer_replaced", f"{len(done)} of {count} pages"))
+        if len(targets) > len(chosen) or result.skipped:
+            why = "time limit" if result.skipped else f"max_ocr_pages={budget.limits.max_ocr_pages}"
+            detail = f"{len(done)} of {len(targets)} pages read ({why})"
+            warnings.append(warning("ocr_pages_limited", detail))
     if result.failures:
         warnings.append(warning("ocr_page_failed", "; ".join(result.failures)))
     if corrections:
         unique = list(dict.fromkeys(corrections))
         more = f" (+{len(unique) - 12} more)" if len(unique) > 12 else ""
         warnings.append(warning("ocr_corrected", "; ".join(unique[:12]) + more))
-    return True
+    return bool(done)
+
+
+def _tools(
+    count: int,
+    targets: list[int],
+    budget: Budget,
+    warnings: list[ReaderWarning],
+    *,
+    scan: bool,
+    unmarked: bool,
+) -> Tools | None:
+    """The OCR programs, when OCR is on and they are installed. A scan without them is refused;
+    other pages without them are named in a warning."""
+    from namhoc.ingest.readers.ocr import find_tools
+
+    if not budget.limits.ocr:
+        if scan:
+            raise IngestError(
+                "no_text_layer",
+                f"Tệp PDF ({count} trang) không có lớp chữ (có lẽ là bản quét) và việc nhận dạng "
+                "chữ (OCR) đang tắt. Hãy gửi bản Word hoặc PDF xuất từ Word.",
+                f"The PDF ({count} pages) has no text layer (probably a scan) and OCR is turned "
+                "off. Send the Word file or a PDF exported from Word.",
+            )
+        if unmarked:
+            warnings.append(warning("text_layer_unmarked", "OCR turned off"))
+        return None
+    try:
+        return find_tools()
+    except IngestError:
+        if scan:
+            raise
+        if unmarked:
+            warnings.append(warning("text_layer_unmarked", "OCR not available"))
+        else:
+            warnings.append(warning("ocr_unavailable_pages", f"pages {page_ranges(targets)}"))
+        return None
 
 
 def _page_text(document: Any, index: int) -> tuple[str, int, tuple[float, float], bool]:

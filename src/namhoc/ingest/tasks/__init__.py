@@ -108,11 +108,11 @@ def _anchors(text: str, start: int, end: int) -> list[_Anchor]:
             count = _count(match["count"])
             if count and 2 <= count <= 30 and match.start() <= word.start() < match.end():
                 found[(match.start(), match.end())] = _Anchor(match.start(), match.end(), count)
-        match = PLAIN_ANCHOR.match(text, word.start(), hi) or PLAIN_ANCHOR.match(
+        plain = PLAIN_ANCHOR.match(text, word.start(), hi) or PLAIN_ANCHOR.match(
             text, max(start, word.start() - 4), hi
         )
-        if match is not None and (match.start(), match.end()) not in found:
-            found[(match.start(), match.end())] = _Anchor(match.start(), match.end(), None)
+        if plain is not None and (plain.start(), plain.end()) not in found:
+            found[(plain.start(), plain.end())] = _Anchor(plain.start(), plain.end(), None)
     anchors = [a for a in found.values() if _announces(text, a.start, a.end, end)]
     anchors.sort(key=lambda a: (a.count is None, a.start))
     return anchors

@@ -123,15 +123,8 @@ def from_structure(
     start = lead.end() if lead is not None else body_start
     top = _top_level(outline, start, body_end)
     kept = [node for node in top if not not_tasks(node)]
-    if guidance and doc_type_code not in PLAN_TYPES and lead is None:
-        # A guidance letter's numbered points are instructions, not tasks, unless the letter is
-        # laid out like a plan: roman sections of work, each with its numbered items.
-        if (
-            not kept
-            or kept[0].kind != "roman"
-            or any(len(numbered_children(node)) < 2 for node in kept)
-        ):
-            return []
+    if guidance and doc_type_code not in PLAN_TYPES and lead is None and not _laid_out(kept):
+        kept = []
     if len(kept) == 1:
         kept = numbered_children(kept[0])
     if len(kept) < 2:
@@ -145,6 +138,16 @@ def from_structure(
         )
     )
     return [task_of(text, node) for node in kept]
+
+
+def _laid_out(sections: list[OutlineNode]) -> bool:
+    """Whether a guidance letter is laid out like a plan: roman sections of work, each with its
+    numbered items (its numbered points alone are instructions, not tasks)."""
+    return (
+        bool(sections)
+        and sections[0].kind == "roman"
+        and all(len(numbered_children(node)) >= 2 for node in sections)
+    )
 
 
 def _top_level(nodes: list[OutlineNode], start: int, end: int) -> list[OutlineNode]:

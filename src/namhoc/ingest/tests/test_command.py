@@ -62,3 +62,49 @@ def test_errors_exit_2_with_both_languages(
     assert "Không đọc được tệp" in err
     assert "Cannot read" in err
     assert "Traceback" not in err
+
+
+REPEATED = "KẾ HOẠCH\nNăm học 2024-2025\n1. Nhiệm vụ một\n1. Nhiệm vụ hai\n"
+
+
+def test_warnings_are_printed_in_vietnamese_and_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(REPEATED, encoding="utf-8")
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    (vi,) = [line for line in out if line.startswith("! ")]
+    assert vi.startswith("! Có hai mục trùng số thứ tự")
+    assert vi.endswith("('1.' repeated at offset 43)")
+    assert (
+        out[out.index(vi) + 1]
+        == "  Two items carry the same number; both are kept in the document's order."
+    )
+
+
+def test_json_warnings_are_objects(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(REPEATED, encoding="utf-8")
+    assert main(["--json", str(path)]) == 0
+    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+    assert set(warning) == {"code", "message", "message_en", "detail"}
+    assert warning["code"] == "outline_number_repeated"
+
+
+def test_a_scan_with_ocr_turned_off_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from namhoc.ingest.tests.helpers import make_pdf
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_pdf([[]]))
+    assert main(["--no-ocr", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "không có lớp chữ" in err
+    assert "OCR is turned off" in err
+
+
+def test_bad_limits_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--ocr-pages", "0", "a.txt"]) == 2
+    assert "must be positive" in capsys.readouterr().err

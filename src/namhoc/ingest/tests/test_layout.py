@@ -273,3 +273,7 @@ def test_real_ocr_layer_without_stamps_keeps_its_warnings() -> None:
     )
     assert not any(w.code == "pdf_stamped_text" for w in result.warnings)
     assert result.document.number is None
+    # and the reader says the layer lost its diacritics (with OCR on, it is read again)
+    assert [w.detail for w in result.warnings if w.code == "text_layer_unmarked"] == [
+        "OCR turned off"
+    ]

@@ -327,3 +327,50 @@ def test_ocr_text_with_broken_numbering_gives_its_tasks() -> None:
         ("3", "Hoàn thiện hồ sơ phổ cập giáo dục trước ngày 30/11/2024"),
     ]
     assert corrections == ["L. -> I.", "HI. -> II.", "2, -> 2."]
+
+
+DECISION_WITH_PLAN = """BỘ GIÁO DỤC VÀ ĐÀO TẠO
+Số: 2100/QĐ-BGDĐT
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 20 tháng 8 năm 2026
+QUYẾT ĐỊNH
+Ban hành Kế hoạch thực hiện nhiệm vụ năm học 2026-2027 của ngành Giáo dục
+BỘ TRƯỞNG BỘ GIÁO DỤC VÀ ĐÀO TẠO
+Căn cứ Nghị định số 86/2022/NĐ-CP ngày 24 tháng 10 năm 2022 của Chính phủ;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện nhiệm vụ năm học 2026-2027 của ngành Giáo dục.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Điều 3. Chánh Văn phòng, thủ trưởng các đơn vị thuộc Bộ chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+BỘ TRƯỞNG
+(Đã ký)
+Trần Văn An
+KẾ HOẠCH
+Thực hiện nhiệm vụ năm học 2026-2027 của ngành Giáo dục
+(Ban hành kèm theo Quyết định số 2100/QĐ-BGDĐT ngày 20 tháng 8 năm 2026 của Bộ trưởng Bộ Giáo dục và Đào tạo)
+I. MỤC TIÊU
+Nâng cao chất lượng giáo dục và đào tạo.
+II. NHIỆM VỤ TRỌNG TÂM
+1. Hoàn thiện thể chế, chính sách về giáo dục và đào tạo.
+2. Sắp xếp mạng lưới cơ sở giáo dục theo đơn vị hành chính hai cấp.
+3. Phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục.
+III. TỔ CHỨC THỰC HIỆN
+Các đơn vị báo cáo kết quả về Bộ trước ngày 15/6/2027.
+"""
+
+
+def test_a_decision_issuing_an_attached_plan_has_the_plans_tasks() -> None:
+    # Given the Ministry's form: a decision whose article 1 issues the plan printed after it
+    result = read(DECISION_WITH_PLAN, "qd.txt")
+    assert (result.document.number, result.document.doc_type) == ("2100/QĐ-BGDĐT", "Quyết định")
+    # Then the key tasks are the plan's, read after the decision's signature
+    assert tasks(result) == [
+        ("1", "Hoàn thiện thể chế, chính sách về giáo dục và đào tạo"),
+        ("2", "Sắp xếp mạng lưới cơ sở giáo dục theo đơn vị hành chính hai cấp"),
+        ("3", "Phát triển đội ngũ nhà giáo và cán bộ quản lý giáo dục"),
+    ]
+    assert result.closing is not None
+    assert result.tasks[0].start > result.closing.end

@@ -75,6 +75,22 @@ def test_a_scan_without_tesseract_says_how_to_install_it(monkeypatch: pytest.Mon
     assert "tesseract" in caught.value.message_en
 
 
+def test_scanned_pages_of_a_typed_pdf_are_named_when_ocr_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a typed page and a scanned page, and no Tesseract on the machine
+    typed = make_pdf([["Phu luc", "Danh sach truong tham gia kiem tra noi bo nam hoc 2024-2025"]])
+    real_which = shutil.which
+    monkeypatch.setattr(
+        shutil, "which", lambda name: None if name == "tesseract" else real_which(name)
+    )
+    result = read_document(pdf_of(typed, SCAN_PLAN.read_bytes()))
+    # Then the typed page is read and the scanned one named in a warning
+    assert result.text.startswith("Phu luc")
+    assert [(w.code, w.detail) for w in result.warnings] == [("ocr_unavailable_pages", "pages 2")]
+    assert result.source.ocr is False
+
+
 def _program(folder: Path, name: str, script: str) -> str:
     path = folder / name
     path.write_text("#!/bin/sh\n" + script)
@@ -116,9 +132,10 @@ def _ticking(step: float) -> Callable[[], float]:
 def test_recognition_stops_before_pages_that_would_not_fit_in_the_time_left(tmp_path: Path) -> None:
     # Given pages that take 10 s each (by a clock that ticks) and 60 s for the whole read
     tools = _fake_tools(tmp_path, 'echo "Trang đã nhận dạng"\n')
-    budget = Budget(ReadLimits(max_seconds=60), clock=_ticking(2.5))
     calls: list[tuple[str, int, int]] = []
-    budget._progress = lambda *a: calls.append(a)  # noqa: SLF001 - the callback of this test
+    budget = Budget(
+        ReadLimits(max_seconds=60), progress=lambda *a: calls.append(a), clock=_ticking(2.5)
+    )
     pages = [(i, 595.0, 842.0) for i in range(5)]
     # When they are recognised
     result = recognise(b"%PDF-1.4", pages, tools=tools, budget=budget, reserve=5)
