@@ -8,3 +8,27 @@ AUDIT_LABELS = {
     "indicators.unapprove": "Hủy phê duyệt số liệu",
     "indicators.target_set": "Giao chỉ tiêu",
 }
+
+# Change keys that are not fields of the changed model.
+AUDIT_FIELD_LABELS = {
+    "approved": "Đã phê duyệt",
+    "reason": "Lý do",
+}
+
+# How the audit log words the changes (accounts.selectors.audit_view): a figure is named by its
+# element, unit and period, not by its ids.
+AUDIT_FIELD_LABELS = {
+    "unit": "Đơn vị",
+    "element": "Chỉ số",
+    "period": "Kỳ báo cáo",
+    "data_set": "Biểu",
+    "indicator": "Chỉ tiêu",
+    "approved_by": "Người phê duyệt",
+    "approval.approved": "Đã phê duyệt",
+}
+AUDIT_OBJECTS = {
+    "datavalue": ("element", "unit", "period"),
+    "approval": ("data_set", "unit", "period"),
+    "target": ("indicator", "unit", "school_year"),
+}
+AUDIT_HIDDEN_FIELDS = ("updated_by",)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -18,6 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from namhoc.core.errors import DomainError
+from namhoc.core.parsing import parse_school_year
 from namhoc.indicators.formulas import FormulaError, parse
 from namhoc.indicators.models import (
     DataElement,
@@ -29,8 +29,6 @@ from namhoc.indicators.models import (
 )
 
 __all__ = ["CatalogueSummary", "catalogue_load", "period_code", "periods_ensure", "read_catalogue"]
-
-_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -159,12 +157,8 @@ def periods_ensure(school_year: str) -> list[Period]:
     Thông tư 25/2024/TT-BGDĐT gives), due 15/10; semester I as of 15/1, due 31/1; end of year as
     of 31/5, due 30/6 (these three due dates are namhoc's assumptions).
     """
-    match = _SCHOOL_YEAR.match(school_year)
-    if not match or int(match[2]) != int(match[1]) + 1:
-        raise DomainError(
-            "school_year_invalid", "Năm học phải có dạng 2025-2026.", field="school_year"
-        )
-    first, second = int(match[1]), int(match[2])
+    school_year = parse_school_year(school_year)
+    first, second = (int(part) for part in school_year.split("-"))
     specs = [
         (
             Period.Kind.START,

@@ -1,19 +1,39 @@
-"""Geometry for the server-rendered SVG charts (templates draw; no JavaScript)."""
+"""Geometry for the server-rendered SVG charts (templates draw; no JavaScript).
+
+The trend's axis is scaled to the figures (with a margin and round ticks, written on the axis),
+not from zero: rates between 95 % and 99 % use the chart's height instead of a flat line at its
+top. Labels that would overlap are thinned (every k-th year) and shortened ("24-25").
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Bar", "BarChart", "LinePoint", "TrendChart", "bar_chart", "trend_chart"]
+from namhoc.core.formats import format_number
+
+__all__ = ["Bar", "BarChart", "LinePoint", "Tick", "TrendChart", "bar_chart", "trend_chart"]
+
+_LABEL_PX = 64  # width a "2024-2025" label needs at the chart's font size
+_SHORT_PX = 38  # width of "24-25"
+_VALUE_PX = 44  # width of a value label ("99,5")
 
 
 @dataclass(frozen=True)
 class LinePoint:
     x: float
     y: float
-    label: str
+    label: str  # the period's label as given ("2024-2025")
     value: Decimal | None
+    text: str = ""  # the x-axis label drawn under the point ("" when thinned out)
+    show_value: bool = True  # the value is written above the point
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -24,19 +44,46 @@ class TrendChart:
     polyline: str
     target_y: float | None
     baseline: float
+    ticks: list[Tick]
+    left: int  # where the plot starts (room for the tick labels)
 
 
-def _scale(values: list[Decimal], target: Decimal | None) -> tuple[Decimal, Decimal]:
-    numbers = [v for v in values if v is not None]
+def _nice_step(span: float) -> float:
+    """A round step (1, 2 or 5 × 10^k) that cuts ``span`` into about four parts."""
+    raw = span / 4 if span > 0 else 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def _scale(values: list[Decimal], target: Decimal | None) -> tuple[float, float, float]:
+    """``(low, high, step)`` of the axis: round ticks around the figures and the target, with a
+    margin; never below zero for figures that are not."""
+    numbers = [float(v) for v in values]
     if target is not None:
-        numbers.append(target)
+        numbers.append(float(target))
     if not numbers:
-        return Decimal(0), Decimal(1)
-    low = min(Decimal(0), *numbers)
-    high = max(numbers)
-    if high == low:
-        high = low + 1
-    return low, high
+        return 0.0, 1.0, 0.25
+    lo, hi = min(numbers), max(numbers)
+    span = hi - lo or (abs(hi) * 0.1 or 1.0)
+    step = _nice_step(span)
+    low = math.floor((lo - span * 0.1) / step) * step
+    high = math.ceil((hi + span * 0.1) / step) * step
+    if lo >= 0 > low:
+        low = 0.0
+    if high <= low:
+        high = low + step
+    return low, high, step
+
+
+def _short(label: str) -> str:
+    """``2024-2025`` → ``24-25``; anything else as it is."""
+    first, dash, second = label.partition("-")
+    if dash and len(first) == 4 and len(second) == 4 and first.isascii() and second.isascii():
+        return f"{first[2:]}-{second[2:]}"
+    return label
 
 
 def trend_chart(
@@ -46,27 +93,43 @@ def trend_chart(
     width: int = 320,
     height: int = 120,
     pad: int = 24,
+    axis: bool = True,
 ) -> TrendChart:
-    """A line over the school years; gaps where there is no figure; a dashed target line."""
-    low, high = _scale([v for _, v in series if v is not None], target)
+    """A line over the school years; gaps where there is no figure; a dashed target line;
+    with ``axis``, tick labels on the left and thinned labels under the points."""
+    low, high, step = _scale([v for _, v in series if v is not None], target)
     span = high - low
-    inner_w = width - 2 * pad
+    left = pad + (28 if axis else 0)
+    inner_w = width - left - pad
     inner_h = height - 2 * pad
-    step = inner_w / max(len(series) - 1, 1)
+    gap = inner_w / max(len(series) - 1, 1)
 
-    def y_of(value: Decimal) -> float:
-        return round(pad + inner_h - float((value - low) / span) * inner_h, 1)
+    def y_of(value: Decimal | float) -> float:
+        return round(pad + inner_h - (float(value) - low) / span * inner_h, 1)
 
+    short = gap < _LABEL_PX
+    every = max(1, math.ceil((_SHORT_PX if short else _LABEL_PX) / gap)) if len(series) > 1 else 1
+    last = len(series) - 1
     points = [
         LinePoint(
-            x=round(pad + n * step, 1),
+            x=round(left + n * gap, 1),
             y=y_of(value) if value is not None else float(height - pad),
             label=label,
             value=value,
+            text=(_short(label) if short else label)
+            if axis and (n % every == 0 or n == last) and not (n != last and last - n < every)
+            else "",
+            show_value=axis and (gap >= _VALUE_PX or n == last),
         )
         for n, (label, value) in enumerate(series)
     ]
     polyline = " ".join(f"{p.x},{p.y}" for p in points if p.value is not None)
+    ticks = []
+    if axis:
+        count = round(span / step)
+        for k in range(count + 1):
+            value = low + k * step
+            ticks.append(Tick(y=y_of(value), label=format_number(Decimal(str(round(value, 6))))))
     return TrendChart(
         width=width,
         height=height,
@@ -74,6 +137,8 @@ def trend_chart(
         polyline=polyline,
         target_y=y_of(target) if target is not None else None,
         baseline=float(height - pad),
+        ticks=ticks,
+        left=left,
     )
 
 
@@ -85,6 +150,7 @@ class Bar:
     width: float
     target_x: float | None
     colour: str
+    note: str = ""  # "chưa đủ số liệu (3/5 đơn vị)" beside the bar
 
 
 @dataclass(frozen=True)
@@ -97,15 +163,16 @@ class BarChart:
 
 
 def bar_chart(
-    rows: list[tuple[str, Decimal | None, Decimal | None, str]],
+    rows: list[tuple[str, Decimal | None, Decimal | None, str, str]],
     *,
     width: int = 640,
     label_width: int = 220,
     row: int = 26,
 ) -> BarChart:
-    """Horizontal bars (one per child unit) with the target as a tick."""
-    values = [v for _, v, _, _ in rows if v is not None] + [
-        t for _, _, t, _ in rows if t is not None
+    """Horizontal bars (one per child unit: label, value, target, colour, note) with the target
+    as a tick."""
+    values = [v for _, v, _, _, _ in rows if v is not None] + [
+        t for _, _, t, _, _ in rows if t is not None
     ]
     high = max(values) if values else Decimal(1)
     high = high if high > 0 else Decimal(1)
@@ -120,8 +187,9 @@ def bar_chart(
             if target is not None
             else None,
             colour=colour,
+            note=note,
         )
-        for n, (label, value, target, colour) in enumerate(rows)
+        for n, (label, value, target, colour, note) in enumerate(rows)
     ]
     return BarChart(
         width=width, height=max(len(rows), 1) * row, label_width=label_width, bars=bars, row=row

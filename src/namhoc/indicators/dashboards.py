@@ -4,15 +4,32 @@ An indicator's value at a unit is ``factor x Σnumerator / Σdenominator`` where
 from :class:`Aggregate` rows (the unit's rolled-up totals and counts), never an average of the
 children's rates. A target is the unit's own for the school year or, failing that, the nearest
 ancestor's ("inherited", marked so on the page).
+
+Not reported is not zero (:mod:`namhoc.indicators.coverage`): a figure the period does not
+collect yet is "chưa đến kỳ", one that some units have not reported is "chưa đủ số liệu (n/N đơn
+vị)"; neither is compared with its target, averaged into a score or ranked.
+
+These functions compute for units already checked by the caller; the page selectors
+(:mod:`namhoc.indicators.selectors.pages`) load the units in the viewer's scope.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal
 
+from namhoc.core.clock import today as clock_today
+from namhoc.core.collation import collate_vi
+from namhoc.indicators.coverage import (
+    Catalogue,
+    Coverage,
+    collected_kinds,
+    expected_reporters,
+    status_of,
+)
 from namhoc.indicators.formulas import Expression, parse
 from namhoc.indicators.models import DataElement, Indicator, Period, Target
 from namhoc.indicators.rollup import figure_rows
@@ -20,17 +37,28 @@ from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = [
+    "DEFAULT_WEIGHTS",
+    "Cell",
+    "Colour",
     "Dashboard",
     "IndicatorValue",
+    "Row",
+    "ScoreGroup",
+    "ScoreRow",
     "Scorecard",
+    "Summary",
     "all_indicators",
     "attainment",
+    "cells_for",
     "colour",
     "dashboard",
+    "group_of",
     "indicator_values",
     "national_table",
     "scorecard",
 ]
+
+Colour = Literal["good", "warn", "bad", "none"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +66,9 @@ class IndicatorValue:
     numerator: Decimal | None
     denominator: Decimal | None
     value: Decimal | None
+
+
+NO_VALUE = IndicatorValue(None, None, None)
 
 
 @dataclass(frozen=True)
@@ -64,9 +95,10 @@ def _compile(indicators: Iterable[Indicator]) -> list[_Compiled]:
 
 def _evaluate(c: _Compiled, totals: dict[str, Decimal], counts: dict[str, int]) -> IndicatorValue:
     # A missing element counts as zero when some figure of the formula exists at this unit
-    # (a commune without THPT schools has no THPT rows), as "no data" when none does.
+    # (a commune without THPT schools has no THPT rows), as "no data" when none does. Whether
+    # the missing figures were due is the coverage's question, not the value's.
     if not any(code in totals for code in c.codes):
-        return IndicatorValue(None, None, None)
+        return NO_VALUE
     filled_totals = {code: totals.get(code, Decimal(0)) for code in c.codes}
     filled_counts = {code: counts.get(code, 0) for code in c.codes}
     numerator = c.numerator.evaluate(filled_totals, filled_counts)
@@ -80,33 +112,50 @@ def _evaluate(c: _Compiled, totals: dict[str, Decimal], counts: dict[str, int]) 
     return IndicatorValue(numerator, denominator, value.quantize(quantum, ROUND_HALF_UP))
 
 
+Figures = tuple[dict[tuple[int, int], dict[str, Decimal]], dict[tuple[int, int], dict[str, int]]]
+
+
+def _figures(
+    codes: set[str],
+    unit_ids: list[int],
+    period_ids: list[int],
+    catalogue: Catalogue | None = None,
+) -> Figures:
+    """``(totals, counts)`` keyed by (unit, period), then element code (two queries; three
+    without the catalogue)."""
+    if catalogue is not None:
+        element_codes = {catalogue.element_ids[c]: c for c in codes if c in catalogue.element_ids}
+    else:
+        element_codes = dict(DataElement.objects.filter(code__in=codes).values_list("pk", "code"))
+    totals: dict[tuple[int, int], dict[str, Decimal]] = {}
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for unit_id, period_id, element_id, total, count in figure_rows(
+        unit_ids, period_ids, list(element_codes)
+    ):
+        if count == 0:
+            continue
+        code = element_codes[element_id]
+        totals.setdefault((unit_id, period_id), {})[code] = total
+        counts.setdefault((unit_id, period_id), {})[code] = count
+    return totals, counts
+
+
 def indicator_values(
     indicators: Sequence[Indicator], unit_ids: Iterable[int], period_ids: Iterable[int]
 ) -> dict[tuple[int, int, int], IndicatorValue]:
     """``{(indicator_id, unit_id, period_id): IndicatorValue}``: three queries for any size."""
     compiled = _compile(indicators)
     codes = set().union(*(c.codes for c in compiled)) if compiled else set()
-    element_codes = dict(DataElement.objects.filter(code__in=codes).values_list("pk", "code"))
-    units = list(unit_ids)
-    period_list = list(period_ids)
-    totals: dict[tuple[int, int], dict[str, Decimal]] = {}
-    counts: dict[tuple[int, int], dict[str, int]] = {}
-    rows = figure_rows(units, period_list, list(element_codes))
-    for unit_id, period_id, element_id, total, count in rows:
-        if count == 0:
-            continue
-        code = element_codes[element_id]
-        totals.setdefault((unit_id, period_id), {})[code] = total
-        counts.setdefault((unit_id, period_id), {})[code] = count
-    result = {}
-    for c in compiled:
-        for unit_id in units:
-            for period_id in period_list:
-                key = (unit_id, period_id)
-                result[(c.indicator.pk, unit_id, period_id)] = _evaluate(
-                    c, totals.get(key, {}), counts.get(key, {})
-                )
-    return result
+    units, period_list = list(unit_ids), list(period_ids)
+    totals, counts = _figures(codes, units, period_list)
+    return {
+        (c.indicator.pk, unit_id, period_id): _evaluate(
+            c, totals.get((unit_id, period_id), {}), counts.get((unit_id, period_id), {})
+        )
+        for c in compiled
+        for unit_id in units
+        for period_id in period_list
+    }
 
 
 def all_indicators() -> list[Indicator]:
@@ -130,7 +179,7 @@ def attainment(
     return min(result, Decimal(100)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def colour(indicator: Indicator, attained: Decimal | None) -> str:
+def colour(indicator: Indicator, attained: Decimal | None) -> Colour:
     """``good`` / ``warn`` / ``bad`` by the indicator's thresholds; ``none`` without a target."""
     if attained is None:
         return "none"
@@ -161,15 +210,142 @@ def _targets_for(
     return result
 
 
-@dataclass
-class Row:
+# --- one figure, with where it stands ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An indicator at a unit for a period: its value, whether it is complete, its target."""
+
     indicator: Indicator
     value: IndicatorValue
+    coverage: Coverage
     target: Decimal | None
     inherited: bool
-    attained: Decimal | None
-    colour: str
+    attained: Decimal | None  # only for a complete figure with a target
+    colour: Colour
+
+    @property
+    def shown(self) -> Decimal | None:
+        """The figure the page shows (None: "chưa đến kỳ", no unit reports it)."""
+        return self.value.value if self.coverage.status in ("ok", "partial") else None
+
+
+def cells_for(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    day: dt.date | None = None,
+    catalogue: Catalogue | None = None,
+    figures: Figures | None = None,
+) -> dict[tuple[int, int], Cell]:
+    """``{(indicator_id, unit_id): Cell}`` for any units: about seven queries whatever their
+    number (figures, expected reporters per depth, targets, the catalogue) — fewer when the
+    caller passes the catalogue and the units' figures for the period."""
+    day = day or clock_today()
+    catalogue = catalogue or Catalogue.load()
+    compiled = _compile(indicators)
+    codes = set().union(*(c.codes for c in compiled)) if compiled else set()
+    totals, counts = figures or _figures(codes, [u.pk for u in units], [period.pk], catalogue)
+    kinds = collected_kinds(indicators, catalogue)
+    expected = expected_reporters(units, catalogue)
+    targets = _targets_for(indicators, units, period.school_year)
+    result = {}
+    for c in compiled:
+        indicator = c.indicator
+        for unit in units:
+            reported = counts.get((unit.pk, period.pk), {})
+            coverage = status_of(
+                indicator,
+                unit=unit,
+                period=period,
+                kinds=kinds[indicator.pk],
+                expected=expected.get(unit.pk, {}),
+                reported=reported,
+                day=day,
+            )
+            value = (
+                _evaluate(c, totals.get((unit.pk, period.pk), {}), reported)
+                if coverage.status in ("ok", "partial")
+                else NO_VALUE
+            )
+            target, inherited = targets.get((indicator.pk, unit.pk), (None, False))
+            attained = attainment(indicator, value.value, target) if coverage.counts else None
+            result[(indicator.pk, unit.pk)] = Cell(
+                indicator=indicator,
+                value=value,
+                coverage=coverage,
+                target=target,
+                inherited=inherited,
+                attained=attained,
+                colour=colour(indicator, attained),
+            )
+    return result
+
+
+# --- a unit's dashboard ---------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    cell: Cell
     trend: list[tuple[Period, IndicatorValue]] = field(default_factory=list)
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.cell.indicator
+
+    # The cell's parts by their former names (``reporting`` reads a row this way).
+    @property
+    def value(self) -> IndicatorValue:
+        return self.cell.value
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.cell.target
+
+    @property
+    def inherited(self) -> bool:
+        return self.cell.inherited
+
+    @property
+    def attained(self) -> Decimal | None:
+        return self.cell.attained
+
+    @property
+    def colour(self) -> Colour:
+        return self.cell.colour
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The boxes above the indicator table: the same counts as its "Đạt" column."""
+
+    good: int = 0  # green: reached (from the indicator's green threshold)
+    warn: int = 0  # amber
+    bad: int = 0  # red
+    no_target: int = 0  # a complete figure without a target
+    incomplete: int = 0  # "chưa đủ số liệu"
+    not_due: int = 0  # "chưa đến kỳ" / not collected in this period
+    none: int = 0  # no unit below reports it
+
+    @classmethod
+    def of(cls, cells: Iterable[Cell]) -> Summary:
+        tally = dict.fromkeys(
+            ("good", "warn", "bad", "no_target", "incomplete", "not_due", "none"), 0
+        )
+        for cell in cells:
+            status = cell.coverage.status
+            if status == "ok":
+                tally["no_target" if cell.colour == "none" else cell.colour] += 1
+            elif status == "partial":
+                tally["incomplete"] += 1
+            elif status in ("not_due", "not_collected"):
+                tally["not_due"] += 1
+            else:
+                tally["none"] += 1
+        return cls(**tally)
 
 
 @dataclass
@@ -179,8 +355,9 @@ class Dashboard:
     rows: list[Row]
     children: list[OrgUnit]
     focus: Indicator | None
-    breakdown: list[tuple[OrgUnit, IndicatorValue, Decimal | None, str]]
+    breakdown: list[tuple[OrgUnit, Cell]]
     trend_periods: list[Period]
+    summary: Summary
 
 
 def dashboard(
@@ -189,47 +366,52 @@ def dashboard(
     *,
     indicators: Sequence[Indicator] | None = None,
     focus: Indicator | None = None,
+    day: dt.date | None = None,
+    all_periods: Sequence[Period] | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Dashboard:
-    """Every indicator at ``unit`` for ``period`` against its target, the trend over school
-    years (same kind of period), and ``focus`` (default: the first with a value) by child unit.
-
-    Seven queries whatever the size of the tree.
-    """
+    """Every indicator at ``unit`` for ``period`` against its target, where each figure stands,
+    the trend over school years (same kind of period), and ``focus`` (default: the first with a
+    figure) by current child unit. About a dozen queries whatever the size of the tree."""
     indicator_list = list(indicators if indicators is not None else Indicator.objects.all())
-    trend_periods = list(Period.objects.filter(kind=period.kind).order_by("start"))
-    values = indicator_values(indicator_list, [unit.pk], [p.pk for p in trend_periods])
-    targets = _targets_for(indicator_list, [unit], period.school_year)
+    catalogue = catalogue or Catalogue.load()
+    every = list(all_periods) if all_periods is not None else list(Period.objects.all())
+    trend_periods = sorted(
+        (p for p in every if p.kind == period.kind), key=lambda p: (p.as_of, p.start)
+    )
+    compiled = _compile(indicator_list)
+    codes = set().union(*(c.codes for c in compiled)) if compiled else set()
+    totals, counts = _figures(
+        codes, [unit.pk], sorted({period.pk, *(p.pk for p in trend_periods)}), catalogue
+    )
+    cells = cells_for(
+        indicator_list, [unit], period, day=day, catalogue=catalogue, figures=(totals, counts)
+    )
+    kinds = collected_kinds(indicator_list, catalogue)
     rows = []
-    for indicator in indicator_list:
-        value = values[(indicator.pk, unit.pk, period.pk)]
-        target, inherited = targets.get((indicator.pk, unit.pk), (None, False))
-        attained = attainment(indicator, value.value, target)
-        rows.append(
-            Row(
-                indicator=indicator,
-                value=value,
-                target=target,
-                inherited=inherited,
-                attained=attained,
-                colour=colour(indicator, attained),
-                trend=[(p, values[(indicator.pk, unit.pk, p.pk)]) for p in trend_periods],
-            )
-        )
+    for c in compiled:
+        trend = []
+        for p in trend_periods:
+            key = (unit.pk, p.pk)
+            collected = p.kind in kinds[c.indicator.pk]
+            value = _evaluate(c, totals.get(key, {}), counts.get(key, {})) if collected else None
+            trend.append((p, value or NO_VALUE))
+        rows.append(Row(cell=cells[(c.indicator.pk, unit.pk)], trend=trend))
     if focus is None:
-        focus = next((r.indicator for r in rows if r.value.value is not None), None)
-    children = list(OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name"))
-    breakdown: list[tuple[OrgUnit, IndicatorValue, Decimal | None, str]] = []
+        focus = next((r.indicator for r in rows if r.cell.shown is not None), None)
+    children = list(
+        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
+            collate_vi("name"), "pk"
+        )
+    )
+    breakdown: list[tuple[OrgUnit, Cell]] = []
     if focus is not None and children:
-        child_values = indicator_values([focus], [c.pk for c in children], [period.pk])
-        child_targets = _targets_for([focus], children, period.school_year)
-        for child in children:
-            value = child_values[(focus.pk, child.pk, period.pk)]
-            if value.value is None and value.numerator is None:
-                continue
-            target = child_targets.get((focus.pk, child.pk), (None, False))[0]
-            breakdown.append(
-                (child, value, target, colour(focus, attainment(focus, value.value, target)))
-            )
+        child_cells = cells_for([focus], children, period, day=day, catalogue=catalogue)
+        breakdown = [
+            (child, child_cells[(focus.pk, child.pk)])
+            for child in children
+            if child_cells[(focus.pk, child.pk)].coverage.status != "none"
+        ]
     return Dashboard(
         unit=unit,
         period=period,
@@ -238,6 +420,7 @@ def dashboard(
         focus=focus,
         breakdown=breakdown,
         trend_periods=trend_periods,
+        summary=Summary.of(r.cell for r in rows),
     )
 
 
@@ -249,7 +432,12 @@ def national_table(
         root = OrgUnit.objects.filter(depth=0, valid_to__isnull=True).order_by("path").first()
     if root is None:
         return [], [], {}
-    units = [root, *OrgUnit.objects.filter(parent=root, valid_to__isnull=True).order_by("name")]
+    units = [
+        root,
+        *OrgUnit.objects.filter(parent=root, valid_to__isnull=True).order_by(
+            collate_vi("name"), "pk"
+        ),
+    ]
     indicator_list = list(Indicator.objects.all())
     return (
         indicator_list,
@@ -258,14 +446,60 @@ def national_table(
     )
 
 
+# --- the scorecard: like with like ---------------------------------------------------------
+
+_SCHOOL_GROUPS = {
+    OrgUnit.SchoolLevel.PRESCHOOL: "Trường mầm non",
+    OrgUnit.SchoolLevel.PRIMARY: "Trường tiểu học",
+    OrgUnit.SchoolLevel.LOWER_SECONDARY: "Trường trung học cơ sở",
+    OrgUnit.SchoolLevel.UPPER_SECONDARY: "Trường trung học phổ thông",
+    OrgUnit.SchoolLevel.MULTI_LEVEL: "Trường liên cấp",
+    OrgUnit.SchoolLevel.CONTINUING: "Trung tâm giáo dục thường xuyên",
+}
+_KIND_ORDER = [k.value for k in OrgUnit.Kind]
+_LEVEL_ORDER = [level.value for level in OrgUnit.SchoolLevel]
+
+
+def group_of(unit: OrgUnit) -> tuple[str, str]:
+    """``(key, label)`` of the group a unit is ranked in: its kind, and for a school its level
+    ("commune" → "Xã, phường, đặc khu"; "school:thpt" → "Trường trung học phổ thông")."""
+    if unit.kind == OrgUnit.Kind.SCHOOL:
+        level = unit.school_level or ""
+        label = _SCHOOL_GROUPS.get(OrgUnit.SchoolLevel(level), "") if level else ""
+        return f"school:{level}", label or "Cơ sở giáo dục khác"
+    return str(unit.kind), OrgUnit.Kind(unit.kind).label
+
+
+def _group_order(key: str) -> tuple[int, int]:
+    kind, _, level = key.partition(":")
+    return (
+        _KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER),
+        _LEVEL_ORDER.index(level) if level in _LEVEL_ORDER else len(_LEVEL_ORDER),
+    )
+
+
 @dataclass
 class ScoreRow:
     unit: OrgUnit
-    rank: int
-    attainment: Decimal | None  # mean over indicators with a value and a target
+    group: str  # group key (``group_of``)
+    rank: int  # within the group; 0: not ranked (no score)
+    attainment: Decimal | None  # mean over the indicators counted (complete, with a target)
     on_time: float | None
     score: Decimal | None
-    cells: list[tuple[Indicator, IndicatorValue, Decimal | None, str]]
+    cells: list[Cell]
+    counted: int  # indicators averaged into the attainment
+    applicable: int  # indicators with a target that this unit's subtree reports this period
+
+    @property
+    def coverage_label(self) -> str:
+        return f"{self.counted}/{self.applicable} chỉ tiêu"
+
+
+@dataclass
+class ScoreGroup:
+    key: str
+    label: str
+    rows: list[ScoreRow]
 
 
 @dataclass
@@ -274,8 +508,12 @@ class Scorecard:
     period: Period
     indicators: list[Indicator]
     weights: dict[str, Decimal]
-    rows: list[ScoreRow]
+    groups: list[ScoreGroup]
     tracking_available: bool
+
+    @property
+    def rows(self) -> list[ScoreRow]:
+        return [row for group in self.groups for row in group.rows]
 
 
 def _on_time_rates(unit_ids: list[int], school_year: str) -> dict[int, Any] | None:
@@ -294,63 +532,85 @@ def _on_time_rates(unit_ids: list[int], school_year: str) -> dict[int, Any] | No
 DEFAULT_WEIGHTS = {"attainment": Decimal("0.7"), "on_time": Decimal("0.3")}
 
 
+def _score(
+    weights: dict[str, Decimal], mean: Decimal | None, on_time: float | None
+) -> Decimal | None:
+    parts: list[tuple[Decimal, Decimal]] = []
+    if mean is not None:
+        parts.append((weights["attainment"], mean))
+    if on_time is not None:
+        parts.append((weights["on_time"], Decimal(str(on_time)) * 100))
+    weight_sum = sum((w for w, _ in parts), Decimal(0))
+    if not parts or weight_sum <= 0:
+        return None
+    return (sum((w * v for w, v in parts), Decimal(0)) / weight_sum).quantize(Decimal("0.1"))
+
+
 def scorecard(
     unit: OrgUnit,
     period: Period,
     *,
     indicators: Sequence[Indicator] | None = None,
     weights: dict[str, Decimal] | None = None,
+    day: dt.date | None = None,
 ) -> Scorecard:
-    """Rank ``unit``'s children by ``weights`` x (mean target attainment, on-time task rate).
+    """Rank ``unit``'s current children, like with like (by kind, and schools by level), by
+    ``weights`` x (mean target attainment, on-time task rate).
 
-    A child without a task rate (no tracking data, nothing due) is scored on attainment alone:
-    its weights are re-normalised. Ties keep alphabetical order.
+    The attainment is the mean over the indicators a child has complete figures and a target
+    for — a missing figure is left out, never averaged as zero; each row says how many of its
+    indicators counted. A child without a task rate is scored on attainment alone (weights
+    re-normalised). Ties keep Vietnamese alphabetical order.
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
     indicator_list = list(indicators if indicators is not None else Indicator.objects.all())
-    children = list(OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name"))
-    ids = [c.pk for c in children]
-    values = indicator_values(indicator_list, ids, [period.pk])
-    targets = _targets_for(indicator_list, children, period.school_year)
-    rates = _on_time_rates(ids, period.school_year)
-    rows = []
+    children = list(
+        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
+            collate_vi("name"), "pk"
+        )
+    )
+    cells = cells_for(indicator_list, children, period, day=day)
+    rates = _on_time_rates([c.pk for c in children], period.school_year)
+    groups: dict[str, ScoreGroup] = {}
     for child in children:
-        cells = []
-        attained_list = []
-        for indicator in indicator_list:
-            value = values[(indicator.pk, child.pk, period.pk)]
-            target = targets.get((indicator.pk, child.pk), (None, False))[0]
-            attained = attainment(indicator, value.value, target)
-            if attained is not None:
-                attained_list.append(attained)
-            cells.append((indicator, value, target, colour(indicator, attained)))
+        row_cells = [cells[(i.pk, child.pk)] for i in indicator_list]
+        attained = [c.attained for c in row_cells if c.attained is not None]
+        applicable = sum(
+            1
+            for c in row_cells
+            if c.target is not None and c.coverage.status in ("ok", "partial", "not_due")
+        )
         mean = (
-            (sum(attained_list, Decimal(0)) / len(attained_list)).quantize(Decimal("0.1"))
-            if attained_list
+            (sum(attained, Decimal(0)) / len(attained)).quantize(Decimal("0.1"))
+            if attained
             else None
         )
         rate_obj = rates.get(child.pk) if rates else None
         on_time = getattr(rate_obj, "rate", None) if rate_obj is not None else None
-        parts: list[tuple[Decimal, Decimal]] = []
-        if mean is not None:
-            parts.append((weights["attainment"], mean))
-        if on_time is not None:
-            parts.append((weights["on_time"], Decimal(str(on_time)) * 100))
-        weight_sum = sum((w for w, _ in parts), Decimal(0))
-        score = (
-            (sum((w * v for w, v in parts), Decimal(0)) / weight_sum).quantize(Decimal("0.1"))
-            if parts and weight_sum > 0
-            else None
+        key, label = group_of(child)
+        group = groups.setdefault(key, ScoreGroup(key=key, label=label, rows=[]))
+        group.rows.append(
+            ScoreRow(
+                unit=child,
+                group=key,
+                rank=0,
+                attainment=mean,
+                on_time=on_time,
+                score=_score(weights, mean, on_time),
+                cells=row_cells,
+                counted=len(attained),
+                applicable=applicable,
+            )
         )
-        rows.append(ScoreRow(child, 0, mean, on_time, score, cells))
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0)))
-    for n, row in enumerate(rows, start=1):
-        row.rank = n if row.score is not None else 0
+    for group in groups.values():
+        group.rows.sort(key=lambda r: (r.score is None, -(r.score or 0)))
+        for n, row in enumerate(group.rows, start=1):
+            row.rank = n if row.score is not None else 0
     return Scorecard(
         unit=unit,
         period=period,
         indicators=indicator_list,
         weights=weights,
-        rows=rows,
+        groups=sorted(groups.values(), key=lambda g: _group_order(g.key)),
         tracking_available=rates is not None,
     )

@@ -32,9 +32,10 @@ from namhoc.accounts.access import require_role, visible_units
 from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError
 from namhoc.core.spreadsheet import cell_text, safe_row, write_cell
+from namhoc.indicators.access import Scope
 from namhoc.indicators.models import DataSet, DataValue, Period, ValueType
 from namhoc.indicators.selectors import data_set_members, lock_of, reporting_units
-from namhoc.indicators.services import InvalidValues, StaleValues, values_save
+from namhoc.indicators.services.values import InvalidValues, StaleValues, values_write
 from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
@@ -486,11 +487,9 @@ def _save_row(  # noqa: PLR0917 - a private step of workbook_import
     known = versions.get(target.key)
     try:
         with transaction.atomic():
-            saved = values_save(
+            saved = values_write(
                 actor=actor,
-                unit=target,
-                data_set=data_set,
-                period=period,
+                scope=Scope(unit=target, period=period, data_set=data_set),
                 values=values,
                 versions={c: known.get(c) for c in values} if known is not None else None,
             )

@@ -13,6 +13,7 @@
 - :class:`Aggregate` — sum and count of the values rolled into (unit, element, period), kept up
   to date by the write's own transaction with ``F()`` increments.
 - :class:`Approval` — a unit approved a data set for a period: its subtree's values are locked.
+- :class:`ApprovalEvent` — the history of approvals and un-approvals (with the reason given).
 - :class:`RollupState` — one row: the org tree the roll-ups were last rebuilt for (a marker) and
   whether a rebuild has been requested, so pages notice a changed tree (ADR 0005).
 """
@@ -24,12 +25,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from namhoc.orgunits.models import OrgUnit
 
 VALUE_DIGITS = 18
 VALUE_PLACES = 2
 TOTAL_DIGITS = 24
+# The largest figure or target a column holds (9.999.999.999.999.999,99); CHECK constraints and
+# the parser (``core.parsing.parse_decimal`` with the column's digits) keep every write within it.
+VALUE_MAX = Decimal(10) ** (VALUE_DIGITS - VALUE_PLACES) - Decimal(1).scaleb(-VALUE_PLACES)
+REASON_MAX = 500  # characters of an un-approval's reason
 
 
 class Aggregation(models.TextChoices):
@@ -92,7 +98,7 @@ class Period(models.Model):
     class Meta:
         verbose_name = "kỳ báo cáo"
         verbose_name_plural = "kỳ báo cáo"
-        ordering = ["start", "kind"]
+        ordering = ["as_of", "start"]  # time order: "Đầu năm học" (30/9) before "Học kỳ I"
         constraints = [
             models.UniqueConstraint(fields=["school_year", "kind"], name="period_year_kind_unique"),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_range"),
@@ -260,7 +266,11 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "unit", "school_year"], name="target_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=VALUE_MAX),
+                name="indicators_target_value_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["unit", "school_year"], name="target_unit_year_idx")]
 
@@ -283,7 +293,10 @@ class DataValue(models.Model):
         verbose_name = "số liệu"
         verbose_name_plural = "số liệu"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "period", "element"], name="datavalue_unique")
+            models.UniqueConstraint(fields=["unit", "period", "element"], name="datavalue_unique"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=VALUE_MAX), name="indicators_value_in_range"
+            ),
         ]
         indexes = [models.Index(fields=["period", "element"], name="datavalue_period_el_idx")]
 
@@ -323,7 +336,8 @@ class Aggregate(models.Model):
         verbose_name = "số liệu tổng hợp"
         verbose_name_plural = "số liệu tổng hợp"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "period", "element"], name="aggregate_unique")
+            models.UniqueConstraint(fields=["unit", "period", "element"], name="aggregate_unique"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="aggregate_count_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -350,6 +364,50 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} duyệt {self.data_set_id} kỳ {self.period_id}"
+
+
+class ApprovalEvent(models.Model):
+    """One step in the approval history of (unit, data set, period): an approval, or an
+    un-approval with the reason the person above gave. Kept when the approval itself is removed,
+    shown on the unit's page (issue 11.6)."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", "Phê duyệt"
+        REVOKE = "revoke", "Hủy phê duyệt"
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    data_set = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("việc", max_length=10, choices=Kind.choices)
+    reason = models.CharField("lý do", max_length=REASON_MAX, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "lịch sử phê duyệt"
+        verbose_name_plural = "lịch sử phê duyệt"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["unit", "data_set", "period"], name="approvalevent_scope_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["approve", "revoke"]), name="approvalevent_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="approve") | ~Q(reason=""), name="approvalevent_revoke_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit_id} {self.data_set_id} {self.period_id}"
 
 
 class RollupState(models.Model):

@@ -8,6 +8,7 @@ ENTRY = "<str:key>/ky/<str:period_code>/bieu/<str:data_set_code>/"
 
 urlpatterns = [
     path("", views.index, name="indicators-index"),
+    path("tong-quan/", views.dashboard, name="indicators-my-dashboard"),
     path(ENTRY, views.entry, name="indicators-entry"),
     path(ENTRY + "luu/", views.save, name="indicators-save"),
     path(ENTRY + "phe-duyet/", views.approve, name="indicators-approve"),

@@ -1,56 +1,47 @@
 """Figures pages: my data sets, entry per unit/period/data set (htmx save), approval, Excel round
-trip, targets, the dashboard and the scorecard. Each view: parse -> access -> service/selector ->
-render. Services check roles and locks themselves; views first check that the unit is in scope.
+trip, targets, the dashboard and the scorecard. Each view parses the request, calls one use case
+of ``namhoc.indicators.services`` or one page selector of ``namhoc.indicators.selectors``, and
+renders (ADR 0007): who may do what, every number and every lock is decided there.
 
-Pages that show rolled-up figures (entry, dashboard, scorecard) ask whether the roll-ups are
-built for the current org tree (``services.rollups_rebuild_request``: one query; when stale it
-enqueues the rebuild once) and then say so in a banner.
+The page selectors of pages that show rolled-up figures also say whether the roll-ups are being
+rebuilt after a change of the org tree (and queue that rebuild once); the pages show a banner.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from namhoc.accounts.access import access_unit, has_role, roles_at, visible_units
-from namhoc.accounts.models import Role
-from namhoc.core.errors import DomainError, NotFound
-from namhoc.indicators import dashboards, excel, selectors, services
+from namhoc.core.errors import DomainError
+from namhoc.indicators import selectors, services
 from namhoc.indicators.charts import bar_chart, trend_chart
-from namhoc.indicators.models import DataSet, Period
-from namhoc.orgunits.models import OrgUnit
-from namhoc.orgunits.selectors import top_units
-from namhoc.web.access import with_domain_errors
+from namhoc.indicators.excel import ImportRefused, ImportResult
+from namhoc.indicators.services import ConfirmDeletes, InvalidValues, StaleValues
+from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.indicators_forms import (
+    AllocationForm,
+    ApproveForm,
+    FiguresForm,
+    ImportForm,
+    RevokeForm,
+    TargetForm,
+    WeightsForm,
+    version_name,
+)
 
-XLSX = excel.XLSX_CONTENT_TYPE
-
-
-def _period(code: str | None, all_periods: list[Period] | None = None) -> Period:
-    rows = all_periods if all_periods is not None else selectors.periods()
-    if code:
-        for period in rows:
-            if period.code == code:
-                return period
-        raise NotFound("Không có kỳ báo cáo này.")
-    current = selectors.current_period(rows)
-    if current is None:
-        raise NotFound("Chưa có kỳ báo cáo nào; quản trị cần tạo kỳ báo cáo.")
-    return current
+_NOT_FIGURES = frozenset({"csrfmiddlewaretoken", "xac_nhan_xoa"})
 
 
-def _data_set(code: str) -> DataSet:
-    data_set = selectors.data_set_by_code(code)
-    if data_set is None:
-        raise NotFound("Không có biểu báo cáo này.")
-    return data_set
+def _refused(exc: DomainError) -> bool:
+    """A refusal the error page answers (out of scope, no right) rather than the form."""
+    return exc.status in (403, 404)
 
 
 @login_required
@@ -58,64 +49,69 @@ def _data_set(code: str) -> DataSet:
 @with_domain_errors
 def index(request: HttpRequest) -> HttpResponse:
     """My units (the tops of my scope), the data sets reported in each, for a period."""
-    all_periods = selectors.periods()
-    period = _period(request.GET.get("ky"), all_periods) if all_periods else None
-    tops = list(top_units(visible_units(request.user))[:20])
-    cards = []
-    if period is not None:
-        for unit in tops:
-            sets = [ds for ds in selectors.data_sets_for(unit) if period.kind in ds.period_kinds]
-            cards.append((unit, sets))
+    page = selectors.index_page(request.user, period_code=request.GET.get("ky", ""))
     return render(
         request,
         "indicators/index.html",
-        {"periods": all_periods, "period": period, "cards": cards},
+        {"page": page, "periods": page.periods, "period": page.period, "cards": page.cards},
     )
 
 
-def _entry_context(
-    request: HttpRequest, unit: OrgUnit, data_set: DataSet, period: Period
-) -> dict[str, Any]:
-    roles = roles_at(request.user, unit)
-    context: dict[str, Any] = {
-        "unit": unit,
-        "data_set": data_set,
-        "period": period,
-        "can_edit": Role.SPECIALIST in roles,
-        "reports": data_set.applies_to(unit),
-        "rollups_stale": services.rollups_rebuild_request(),
+# --- entry, approval, Excel ----------------------------------------------------------------
+
+
+def _entry(
+    request: HttpRequest,
+    key: str,
+    period_code: str,
+    data_set_code: str,
+    *,
+    status: int = 200,
+    partial: bool = False,
+    **extra: Any,
+) -> HttpResponse:
+    page = selectors.entry_page(
+        request.user, unit_key=key, period_code=period_code, data_set_code=data_set_code
+    )
+    figures = extra.pop("figures_form", None)
+    if figures is None and page.form is not None:
+        figures = FiguresForm(figures=page.form)
+    context = {
+        "page": page,
+        "unit": page.unit,
+        "period": page.period,
+        "data_set": page.data_set,
+        "figures": figures,
+        "errors": {},
+        "approve_form": ApproveForm(),
+        "revoke_form": RevokeForm(),
+        "import_form": ImportForm(),
+        "rollups_stale": page.rollups_stale,
+        **extra,
     }
-    if context["reports"]:
-        context["form"] = selectors.entry_form(unit, data_set, period)
-        context["rules"] = list(data_set.rules.all())
-    else:
-        members = selectors.data_set_members(data_set)
-        context["totals"] = selectors.unit_totals(unit, period, members)
-        context["rows"] = selectors.status_rows(unit, data_set, period)
-        context["approval"] = selectors.approval_of(unit, data_set, period)
-        context["lock"] = selectors.lock_of(unit, data_set, period)
-        context["can_approve"] = Role.APPROVER in roles
-        parent = unit.parent
-        context["can_revoke"] = (
-            has_role(request.user, parent, Role.APPROVER)
-            if parent is not None
-            else bool(request.user.is_superuser)
-        )
-        context["blocker"] = (
-            "" if context["approval"] else selectors.approval_blocker(unit, data_set, period)
-        )
-    return context
+    if partial:
+        # htmx swaps only successful responses: the form with its messages comes back as 200.
+        return render(request, "indicators/_entry_form.html", context)
+    return render(request, "indicators/entry.html", context, status=status)
 
 
 @login_required
 @require_GET
 @with_domain_errors
 def entry(request: HttpRequest, key: str, period_code: str, data_set_code: str) -> HttpResponse:
-    unit = access_unit(request.user, key)
-    period = _period(period_code)
-    data_set = _data_set(data_set_code)
-    context = _entry_context(request, unit, data_set, period)
-    return render(request, "indicators/entry.html", context)
+    return _entry(request, key, period_code, data_set_code)
+
+
+def _typed(post: QueryDict) -> tuple[dict[str, object], dict[str, object]]:
+    """The figures typed in the form (box name = element code) and the versions shown beside
+    them (``v-CODE``), as sent."""
+    values: dict[str, object] = {
+        name: post.get(name, "")
+        for name in post
+        if name not in _NOT_FIGURES and not name.startswith("v-")
+    }
+    versions: dict[str, object] = {code: post.get(version_name(code), "") for code in values}
+    return values, versions
 
 
 @login_required
@@ -123,61 +119,90 @@ def entry(request: HttpRequest, key: str, period_code: str, data_set_code: str) 
 @with_domain_errors
 def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -> HttpResponse:
     """Save the form (htmx swaps the form; without htmx the page is rendered again)."""
-    unit = access_unit(request.user, key)
-    period = _period(period_code)
-    data_set = _data_set(data_set_code)
-    members = selectors.data_set_members(data_set)
-    values: dict[str, object] = {}
-    versions: dict[str, int | None] = {}
-    for member in members:
-        code = member.element.code
-        if code in request.POST:
-            values[code] = request.POST[code]
-            raw_version = request.POST.get(f"v-{code}", "")
-            versions[code] = int(raw_version) if raw_version.isdigit() else None
-    errors: dict[str, list[str]] = {}
-    status = 200
+    values, versions = _typed(request.POST)
+    partial = bool(getattr(request, "htmx", False))
     try:
         result = services.values_save(
             actor=request.user,
-            unit=unit,
-            data_set=data_set,
-            period=period,
+            unit_key=key,
+            period_code=period_code,
+            data_set_code=data_set_code,
             values=values,
             versions=versions,
+            confirm_deletes=bool(request.POST.get("xac_nhan_xoa")),
         )
-        notice = (
-            f"Đã lưu {result.changed} số liệu."
-            if result.changed
-            else "Không có số liệu nào thay đổi."
+    except DomainError as exc:
+        if _refused(exc):
+            raise
+        page = selectors.entry_page(
+            request.user, unit_key=key, period_code=period_code, data_set_code=data_set_code
         )
-    except (services.InvalidValues, services.StaleValues) as exc:
-        errors = exc.errors
-        notice = exc.message
-        status = exc.status
-    context = _entry_context(request, unit, data_set, period)
-    context.update({"errors": errors, "notice": notice, "typed": values if errors else {}})
-    if getattr(request, "htmx", False):
-        # htmx swaps only successful responses: the form with its messages comes back as 200.
-        return render(request, "indicators/_entry_form.html", context)
-    return render(request, "indicators/entry.html", context, status=status)
+        errors: dict[str, list[str]] = {}
+        if isinstance(exc, InvalidValues | StaleValues | ConfirmDeletes):
+            errors = exc.errors
+        elif exc.field:
+            errors = {exc.field: [exc.message]}
+        assert page.form is not None or not errors
+        figures = FiguresForm(request.POST, figures=page.form) if page.form is not None else None
+        return _entry(
+            request,
+            key,
+            period_code,
+            data_set_code,
+            status=exc.status,
+            partial=partial,
+            figures_form=figures,
+            errors=errors,
+            notice=exc.message,
+            failed=True,
+            confirm_deletes=isinstance(exc, ConfirmDeletes),
+        )
+    notice = (
+        f"Đã lưu {result.changed} số liệu." if result.changed else "Không có số liệu nào thay đổi."
+    )
+    if result.deleted:
+        notice += f" Trong đó {result.deleted} số liệu đã lưu được xóa theo xác nhận của bạn."
+    return _entry(request, key, period_code, data_set_code, partial=partial, notice=notice)
 
 
 @login_required
 @require_POST
 @with_domain_errors
 def approve(request: HttpRequest, key: str, period_code: str, data_set_code: str) -> HttpResponse:
-    unit = access_unit(request.user, key)
-    period = _period(period_code)
-    data_set = _data_set(data_set_code)
-    if request.POST.get("action") == "revoke":
-        services.approval_revoke(actor=request.user, unit=unit, data_set=data_set, period=period)
-        messages.success(request, f"Đã hủy phê duyệt của {unit.name}; số liệu được mở để sửa.")
+    """Approve (after the confirmation box is ticked), or un-approve with a reason."""
+    revoking = request.POST.get("action") == "revoke"
+    try:
+        if revoking:
+            services.approval_revoke(
+                actor=request.user,
+                unit_key=key,
+                period_code=period_code,
+                data_set_code=data_set_code,
+                reason=request.POST.get("reason", ""),
+            )
+        else:
+            services.approval_approve(
+                actor=request.user,
+                unit_key=key,
+                period_code=period_code,
+                data_set_code=data_set_code,
+                confirmed=bool(request.POST.get("xac_nhan")),
+            )
+    except DomainError as exc:
+        if _refused(exc):
+            raise
+        form: Any = RevokeForm(request.POST) if revoking else ApproveForm(request.POST)
+        form.is_valid()  # the use case's message replaces the form's own for its field
+        form.errors.pop(exc.field or "__all__", None)
+        attach_error(form, exc)
+        name = "revoke_form" if revoking else "approve_form"
+        return _entry(request, key, period_code, data_set_code, status=exc.status, **{name: form})
+    if revoking:
+        messages.success(request, "Đã hủy phê duyệt; số liệu được mở để sửa. Lý do được ghi lại.")
     else:
-        services.approval_approve(actor=request.user, unit=unit, data_set=data_set, period=period)
-        messages.success(request, f"{unit.name} đã phê duyệt số liệu; số liệu bên dưới được khóa.")
+        messages.success(request, "Đã phê duyệt số liệu; số liệu các đơn vị bên dưới được khóa.")
     return redirect(
-        "indicators-entry", key=unit.key, period_code=period.code, data_set_code=data_set.code
+        "indicators-entry", key=key, period_code=period_code, data_set_code=data_set_code
     )
 
 
@@ -187,16 +212,11 @@ def approve(request: HttpRequest, key: str, period_code: str, data_set_code: str
 def template_download(
     request: HttpRequest, key: str, period_code: str, data_set_code: str
 ) -> HttpResponse:
-    unit = access_unit(request.user, key)
-    period = _period(period_code)
-    data_set = _data_set(data_set_code)
-    units = excel.template_units(request.user, unit, data_set)
-    if not units:
-        raise DomainError("no_units", f"Không có đơn vị nào thuộc {unit.name} báo cáo biểu này.")
-    content = excel.template_build(unit=unit, data_set=data_set, period=period, units=units)
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"{data_set.code}_{period.code}_{unit.key}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    download = services.values_template(
+        actor=request.user, unit_key=key, period_code=period_code, data_set_code=data_set_code
+    )
+    response = HttpResponse(download.content, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     return response
 
 
@@ -206,144 +226,171 @@ def template_download(
 def template_upload(
     request: HttpRequest, key: str, period_code: str, data_set_code: str
 ) -> HttpResponse:
-    unit = access_unit(request.user, key, need=Role.SPECIALIST)
-    period = _period(period_code)
-    data_set = _data_set(data_set_code)
+    form = ImportForm(request.POST, request.FILES)
     upload = request.FILES.get("file")
-    context = _entry_context(request, unit, data_set, period)
-    if upload is None:
-        context["import_error"] = "Hãy chọn tệp Excel (.xlsx) để nhập."
-        return render(request, "indicators/entry.html", context, status=400)
-    if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
-        context["import_error"] = (
-            f"Tệp quá lớn; tối đa {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB."
-        )
-        return render(request, "indicators/entry.html", context, status=400)
-    content = upload.read(settings.UPLOAD_MAX_BYTES + 1)
+    content = upload.read(settings.UPLOAD_MAX_BYTES + 1) if upload is not None else b""
+    result: ImportResult | None = None
     try:
-        result = excel.workbook_import(
+        result = services.values_import(
             actor=request.user,
-            unit=unit,
-            data_set=data_set,
-            period=period,
+            unit_key=key,
+            period_code=period_code,
+            data_set_code=data_set_code,
             content=content,
-            max_bytes=settings.UPLOAD_MAX_BYTES,
         )
-    except excel.ImportRefused as exc:
-        context["import_error"] = exc.message
-        return render(request, "indicators/entry.html", context, status=400)
+    except ImportRefused as exc:
+        message = "Hãy chọn tệp Excel (.xlsx) để nhập." if upload is None else exc.message
+        return _entry(request, key, period_code, data_set_code, status=400, import_error=message)
+    except DomainError as exc:
+        if _refused(exc):
+            raise
+        return _entry(
+            request, key, period_code, data_set_code, status=exc.status, import_error=exc.message
+        )
     if not result.ok:
-        context["import_result"] = result
-        return render(request, "indicators/entry.html", context, status=400)
+        return _entry(
+            request,
+            key,
+            period_code,
+            data_set_code,
+            status=400,
+            import_result=result,
+            import_form=form,
+        )
     messages.success(
         request,
         f"Đã nhập {result.rows} dòng: {result.created} số liệu mới, {result.updated} số liệu sửa, "
         f"{result.deleted} số liệu xóa.",
     )
     return redirect(
-        "indicators-entry", key=unit.key, period_code=period.code, data_set_code=data_set.code
+        "indicators-entry", key=key, period_code=period_code, data_set_code=data_set_code
     )
 
 
 # --- dashboards ----------------------------------------------------------------------------
 
 
+def _listing(request: HttpRequest) -> dict[str, str]:
+    return {
+        "sort": request.GET.get("sap_xep", ""),
+        "direction": request.GET.get("chieu", ""),
+        "kind": request.GET.get("loai", ""),
+        "search": request.GET.get("tim", ""),
+    }
+
+
 @login_required
 @require_GET
 @with_domain_errors
-def dashboard(request: HttpRequest, key: str) -> HttpResponse:
-    unit = access_unit(request.user, key)
-    all_periods = selectors.periods()
-    period = _period(request.GET.get("ky"), all_periods)
-    indicators = dashboards.all_indicators()
-    focus_code = request.GET.get("chi_tieu")
-    focus = next((i for i in indicators if i.code == focus_code), None)
-    if focus_code and focus is None:
-        raise NotFound("Không có chỉ tiêu này.")
-    board = dashboards.dashboard(unit, period, indicators=indicators, focus=focus)
-    focus_row = next(
-        (r for r in board.rows if board.focus and r.indicator.pk == board.focus.pk), None
+def dashboard(request: HttpRequest, key: str = "") -> HttpResponse:
+    """A unit's indicators (no key: the person's own unit), the focus indicator's trend and its
+    figure in each child unit."""
+    page = selectors.dashboard_page(
+        request.user,
+        unit_key=key,
+        period_code=request.GET.get("ky", ""),
+        indicator_code=request.GET.get("chi_tieu", ""),
+        **_listing(request),
     )
+    row = page.focus_row
     trend = (
         trend_chart(
-            [(p.school_year, v.value) for p, v in focus_row.trend],
-            focus_row.target,
+            [(p.school_year, v.value) for p, v in row.trend],
+            row.cell.target,
             width=560,
             height=200,
         )
-        if focus_row
+        if row is not None
         else None
     )
     bars = (
-        bar_chart([(u.name, v.value, t, c) for u, v, t, c in board.breakdown])
-        if board.breakdown
+        bar_chart(
+            [(u.name, c.shown, c.target, c.colour, c.coverage.label) for u, c in page.children]
+        )
+        if page.children
         else None
     )
     sparks = {
         r.indicator.pk: trend_chart(
-            [(p.school_year, v.value) for p, v in r.trend], r.target, width=120, height=36, pad=4
+            [(p.school_year, v.value) for p, v in r.trend],
+            r.cell.target,
+            width=120,
+            height=36,
+            pad=4,
+            axis=False,
         )
-        for r in board.rows
+        for r in page.board.rows
     }
     return render(
         request,
         "indicators/dashboard.html",
         {
-            "unit": unit,
-            "board": board,
-            "periods": all_periods,
-            "period": period,
+            "page": page,
+            "unit": page.unit,
+            "board": page.board,
+            "periods": page.periods,
+            "period": page.period,
             "trend": trend,
             "bars": bars,
             "sparks": sparks,
-            "focus_row": focus_row,
-            "rollups_stale": services.rollups_rebuild_request(),
+            "focus_row": row,
+            "rollups_stale": page.rollups_stale,
+            "extra": [("chi_tieu", page.board.focus.code)] if page.board.focus else [],
         },
     )
-
-
-def _weight(raw: str | None, default: Decimal) -> Decimal:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = Decimal(raw.replace(",", "."))
-    except InvalidOperation as exc:
-        raise DomainError("invalid_weight", "Trọng số phải là số từ 0 đến 1.", field="w") from exc
-    if not value.is_finite() or not 0 <= value <= 1:
-        raise DomainError("invalid_weight", "Trọng số phải là số từ 0 đến 1.", field="w")
-    return value
 
 
 @login_required
 @require_GET
 @with_domain_errors
 def scorecard(request: HttpRequest, key: str) -> HttpResponse:
-    unit = access_unit(request.user, key)
-    all_periods = selectors.periods()
-    period = _period(request.GET.get("ky"), all_periods)
-    weights = {
-        "attainment": _weight(request.GET.get("w_dat"), dashboards.DEFAULT_WEIGHTS["attainment"]),
-        "on_time": _weight(request.GET.get("w_han"), dashboards.DEFAULT_WEIGHTS["on_time"]),
-    }
-    if weights["attainment"] + weights["on_time"] == 0:
-        raise DomainError("invalid_weight", "Tổng các trọng số phải lớn hơn 0.", field="w")
-    card = dashboards.scorecard(unit, period, weights=weights)
-    shown = [
-        i
-        for i in card.indicators
-        if any(c[2] is not None for r in card.rows for c in r.cells if c[0].pk == i.pk)
-    ]
+    weights = WeightsForm(request.GET)
+    status = 200
+    try:
+        page = selectors.scorecard_page(
+            request.user,
+            unit_key=key,
+            period_code=request.GET.get("ky", ""),
+            w_attainment=request.GET.get("w_dat", ""),
+            w_on_time=request.GET.get("w_han", ""),
+            **_listing(request),
+        )
+    except DomainError as exc:
+        if _refused(exc) or exc.field not in ("w_dat", "w_han"):
+            raise
+        page = selectors.scorecard_page(
+            request.user, unit_key=key, period_code=request.GET.get("ky", ""), **_listing(request)
+        )
+        weights = WeightsForm(request.GET)
+        weights.is_valid()
+        if not weights.errors:
+            attach_error(weights, exc)
+        status = exc.status
+    if status == 200:
+        weights = WeightsForm(
+            initial={
+                "w_dat": page.card.weights["attainment"],
+                "w_han": page.card.weights["on_time"],
+            }
+        )
     return render(
         request,
         "indicators/scorecard.html",
         {
-            "unit": unit,
-            "card": card,
-            "periods": all_periods,
-            "period": period,
-            "shown": shown,
-            "rollups_stale": services.rollups_rebuild_request(),
+            "page": page,
+            "unit": page.unit,
+            "card": page.card,
+            "periods": page.periods,
+            "period": page.period,
+            "weights": weights,
+            "rollups_stale": page.rollups_stale,
+            "extra": [
+                (name, request.GET[name]) for name in ("w_dat", "w_han") if request.GET.get(name)
+            ]
+            if status == 200
+            else [],
         },
+        status=status,
     )
 
 
@@ -351,83 +398,99 @@ def scorecard(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @with_domain_errors
 def targets(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the unit's targets for a school year; POST: set one, or allocate one to children."""
-    unit = access_unit(request.user, key)
-    all_periods = selectors.periods()
-    period = _period(request.GET.get("ky") or request.POST.get("ky"), all_periods)
-    year = period.school_year
-    indicators = dashboards.all_indicators()
+    data = request.POST if request.method == "POST" else request.GET
+    period_code = data.get("ky", "") or request.GET.get("ky", "")
+    focus_code = request.GET.get("chi_tieu", "") or (
+        request.POST.get("indicator", "") if request.POST.get("action") == "allocate" else ""
+    )
+    page = selectors.targets_page(
+        request.user, unit_key=key, period_code=period_code, indicator_code=focus_code
+    )
+    target_form: TargetForm | None = None
+    allocation_form = AllocationForm(allocation=page.allocation)
+    error_for = ""
     status = 200
-    error = ""
-    warning = ""
     if request.method == "POST":
-        indicator = next((i for i in indicators if i.code == request.POST.get("indicator")), None)
-        if indicator is None:
-            raise DomainError("unknown_indicator", "Hãy chọn chỉ tiêu.", field="indicator")
+        allocating = request.POST.get("action") == "allocate"
         try:
-            if request.POST.get("action") == "allocate":
-                allocations = {
-                    int(name[2:]): request.POST.get(name, "")
-                    for name in request.POST
-                    if name.startswith("c-")
-                    and name[2:].isdigit()
-                    and request.POST.get(name, "").strip()
-                }
+            if allocating:
                 result = services.target_allocate(
                     actor=request.user,
-                    indicator=indicator,
-                    unit=unit,
-                    school_year=year,
-                    allocations=allocations,
+                    unit_key=key,
+                    indicator_code=request.POST.get("indicator", ""),
+                    school_year=page.school_year,
+                    allocations={
+                        name[2:]: value
+                        for name, value in request.POST.items()
+                        if name.startswith("c-")
+                    },
                 )
-                warning = result.warning
-                messages.success(
-                    request,
-                    f"Đã phân bổ chỉ tiêu “{indicator.name}” cho {len(result.targets)} đơn vị.",
+                message = (
+                    f"Đã phân bổ chỉ tiêu “{result.indicator.name}” cho "
+                    f"{len(result.targets)} đơn vị."
                 )
+                if result.warning:
+                    message += f" Lưu ý: {result.warning}"
+                    messages.warning(request, message)
+                else:
+                    messages.success(request, message)
             else:
                 services.target_set(
                     actor=request.user,
-                    indicator=indicator,
-                    unit=unit,
-                    school_year=year,
+                    unit_key=key,
+                    indicator_code=request.POST.get("indicator", ""),
+                    school_year=page.school_year,
                     value=request.POST.get("value", ""),
-                    source=request.POST.get("source", "")[:255],
+                    source=request.POST.get("source", ""),
                 )
-                messages.success(request, f"Đã lưu chỉ tiêu “{indicator.name}”.")
+                messages.success(request, "Đã lưu chỉ tiêu.")
         except DomainError as exc:
-            if exc.status in (403, 404):
+            if _refused(exc):
                 raise
-            error = exc.message
             status = exc.status
-        if not error and not warning:
-            return redirect(f"{reverse('indicators-targets', args=[unit.key])}?ky={period.code}")
-    focus = next(
-        (
-            i
-            for i in indicators
-            if i.code == (request.GET.get("chi_tieu") or request.POST.get("indicator"))
-        ),
-        None,
-    )
-    own, allocation = selectors.targets_of(unit, year, focus)
-    rows = [(i, own.get(i.pk)) for i in indicators]
+            if allocating:
+                allocation_form = AllocationForm(request.POST, allocation=page.allocation)
+                attach_error(allocation_form, exc)
+                error_for = "allocation"
+            else:
+                target_form = TargetForm(request.POST)
+                attach_error(target_form, exc)
+                error_for = request.POST.get("indicator", "")
+        if status == 200:
+            query = f"?ky={page.period.code}"
+            if allocating and page.focus is not None:
+                query += f"&chi_tieu={page.focus.code}"
+            return redirect(reverse("indicators-targets", args=[page.unit.key]) + query)
+    forms_by_indicator = {
+        indicator.code: (
+            target_form
+            if target_form is not None and error_for == indicator.code
+            else TargetForm(
+                initial={
+                    "indicator": indicator.code,
+                    "value": target.value if target is not None else None,
+                    "source": target.source if target is not None else "",
+                }
+            )
+        )
+        for indicator, target, _ in page.rows
+    }
     return render(
         request,
         "indicators/targets.html",
         {
-            "unit": unit,
-            "period": period,
-            "periods": all_periods,
-            "rows": rows,
-            "focus": focus,
-            "focus_target": own.get(focus.pk) if focus else None,
-            "allocation": allocation,
-            "error": error,
-            "warning": warning,
-            "can_set": Role.APPROVER in roles_at(request.user, unit),
+            "page": page,
+            "unit": page.unit,
+            "period": page.period,
+            "periods": page.periods,
+            "target_forms": forms_by_indicator,
+            "allocation_form": allocation_form,
+            "error_for": error_for,
+            "extra": [],
         },
         status=status,
     )

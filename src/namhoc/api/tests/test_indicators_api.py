@@ -13,18 +13,16 @@ from django.test import Client
 
 from namhoc.core.models_audit import AuditEvent
 from namhoc.indicators.models import Approval, DataValue, Indicator, Target
-from namhoc.indicators.services import (
-    approval_approve,
-    rollups_rebuild,
-    target_set,
-    values_save,
-)
+from namhoc.indicators.services import rollups_rebuild
 from namhoc.indicators.tests.helpers import (
     TH_FIGURES,
     Figures,
     aggregate,
+    approve,
     fill_both_communes,
     merge_communes,
+    save_values,
+    set_target,
     setup_figures,
 )
 
@@ -102,7 +100,7 @@ def test_refused_writes_change_nothing(
 def test_a_stale_version_and_a_lock_are_409(figures: Figures, client_of: ClientOf) -> None:
     f = figures
     client = client_of(f.people.school_principal)
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -121,9 +119,7 @@ def test_a_stale_version_and_a_lock_are_409(figures: Figures, client_of: ClientO
     )
     assert stale.status_code == 409
     assert stale.json()["code"] == "stale"
-    approval_approve(
-        actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
-    )
+    approve(actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025)
     locked = put(
         client, "s-a1", {"period": "2025-2026.DN", "data_set": "DN_TH", "values": {"TH_HS": 401}}
     )
@@ -134,7 +130,7 @@ def test_a_stale_version_and_a_lock_are_409(figures: Figures, client_of: ClientO
 
 def test_approval_endpoints(figures: Figures, client_of: ClientOf) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -164,7 +160,7 @@ def test_approval_endpoints(figures: Figures, client_of: ClientOf) -> None:
         "/api/indicators/units/c-a1/approval", body, content_type="application/json"
     )
     assert again.status_code == 409
-    url = "/api/indicators/units/c-a1/approval?period=2025-2026.DN&data_set=DN_TH"
+    url = "/api/indicators/units/c-a1/approval?period=2025-2026.DN&data_set=DN_TH&reason=Sai"
     assert client_of(f.commune_approver).delete(url).status_code == 403
     assert client_of(f.province_approver).delete(url).status_code == 200
     assert not Approval.objects.exists()
@@ -172,7 +168,7 @@ def test_approval_endpoints(figures: Figures, client_of: ClientOf) -> None:
 
 def test_dashboard_table_and_scorecard(figures: Figures, client_of: ClientOf) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -188,17 +184,18 @@ def test_dashboard_table_and_scorecard(figures: Figures, client_of: ClientOf) ->
     assert (row["numerator"], row["denominator"], row["value"]) == ("16.00", "18.00", "88.9")
     assert [(b["unit"], b["value"]) for b in board["breakdown"]] == [("c-a1", "88.9")]
     table = client.get("/api/indicators/units/p-a/table?period=2025-2026.DN").json()
-    assert [r["unit"] for r in table] == ["p-a", "c-a2", "c-a1"]  # by name
+    # the unit, then its children the Vietnamese way ("Phường Hòa Bình" < "Xã An Lạc")
+    assert [r["unit"] for r in table["items"]] == ["p-a", "c-a2", "c-a1"]
+    assert table["count"] == 3
     card = client.get(
         "/api/indicators/units/p-a/scorecard?period=2025-2026.DN&w_attainment=0.5&w_on_time=0.5"
     )
     assert card.status_code == 200
-    assert card.json()["weights"] == {"attainment": "0.5", "on_time": "0.5"}
-    assert (
-        client.get(
-            "/api/indicators/units/p-a/scorecard?period=2025-2026.DN&w_attainment=3"
-        ).status_code
-        == 422
+    assert card.json()["weights"] == {"attainment": "0.50", "on_time": "0.50"}
+    too_heavy = client.get("/api/indicators/units/p-a/scorecard?period=2025-2026.DN&w_attainment=3")
+    assert (too_heavy.status_code, too_heavy.json()["message"]) == (
+        400,
+        "Trọng số mức đạt chỉ tiêu không được lớn hơn 1.",
     )
     assert client.get("/api/indicators/units/p-a/dashboard?period=nope").status_code == 404
     assert (
@@ -282,7 +279,7 @@ ALLOCATE = "/api/indicators/units/p-a/targets/allocation"
 
 
 def province_target(f: Figures, code: str = "MN_TRE_5T", value: object = 1000) -> Target:
-    return target_set(
+    return set_target(
         actor=f.province_approver,
         indicator=Indicator.objects.get(code=code),
         unit=f.org.province_a,
@@ -334,7 +331,7 @@ def test_allocating_a_rate_warns_when_the_children_fall_short(
     figures: Figures, client_of: ClientOf
 ) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -376,7 +373,7 @@ def test_allocating_a_rate_warns_when_the_children_fall_short(
         (
             {"c-a1": "sáu trăm", "c-a2": "400"},
             400,
-            "Xã An Lạc: Phải là một số, ví dụ 1.250 hoặc 12,5.",
+            "Xã An Lạc: Chỉ tiêu phải là một số, ví dụ 1.250 hoặc 12,5.",
         ),
         ({}, 422, "Dữ liệu gửi lên không hợp lệ."),
     ],

@@ -1,12 +1,15 @@
-"""``{% load figures %}``: Vietnamese number formatting for figures and indicator values."""
+"""``{% load figures %}``: Vietnamese number formatting for figures and indicator values, form
+fields by name, and the links that sort a table by one of its columns."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
-from namhoc.indicators.validation import format_number
+from namhoc.core.formats import format_number
 
 register = template.Library()
 
@@ -21,15 +24,55 @@ def vn(value: Decimal | int | float | None, decimals: int | None = None) -> str:
 
 @register.filter
 def vn_input(value: Decimal | None) -> str:
-    """The value as typed back into an input (no grouping ambiguity: ``1250``, ``12,5``)."""
+    """The value as typed back into an input: ``1.250``, ``12,5`` (read back the same)."""
     if value is None or value == "":
         return ""
-    number = Decimal(value)
-    if number == number.to_integral_value():
-        return str(int(number))
-    return f"{number.normalize():f}".replace(".", ",")
+    return format_number(Decimal(value))
 
 
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def field(form: Any, name: str) -> Any:
+    """``{{ form|field:code }}``: the bound field named ``code`` (None when the form has none)."""
+    try:
+        return form[name]
+    except (KeyError, TypeError):
+        return None
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: Any, key: str, label: str, listing: Any) -> str:
+    """A column header that sorts by ``key``: ascending first, again for descending; the
+    other filters of the page are kept, the page number is not."""
+    request = context["request"]
+    query = request.GET.copy()
+    active = listing.sort == key
+    descending = active and listing.direction == "asc"
+    query["sap_xep"] = key
+    query["chieu"] = "desc" if descending else "asc"
+    for name in ("trang",):
+        query.pop(name, None)
+    mark = ""
+    if active:
+        mark = " ▲" if listing.direction == "asc" else " ▼"
+    return format_html(
+        '<a href="?{}" data-sort="{}" title="Sắp xếp theo cột này">{}{}</a>',
+        query.urlencode(),
+        key,
+        label,
+        mark,
+    )
+
+
+@register.filter
+def vn_input_or_text(value: object) -> str:
+    """A box's value: a saved number the Vietnamese way (``1.250``), what was typed as it was."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)

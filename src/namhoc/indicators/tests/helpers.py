@@ -131,11 +131,104 @@ def aggregate(unit: OrgUnit, code: str, period: Period) -> tuple[Decimal, int] |
 MERGE_DAY = dt.date(2025, 9, 1)
 
 
+# --- the use cases with loaded objects (tests arrange with them; doors send keys) -------------
+
+
+def save_values(
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    data_set: DataSet,
+    period: Period,
+    values: dict[str, object],
+    **kwargs: Any,
+) -> Any:
+    """``services.values_save`` for objects: the figures of ``unit``."""
+    from namhoc.indicators.services import values_save
+
+    return values_save(
+        actor=actor,
+        unit_key=unit.key,
+        period_code=period.code,
+        data_set_code=data_set.code,
+        values=values,
+        **kwargs,
+    )
+
+
+def approve(*, actor: Any, unit: OrgUnit, data_set: DataSet, period: Period) -> Any:
+    from namhoc.indicators.services import approval_approve
+
+    return approval_approve(
+        actor=actor, unit_key=unit.key, period_code=period.code, data_set_code=data_set.code
+    )
+
+
+def revoke(
+    *,
+    actor: Any,
+    unit: OrgUnit,
+    data_set: DataSet,
+    period: Period,
+    reason: str = "Số liệu cần sửa lại",
+) -> Any:
+    from namhoc.indicators.services import approval_revoke
+
+    return approval_revoke(
+        actor=actor,
+        unit_key=unit.key,
+        period_code=period.code,
+        data_set_code=data_set.code,
+        reason=reason,
+    )
+
+
+def set_target(
+    *,
+    actor: Any,
+    indicator: Any,
+    unit: OrgUnit,
+    school_year: str,
+    value: object,
+    source: str = "",
+) -> Any:
+    from namhoc.indicators.services import target_set
+
+    code = indicator if isinstance(indicator, str) else indicator.code
+    return target_set(
+        actor=actor,
+        unit_key=unit.key,
+        indicator_code=code,
+        school_year=school_year,
+        value=value,
+        source=source,
+    )
+
+
+def allocate(
+    *,
+    actor: Any,
+    indicator: Any,
+    unit: OrgUnit,
+    school_year: str,
+    allocations: dict[OrgUnit, object],
+) -> Any:
+    from namhoc.indicators.services import target_allocate
+
+    code = indicator if isinstance(indicator, str) else indicator.code
+    return target_allocate(
+        actor=actor,
+        unit_key=unit.key,
+        indicator_code=code,
+        school_year=school_year,
+        allocations={child.key: value for child, value in allocations.items()},
+    )
+
+
 def fill_both_communes(f: Figures) -> None:
     """Figures on both sides of a merge of c-a1 and c-a2: each school's form (2025-2026), each
     commune's population and the legacy commune's (2024-2025, carried by c-a1)."""
-    from namhoc.indicators.services import values_save
-
+    values_save = save_values
     actor = f.people.superuser
     for unit, data_set, period, values in (
         (f.org.school_a1, f.dn_th, f.start_2025, TH_FIGURES),
@@ -168,3 +261,21 @@ def aggregates_now() -> dict[tuple[int, int, int], tuple[Decimal, int]]:
             "unit_id", "element_id", "period_id", "total", "count"
         )
     }
+
+
+def add_school(parent: OrgUnit, number: int, key: str, name: str, level: str) -> OrgUnit:
+    """A current school under ``parent`` (slot ``number`` among its children)."""
+    path = child_path(parent.path, number)
+    unit = OrgUnit.objects.create(
+        key=key,
+        name=name,
+        name_folded=fold(name),
+        kind=OrgUnit.Kind.SCHOOL,
+        school_level=level,
+        parent=parent,
+        path=path,
+        depth=depth_of(path),
+        is_synthetic=True,
+    )
+    OrgUnitPlacement.objects.create(unit=unit, parent=parent, path=path, depth=unit.depth)
+    return unit

@@ -7,12 +7,11 @@ import pytest
 from namhoc.core.errors import Conflict, DomainError, Forbidden, NotFound
 from namhoc.core.models_audit import AuditEvent
 from namhoc.indicators.models import Approval, DataValue
-from namhoc.indicators.services import approval_approve, approval_revoke, values_save
-from namhoc.indicators.tests.helpers import TH_FIGURES, Figures
+from namhoc.indicators.tests.helpers import TH_FIGURES, Figures, approve, revoke, save_values
 
 
 def fill_school_a1(f: Figures) -> None:
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -23,7 +22,7 @@ def fill_school_a1(f: Figures) -> None:
 
 def test_a_commune_approves_only_when_its_schools_are_complete(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -31,14 +30,14 @@ def test_a_commune_approves_only_when_its_schools_are_complete(figures: Figures)
         values={"TH_HS": 400},
     )
     with pytest.raises(DomainError) as caught:
-        approval_approve(
+        approve(
             actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
         )
-    assert caught.value.message == "Còn 1 đơn vị chưa nhập đủ số liệu: Trường Tiểu học An Lạc."
+    assert caught.value.message == "Còn 1 trường chưa nhập đủ số liệu: Trường Tiểu học An Lạc."
     assert not Approval.objects.exists()
 
     fill_school_a1(f)
-    approval = approval_approve(
+    approval = approve(
         actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
     )
     assert approval.approved_by == f.commune_approver
@@ -52,17 +51,13 @@ def test_the_province_approves_after_its_communes(figures: Figures) -> None:
     f = figures
     fill_school_a1(f)
     with pytest.raises(DomainError) as caught:
-        approval_approve(
+        approve(
             actor=f.province_approver, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025
         )
     # Commune A2 has no primary school: it is not waited for.
-    assert caught.value.message == "Còn 1 đơn vị chưa phê duyệt: Xã An Lạc."
-    approval_approve(
-        actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
-    )
-    approval_approve(
-        actor=f.province_approver, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025
-    )
+    assert caught.value.message == "Còn 1 xã, phường chưa phê duyệt: Xã An Lạc."
+    approve(actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025)
+    approve(actor=f.province_approver, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025)
     assert set(Approval.objects.values_list("unit__key", flat=True)) == {"c-a1", "p-a"}
 
 
@@ -74,7 +69,7 @@ def test_who_may_not_approve_changes_nothing(figures: Figures, who: str, error: 
     f = figures
     fill_school_a1(f)
     with pytest.raises(error):
-        approval_approve(
+        approve(
             actor=getattr(f.people, who),
             unit=f.org.commune_a1,
             data_set=f.dn_th,
@@ -87,7 +82,7 @@ def test_a_reporting_unit_does_not_approve_itself(figures: Figures) -> None:
     f = figures
     fill_school_a1(f)
     with pytest.raises(DomainError) as caught:
-        approval_approve(
+        approve(
             actor=f.people.school_principal,
             unit=f.org.school_a1,
             data_set=f.dn_th,
@@ -99,12 +94,10 @@ def test_a_reporting_unit_does_not_approve_itself(figures: Figures) -> None:
 def test_approved_figures_are_locked_until_someone_above_unapproves(figures: Figures) -> None:
     f = figures
     fill_school_a1(f)
-    approval_approve(
-        actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
-    )
+    approve(actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025)
     for actor in (f.people.school_principal, f.people.commune_officer, f.people.superuser):
         with pytest.raises(Conflict) as caught:
-            values_save(
+            save_values(
                 actor=actor,
                 unit=f.org.school_a1,
                 data_set=f.dn_th,
@@ -118,7 +111,7 @@ def test_approved_figures_are_locked_until_someone_above_unapproves(figures: Fig
         )
     assert DataValue.objects.get(element__code="TH_HS").value == 400
     # Another period is not locked.
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -127,29 +120,23 @@ def test_approved_figures_are_locked_until_someone_above_unapproves(figures: Fig
     )
     # The commune cannot lift its own approval; the province can.
     with pytest.raises(Forbidden):
-        approval_revoke(
+        revoke(
             actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
         )
-    approval_approve(
-        actor=f.province_approver, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025
-    )
+    approve(actor=f.province_approver, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025)
     with pytest.raises(Conflict) as caught:
-        approval_revoke(
+        revoke(
             actor=f.province_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
         )
     assert caught.value.message == "Tỉnh Phú An đã phê duyệt; cần hủy phê duyệt ở cấp đó trước."
     with pytest.raises(Forbidden):  # nobody above the province but a superuser... of the Ministry
-        approval_revoke(
+        revoke(
             actor=f.province_approver, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025
         )
-    approval_revoke(
-        actor=f.people.superuser, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025
-    )
-    approval_revoke(
-        actor=f.province_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
-    )
+    revoke(actor=f.people.superuser, unit=f.org.province_a, data_set=f.dn_th, period=f.start_2025)
+    revoke(actor=f.province_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025)
     assert not Approval.objects.exists()
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,

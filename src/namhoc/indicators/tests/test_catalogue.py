@@ -11,8 +11,14 @@ from namhoc.indicators.catalogue import catalogue_load, periods_ensure, read_cat
 from namhoc.indicators.dashboards import dashboard, indicator_values, scorecard
 from namhoc.indicators.formulas import FormulaError, parse
 from namhoc.indicators.models import DataElement, Indicator, Target
-from namhoc.indicators.services import target_allocate, target_set, values_save
-from namhoc.indicators.tests.helpers import TH_FIGURES, THCS_FIGURES, Figures
+from namhoc.indicators.tests.helpers import (
+    TH_FIGURES,
+    THCS_FIGURES,
+    Figures,
+    allocate,
+    save_values,
+    set_target,
+)
 from namhoc.indicators.validation import format_number
 
 
@@ -85,14 +91,14 @@ def test_indicators_come_from_rolled_up_sums_not_averages_of_rates(figures: Figu
     f = figures
     # A1: 16 of 18 teachers qualified (88.9 %); B1 is preschool. A second primary school under
     # A2 would be needed for a province-level mix: use the legacy commune's successor path instead.
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
         period=f.start_2025,
         values=TH_FIGURES,
     )
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a2,
         data_set=f.dn_thcs,
@@ -115,14 +121,14 @@ def test_indicators_come_from_rolled_up_sums_not_averages_of_rates(figures: Figu
 
 def test_dashboard_compares_with_own_or_inherited_targets(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
         period=f.start_2025,
         values=TH_FIGURES,
     )
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -130,7 +136,7 @@ def test_dashboard_compares_with_own_or_inherited_targets(figures: Figures) -> N
         values={**TH_FIGURES, "TH_GV_CHUAN": 9},
     )
     indicator = Indicator.objects.get(code="TH_TL_GV_CHUAN")
-    target_set(
+    set_target(
         actor=f.province_approver,
         indicator=indicator,
         unit=f.org.province_a,
@@ -139,7 +145,8 @@ def test_dashboard_compares_with_own_or_inherited_targets(figures: Figures) -> N
     )
     board = dashboard(f.org.commune_a1, f.start_2025, indicators=[indicator])
     row = board.rows[0]
-    assert (row.value.value, row.target, row.inherited, row.attained, row.colour) == (
+    cell = row.cell
+    assert (cell.value.value, cell.target, cell.inherited, cell.attained, cell.colour) == (
         Decimal("88.9"),
         Decimal(95),
         True,
@@ -150,12 +157,12 @@ def test_dashboard_compares_with_own_or_inherited_targets(figures: Figures) -> N
         ("2024-2025", Decimal("50.0")),
         ("2025-2026", Decimal("88.9")),
     ]
-    assert [(u.key, v.value) for u, v, _, _ in board.breakdown] == [("s-a1", Decimal("88.9"))]
+    assert [(u.key, c.shown) for u, c in board.breakdown] == [("s-a1", Decimal("88.9"))]
 
 
 def test_scorecard_renormalises_weights_without_task_data(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -163,7 +170,7 @@ def test_scorecard_renormalises_weights_without_task_data(figures: Figures) -> N
         values=TH_FIGURES,
     )
     indicator = Indicator.objects.get(code="TH_TL_GV_CHUAN")
-    target_set(
+    set_target(
         actor=f.province_approver,
         indicator=indicator,
         unit=f.org.province_a,
@@ -183,7 +190,7 @@ def test_scorecard_renormalises_weights_without_task_data(figures: Figures) -> N
 def test_allocation_of_a_total_must_add_up(figures: Figures) -> None:
     f = figures
     indicator = Indicator.objects.get(code="MN_TRE_5T")
-    target_set(
+    set_target(
         actor=f.province_approver,
         indicator=indicator,
         unit=f.org.province_a,
@@ -191,28 +198,28 @@ def test_allocation_of_a_total_must_add_up(figures: Figures) -> None:
         value=1000,
     )
     with pytest.raises(DomainError) as caught:
-        target_allocate(
+        allocate(
             actor=f.province_approver,
             indicator=indicator,
             unit=f.org.province_a,
             school_year="2025-2026",
-            allocations={f.org.commune_a1.pk: 600},
+            allocations={f.org.commune_a1: 600},
         )
     assert (
         caught.value.message
         == "Tổng chỉ tiêu phân bổ (600) phải bằng chỉ tiêu của Tỉnh Phú An (1.000)."
     )
-    result = target_allocate(
+    result = allocate(
         actor=f.province_approver,
         indicator=indicator,
         unit=f.org.province_a,
         school_year="2025-2026",
-        allocations={f.org.commune_a1.pk: 600, f.org.commune_a2.pk: 400},
+        allocations={f.org.commune_a1: 600, f.org.commune_a2: 400},
     )
     assert sorted(t.value for t in result.targets) == [400, 600]
     # An allocated target is changed by the level above only.
     with pytest.raises(DomainError):
-        target_set(
+        set_target(
             actor=f.commune_approver,
             indicator=indicator,
             unit=f.org.commune_a1,
@@ -224,7 +231,7 @@ def test_allocation_of_a_total_must_add_up(figures: Figures) -> None:
 
 def test_allocating_rates_warns_when_children_fall_short(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -232,19 +239,19 @@ def test_allocating_rates_warns_when_children_fall_short(figures: Figures) -> No
         values=TH_FIGURES,
     )
     indicator = Indicator.objects.get(code="TH_TL_GV_CHUAN")
-    target_set(
+    set_target(
         actor=f.province_approver,
         indicator=indicator,
         unit=f.org.province_a,
         school_year="2025-2026",
         value=95,
     )
-    result = target_allocate(
+    result = allocate(
         actor=f.province_approver,
         indicator=indicator,
         unit=f.org.province_a,
         school_year="2025-2026",
-        allocations={f.org.commune_a1.pk: 90},
+        allocations={f.org.commune_a1: 90},
     )
     assert result.warning == (
         "Chỉ tiêu các đơn vị, tính theo quy mô (90,00), chưa đạt chỉ tiêu của Tỉnh Phú An (95)."

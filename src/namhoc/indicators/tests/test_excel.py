@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 
 from namhoc.indicators.excel import ImportRefused, template_build, template_units, workbook_import
 from namhoc.indicators.models import Approval, DataValue
-from namhoc.indicators.services import approval_approve, values_save
-from namhoc.indicators.tests.helpers import TH_FIGURES, Figures, aggregate
+from namhoc.indicators.tests.helpers import TH_FIGURES, Figures, aggregate, approve, save_values
 
 MAX = 2 * 1024 * 1024
 
@@ -46,7 +45,7 @@ def do_import(f: Figures, content: bytes, actor: object | None = None) -> object
 
 def test_the_template_lists_my_reporting_units_prefilled(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -106,7 +105,7 @@ def test_every_wrong_cell_is_listed_and_nothing_is_saved(figures: Figures) -> No
 
 def test_a_figure_changed_after_the_download_is_reported_not_overwritten(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -114,7 +113,7 @@ def test_a_figure_changed_after_the_download_is_reported_not_overwritten(figures
         values={"TH_HS": 400},
     )
     downloaded = template(f)
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -130,16 +129,14 @@ def test_a_figure_changed_after_the_download_is_reported_not_overwritten(figures
 
 def test_approved_rows_are_refused_by_the_import(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
         period=f.start_2025,
         values=TH_FIGURES,
     )
-    approval_approve(
-        actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025
-    )
+    approve(actor=f.commune_approver, unit=f.org.commune_a1, data_set=f.dn_th, period=f.start_2025)
     result = do_import(f, edit(template(f), {"D5": 401}))
     assert [str(e) for e in result.errors] == [
         "Dòng (Trường Tiểu học An Lạc, dòng 5): Số liệu đã được Xã An Lạc phê duyệt, không thể sửa."

@@ -200,5 +200,8 @@ def test_indicators_command_errors_in_both_languages(db) -> None:  # type: ignor
 
     with pytest.raises(CommandError) as caught:
         call_command("indicators", "periods", "2026-2028")
-    assert str(caught.value) == "Năm học phải có dạng 2025-2026.\nError: school year invalid."
+    # the one school-year parser (core.parsing), as everywhere else
+    assert str(caught.value) == (
+        "Năm học phải có dạng 2025-2026 (hai năm liền nhau).\nError: bad school year."
+    )
     assert caught.value.returncode == 2

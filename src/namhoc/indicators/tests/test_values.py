@@ -13,12 +13,12 @@ from namhoc.core.errors import Conflict, DomainError, Forbidden, NotFound
 from namhoc.core.models_audit import AuditEvent
 from namhoc.indicators.models import Aggregate, DataValue, RollupEdge
 from namhoc.indicators.rollup import recompute_from_raw, rollup_rebuild
-from namhoc.indicators.services import InvalidValues, StaleValues, value_set, values_save
-from namhoc.indicators.tests.helpers import Figures, aggregate
+from namhoc.indicators.services import InvalidValues, StaleValues, value_set
+from namhoc.indicators.tests.helpers import Figures, aggregate, save_values
 
 
 def save(f: Figures, values: dict[str, object], **kw: object) -> object:
-    return values_save(
+    return save_values(
         actor=kw.pop("actor", f.people.school_principal),
         unit=kw.pop("unit", f.org.school_a1),
         data_set=kw.pop("data_set", f.dn_th),
@@ -148,14 +148,14 @@ def test_a_unit_enters_only_data_sets_and_periods_it_reports(figures: Figures) -
 
 def test_a_dissolved_units_figures_count_toward_its_successor(figures: Figures) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.legacy_commune,
         data_set=f.ds_xa,
         period=f.start_2024,
         values={"DS_5T": 80},
     )
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.commune_a1,
         data_set=f.ds_xa,
@@ -207,9 +207,9 @@ def test_value_set_writes_one_figure(figures: Figures) -> None:
     f = figures
     result = value_set(
         actor=f.people.school_principal,
-        unit=f.org.school_a1,
-        data_set=f.dn_th,
-        period=f.start_2025,
+        unit_key="s-a1",
+        period_code="2025-2026.DN",
+        data_set_code="DN_TH",
         element_code="TH_HS",
         value="400",
     )
@@ -217,9 +217,9 @@ def test_value_set_writes_one_figure(figures: Figures) -> None:
     with pytest.raises(Conflict):
         value_set(
             actor=f.people.school_principal,
-            unit=f.org.school_a1,
-            data_set=f.dn_th,
-            period=f.start_2025,
+            unit_key="s-a1",
+            period_code="2025-2026.DN",
+            data_set_code="DN_TH",
             element_code="TH_HS",
             value="401",
             version=None,
@@ -281,7 +281,7 @@ def test_rollups_equal_a_recomputation_from_raw_values_after_random_writes(
     }
     with transaction.atomic():
         for key, code, period_name, value in operations:
-            values_save(
+            save_values(
                 actor=f.people.superuser,
                 unit=units[key],
                 data_set=getattr(f, WRITES[key][0]),

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from namhoc.indicators.models import Aggregate, Approval, DataValue, Target
 from namhoc.indicators.rollup import recompute_from_raw
-from namhoc.indicators.services import rollups_rebuild, target_set, values_save
+from namhoc.indicators.services import rollups_rebuild
 from namhoc.indicators.tests.helpers import (
     TH_FIGURES,
     THCS_FIGURES,
@@ -22,6 +22,8 @@ from namhoc.indicators.tests.helpers import (
     aggregates_now,
     fill_both_communes,
     merge_communes,
+    save_values,
+    set_target,
     setup_figures,
 )
 
@@ -50,7 +52,7 @@ def test_the_entry_page_shows_fields_values_and_versions(
     figures: Figures, client_of: ClientOf
 ) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -60,7 +62,7 @@ def test_the_entry_page_shows_fields_values_and_versions(
     response = client_of(f.people.school_principal).get(entry_url(f))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'name="TH_HS" inputmode="decimal" autocomplete="off"\n             value="1250"' in html
+    assert 'name="TH_HS" inputmode="decimal" autocomplete="off"\n             value="1.250"' in html
     assert 'name="v-TH_HS" value="1"' in html
     assert "Tổng số học sinh tiểu học" in html
 
@@ -111,14 +113,14 @@ def test_a_stale_form_is_a_409_and_keeps_the_newer_figure(
     figures: Figures, client_of: ClientOf
 ) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
         period=f.start_2025,
         values={"TH_HS": 400},
     )
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -165,17 +167,21 @@ def test_approval_from_the_page_locks_the_school_form(
     figures: Figures, client_of: ClientOf
 ) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
         period=f.start_2025,
         values=TH_FIGURES,
     )
-    refused = client_of(f.people.commune_officer).post(entry_url(f, "c-a1", "phe-duyet/"))
+    refused = client_of(f.people.commune_officer).post(
+        entry_url(f, "c-a1", "phe-duyet/"), {"xac_nhan": "1"}
+    )
     assert refused.status_code == 403
     assert not Approval.objects.exists()
-    response = client_of(f.commune_approver).post(entry_url(f, "c-a1", "phe-duyet/"))
+    response = client_of(f.commune_approver).post(
+        entry_url(f, "c-a1", "phe-duyet/"), {"xac_nhan": "1"}
+    )
     assert response.status_code == 302
     assert Approval.objects.filter(unit=f.org.commune_a1).exists()
     page = client_of(f.people.school_principal).get(entry_url(f)).content.decode()
@@ -188,13 +194,13 @@ def test_approval_from_the_page_locks_the_school_form(
     # Only someone above un-approves.
     assert (
         client_of(f.commune_approver)
-        .post(entry_url(f, "c-a1", "phe-duyet/"), {"action": "revoke"})
+        .post(entry_url(f, "c-a1", "phe-duyet/"), {"action": "revoke", "reason": "Sai số"})
         .status_code
         == 403
     )
     assert (
         client_of(f.province_approver)
-        .post(entry_url(f, "c-a1", "phe-duyet/"), {"action": "revoke"})
+        .post(entry_url(f, "c-a1", "phe-duyet/"), {"action": "revoke", "reason": "Sai số"})
         .status_code
         == 302
     )
@@ -203,7 +209,7 @@ def test_approval_from_the_page_locks_the_school_form(
 
 def test_the_commune_page_shows_status_and_totals(figures: Figures, client_of: ClientOf) -> None:
     f = figures
-    values_save(
+    save_values(
         actor=f.people.school_principal,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -212,7 +218,8 @@ def test_the_commune_page_shows_status_and_totals(figures: Figures, client_of: C
     )
     html = client_of(f.commune_approver).get(entry_url(f, "c-a1")).content.decode()
     assert "Chưa đủ" in html
-    assert "Chưa thể phê duyệt: Còn 1 đơn vị chưa nhập đủ số liệu: Trường Tiểu học An Lạc." in html
+    assert "Chưa thể phê duyệt</button>" in html
+    assert "Còn 1 trường chưa nhập đủ số liệu: Trường Tiểu học An Lạc." in html
 
 
 def test_excel_round_trip_through_the_pages(figures: Figures, client_of: ClientOf) -> None:
@@ -264,21 +271,21 @@ def test_a_hostile_upload_gets_a_message_not_a_crash(figures: Figures, client_of
 
 
 def _fill_province_a(f: Figures) -> None:
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
         period=f.start_2025,
         values=TH_FIGURES,
     )
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a2,
         data_set=f.dn_thcs,
         period=f.start_2025,
         values=THCS_FIGURES,
     )
-    values_save(
+    save_values(
         actor=f.people.superuser,
         unit=f.org.school_a1,
         data_set=f.dn_th,
@@ -292,7 +299,7 @@ def test_dashboard_shows_values_targets_trend_and_children_in_few_queries(
 ) -> None:
     f = figures
     _fill_province_a(f)
-    target_set(
+    set_target(
         actor=f.people.superuser,
         indicator=_indicator("TL_CHUAN_QG"),
         unit=f.org.province_a,
@@ -301,9 +308,10 @@ def test_dashboard_shows_values_targets_trend_and_children_in_few_queries(
     )
     rollups_rebuild()  # as in service: the roll-ups are built for the current tree
     client = client_of(f.people.province_officer)
-    # ~15 for the page (one of them: are the roll-ups built for this tree?), the rest session
-    # and middleware
-    with django_assert_max_num_queries(29):
+    # ~19 for the page (one of them: are the roll-ups built for this tree?; 3 for the catalogue
+    # and 2 for the units that must report, which "chưa đủ số liệu" needs; 2 for the
+    # breadcrumb), the rest session and middleware — whatever the number of units
+    with django_assert_max_num_queries(33):
         response = client.get("/so-lieu/p-a/tong-quan/?ky=2025-2026.DN&chi_tieu=TL_CHUAN_QG")
     html = response.content.decode()
     assert response.status_code == 200
@@ -328,7 +336,7 @@ def test_scorecard_ranks_children_and_shows_weights(
 ) -> None:
     f = figures
     _fill_province_a(f)
-    target_set(
+    set_target(
         actor=f.people.superuser,
         indicator=_indicator("TL_CHUAN_QG"),
         unit=f.org.province_a,
@@ -337,8 +345,9 @@ def test_scorecard_ranks_children_and_shows_weights(
     )
     rollups_rebuild()
     client = client_of(f.people.province_officer)
-    # ~15 for the page (one checks the roll-ups), the rest session and middleware
-    with django_assert_max_num_queries(29):
+    # ~17 for the page (one checks the roll-ups; coverage and breadcrumb as on the dashboard),
+    # the rest session and middleware
+    with django_assert_max_num_queries(31):
         response = client.get("/so-lieu/p-a/xep-hang/?ky=2025-2026.DN&w_dat=0.6&w_han=0.4")
     html = response.content.decode()
     assert response.status_code == 200
@@ -362,8 +371,8 @@ def test_targets_set_and_allocate_from_the_page(figures: Figures, client_of: Cli
         {
             "indicator": "MN_TRE_5T",
             "action": "allocate",
-            f"c-{f.org.commune_a1.pk}": "600",
-            f"c-{f.org.commune_a2.pk}": "300",
+            f"c-{f.org.commune_a1.key}": "600",
+            f"c-{f.org.commune_a2.key}": "300",
         },
     )
     assert refused.status_code == 400
@@ -377,8 +386,8 @@ def test_targets_set_and_allocate_from_the_page(figures: Figures, client_of: Cli
         {
             "indicator": "MN_TRE_5T",
             "action": "allocate",
-            f"c-{f.org.commune_a1.pk}": "600",
-            f"c-{f.org.commune_a2.pk}": "400",
+            f"c-{f.org.commune_a1.key}": "600",
+            f"c-{f.org.commune_a2.key}": "400",
         },
     )
     assert ok.status_code == 302
@@ -408,9 +417,9 @@ def test_after_a_merge_the_pages_say_so_and_the_rebuild_is_enqueued_once(
     successor = merge_communes(f)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        with django_assert_max_num_queries(30):  # the fresh page's 29 + claiming the request
+        with django_assert_max_num_queries(34):  # the fresh page's 33 + claiming the request
             first = client.get(dashboard)
-        with django_assert_max_num_queries(29):  # requested already: nothing more to write
+        with django_assert_max_num_queries(33):  # requested already: nothing more to write
             second = client.get(dashboard)
         entry = client.get(f"/so-lieu/p-a/ky/{f.start_2025.code}/bieu/DN_TH/")
         scorecard = client.get("/so-lieu/p-a/xep-hang/?ky=2025-2026.DN")

@@ -1,23 +1,27 @@
 """Reads for data entry and approval: who reports what, how complete, what is locked.
 
-Scope is explicit: callers pass units they have already checked with ``accounts.access``.
+These take objects already loaded in the caller's scope (the page selectors in
+:mod:`namhoc.indicators.selectors.pages` and the use cases load them through
+:mod:`namhoc.indicators.access`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
+from namhoc.core.clock import today
+from namhoc.core.collation import collate_vi
+from namhoc.core.formats import format_number
+from namhoc.indicators.calendar import current_period, periods
 from namhoc.indicators.formulas import parse
 from namhoc.indicators.models import (
     Approval,
+    ApprovalEvent,
     DataElement,
     DataSet,
     DataSetElement,
@@ -25,57 +29,38 @@ from namhoc.indicators.models import (
     Indicator,
     Period,
     RollupEdge,
-    RollupState,
     Target,
 )
 from namhoc.indicators.rollup import figure_rows
-from namhoc.orgunits.models import OrgUnit, OrgUnitEvent, OrgUnitPlacement, OrgUnitSuccession
+from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths, subtree_q
 
 __all__ = [
     "EntryField",
     "EntryForm",
-    "RollupFreshness",
     "StatusRow",
     "above_q",
-    "allocation_children",
     "approval_blocker",
+    "approval_history",
     "approval_of",
+    "approved_above",
     "completeness",
     "current_period",
-    "data_set_by_code",
     "data_set_members",
     "data_sets_for",
+    "element_names",
     "entry_form",
+    "expression_text",
+    "formula_text",
     "latest_denominators",
     "lock_of",
     "periods",
     "reporting_units",
-    "rollups_freshness",
-    "rollups_stale",
+    "rule_text",
     "status_rows",
     "targets_of",
-    "tree_marker",
     "unit_totals",
 ]
-
-
-def periods() -> list[Period]:
-    return list(Period.objects.order_by("start", "kind"))
-
-
-def current_period(
-    all_periods: list[Period] | None = None, *, day: dt.date | None = None
-) -> Period | None:
-    """The period whose figures are the newest there can be on ``day`` (today): the latest whose
-    reference date (``as_of``) has passed — on 24/11 the start-of-year report as of 30/9, not the
-    semester that is still running. Before any, the earliest period."""
-    day = day or timezone.localdate()
-    rows = all_periods if all_periods is not None else periods()
-    passed = [p for p in rows if p.as_of <= day]
-    if passed:
-        return max(passed, key=lambda p: (p.as_of, p.start))
-    return min(rows, key=lambda p: (p.as_of, p.start)) if rows else None
 
 
 def data_set_members(data_set: DataSet) -> list[DataSetElement]:
@@ -137,14 +122,22 @@ def above_q(unit: OrgUnit, field: str = "unit") -> Q:
     )
 
 
-def lock_of(unit: OrgUnit, data_set: DataSet, period: Period) -> Approval | None:
-    """The approval locking ``unit``'s figures of ``data_set`` (its own or one above), if any."""
-    return (
-        Approval.objects.filter(above_q(unit), data_set=data_set, period=period)
-        .select_related("unit", "approved_by")
-        .order_by("unit__depth")
-        .first()
-    )
+def lock_of(
+    unit: OrgUnit,
+    data_set: DataSet,
+    period: Period,
+    *,
+    element_ids: Iterable[int] | None = None,
+) -> Approval | None:
+    """The approval locking ``unit``'s figures of ``data_set`` for ``period`` (its own or one
+    above), if any. With ``element_ids``: an approval of any data set holding one of these
+    elements (a figure shared by two forms is locked by either form's approval)."""
+    approvals = Approval.objects.filter(above_q(unit), period=period)
+    if element_ids is None:
+        approvals = approvals.filter(data_set=data_set)
+    else:
+        approvals = approvals.filter(data_set__members__element_id__in=list(element_ids))
+    return approvals.select_related("unit", "approved_by").order_by("unit__depth").first()
 
 
 @dataclass(frozen=True)
@@ -170,7 +163,11 @@ def status_rows(unit: OrgUnit, data_set: DataSet, period: Period) -> list[Status
 
     Five queries whatever the number of children.
     """
-    kids = list(OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name"))
+    kids = list(
+        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
+            collate_vi("name"), "pk"
+        )
+    )
     reporting_paths = list(
         OrgUnit.objects.filter(
             subtree_q(unit.path, include_self=False), _reporting_q(data_set)
@@ -205,24 +202,109 @@ def status_rows(unit: OrgUnit, data_set: DataSet, period: Period) -> list[Status
     return rows
 
 
-def approval_blocker(unit: OrgUnit, data_set: DataSet, period: Period) -> str:
-    """Why ``unit`` cannot approve yet (Vietnamese), or "" when it can."""
-    rows = status_rows(unit, data_set, period)
+_KIND_NOUNS = {
+    OrgUnit.Kind.PROVINCE: "tỉnh, thành phố",
+    OrgUnit.Kind.DISTRICT: "quận, huyện",
+    OrgUnit.Kind.COMMUNE: "xã, phường",
+    OrgUnit.Kind.SCHOOL: "trường",
+}
+
+
+def _counted(units: list[OrgUnit]) -> str:
+    """``113 xã, phường`` / ``2 trường và 1 xã, phường`` — how many units of which kind."""
+    counts = Counter(u.kind for u in units)
+    return " và ".join(
+        f"{n} {_KIND_NOUNS.get(OrgUnit.Kind(kind), 'đơn vị')}" for kind, n in counts.most_common()
+    )
+
+
+def approval_blocker(
+    unit: OrgUnit, data_set: DataSet, period: Period, rows: list[StatusRow] | None = None
+) -> str:
+    """Why ``unit`` cannot approve yet, in Vietnamese ("Còn 113 xã, phường chưa phê duyệt: …"),
+    or "" when it can. ``rows``: :func:`status_rows`, when the caller has them already."""
+    rows = status_rows(unit, data_set, period) if rows is None else rows
     if not rows:
         return f"Không có đơn vị nào thuộc {unit.name} báo cáo biểu này."
-    incomplete = [r.unit.name for r in rows if r.reports and not r.complete]
-    unapproved = [r.unit.name for r in rows if not r.reports and not r.ready]
+    incomplete = [r.unit for r in rows if r.reports and not r.complete]
+    unapproved = [r.unit for r in rows if not r.reports and not r.ready]
     parts = []
     if incomplete:
-        parts.append(f"Còn {len(incomplete)} đơn vị chưa nhập đủ số liệu: {_names(incomplete)}.")
+        parts.append(
+            f"Còn {_counted(incomplete)} chưa nhập đủ số liệu: "
+            f"{_names([u.name for u in incomplete])}."
+        )
     if unapproved:
-        parts.append(f"Còn {len(unapproved)} đơn vị chưa phê duyệt: {_names(unapproved)}.")
+        parts.append(
+            f"Còn {_counted(unapproved)} chưa phê duyệt: {_names([u.name for u in unapproved])}."
+        )
     return " ".join(parts)
 
 
 def _names(names: list[str], limit: int = 5) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" và {len(names) - limit} đơn vị khác" if len(names) > limit else "")
+
+
+def approved_above(unit: OrgUnit, data_set: DataSet, period: Period) -> Approval | None:
+    """An approval of ``data_set`` for ``period`` by a unit above ``unit`` (not its own)."""
+    return (
+        Approval.objects.filter(above_q(unit), data_set=data_set, period=period)
+        .exclude(unit=unit)
+        .select_related("unit")
+        .order_by("unit__depth")
+        .first()
+    )
+
+
+def approval_history(
+    unit: OrgUnit, data_set: DataSet, period: Period, *, limit: int = 50
+) -> list[ApprovalEvent]:
+    """The unit's approvals and un-approvals (with reasons) of ``data_set`` for ``period``,
+    newest first (the last ``limit``; the audit log keeps every one)."""
+    return list(
+        ApprovalEvent.objects.filter(unit=unit, data_set=data_set, period=period)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def expression_text(text: str, names: dict[str, str]) -> str:
+    """A formula as people read it: element names for codes ("Số học sinh nữ + …")."""
+    words: list[str] = []
+    for term in parse(text).terms:
+        sign = "− " if term.sign < 0 else ("+ " if words else "")
+        if not term.code:
+            words.append(f"{sign}{term.constant}")
+        elif term.count:
+            words.append(f"{sign}số đơn vị báo cáo “{names.get(term.code, term.code)}”")
+        else:
+            words.append(f"{sign}{names.get(term.code, term.code)}")
+    return " ".join(words)
+
+
+def rule_text(left: str, operator: str, right: str, names: dict[str, str]) -> str:
+    """A validation rule as people read it: element names for codes ("Số học sinh nữ ≤ Tổng
+    số học sinh tiểu học"), not ``TH_HS_NU <= TH_HS``."""
+    signs = {"<=": "≤", "<": "<", "==": "=", ">=": "≥"}
+    return (
+        f"{expression_text(left, names)} {signs.get(operator, operator)} "
+        f"{expression_text(right, names)}"
+    )
+
+
+def formula_text(indicator: Indicator, names: dict[str, str]) -> str:
+    """How an indicator is computed, in words: "100 × (Số trường đạt chuẩn) / (Số trường)"."""
+    numerator = expression_text(indicator.numerator, names)
+    factor = "" if indicator.factor == 1 else f"{format_number(indicator.factor)} × "
+    if not indicator.denominator.strip():
+        return f"{factor}({numerator})" if factor else numerator
+    denominator = expression_text(indicator.denominator, names)
+    return f"{factor}({numerator}) / ({denominator})"
+
+
+def element_names() -> dict[str, str]:
+    return dict(DataElement.objects.values_list("code", "name"))
 
 
 @dataclass(frozen=True)
@@ -295,9 +377,7 @@ def latest_denominators(indicator: Indicator, unit_ids: list[int]) -> dict[int, 
         return {}
     elements = dict(DataElement.objects.filter(code__in=expression.codes).values_list("pk", "code"))
     periods = list(
-        Period.objects.filter(as_of__lte=timezone.localdate())
-        .order_by("-as_of")
-        .values_list("pk", flat=True)
+        Period.objects.filter(as_of__lte=today()).order_by("-as_of").values_list("pk", flat=True)
     ) or list(Period.objects.order_by("-as_of").values_list("pk", flat=True))
     rows = figure_rows(unit_ids, periods, list(elements))
     if not rows:
@@ -340,7 +420,11 @@ def targets_of(
     own = {t.indicator_id: t for t in Target.objects.filter(unit=unit, school_year=school_year)}
     allocation: list[tuple[OrgUnit, Decimal | None]] = []
     if focus is not None:
-        children = list(OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by("name"))
+        children = list(
+            OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
+                collate_vi("name"), "pk"
+            )
+        )
         given = dict(
             Target.objects.filter(
                 indicator=focus, unit__in=children, school_year=school_year
@@ -348,81 +432,3 @@ def targets_of(
         )
         allocation = [(child, given.get(child.pk)) for child in children]
     return own, allocation
-
-
-def data_set_by_code(code: str) -> DataSet | None:
-    return DataSet.objects.filter(code=code).first()
-
-
-def allocation_children(unit: OrgUnit, keys: Iterable[str]) -> dict[str, OrgUnit]:
-    """The current children of ``unit`` among ``keys`` (a target can be allocated to them)."""
-    return {
-        child.key: child
-        for child in OrgUnit.objects.filter(parent=unit, valid_to__isnull=True, key__in=list(keys))
-    }
-
-
-# --- is every roll-up built for the org tree as it is now? ---------------------------------
-
-# Scalar subqueries whose values change with every structural change of the org tree. Units and
-# events cannot be edited or deleted in the admin, so the tree changes only through the orgunits
-# services and loaders, and each of them (rename, move, merge, split, ``units load``) adds an
-# event and succession links; moves and new units add placements, new units ids. Counts of the
-# two small tables (≈ 4k events, 12k links at national scale) also catch a deleted link. All
-# from primary-key indexes: ≈ 1 ms on PostgreSQL at national scale, where counting the 114k
-# placements and 53k current units as well took ≈ 8 ms (ADR 0005). Table names come from the
-# models' metadata (as in ``rollup._REBUILD_SQL``), never from input.
-_FRESHNESS_SQL = """
-SELECT
-  (SELECT marker FROM {state} WHERE id = 1),
-  (SELECT rebuild_requested_at FROM {state} WHERE id = 1),
-  (SELECT MAX(id) FROM {event}), (SELECT COUNT(*) FROM {event}),
-  (SELECT MAX(id) FROM {succession}), (SELECT COUNT(*) FROM {succession}),
-  (SELECT MAX(id) FROM {placement}), (SELECT MAX(id) FROM {unit})
-"""
-
-
-@dataclass(frozen=True)
-class RollupFreshness:
-    built_for: str | None  # the marker of the last rebuild; None: never rebuilt
-    tree: str  # the marker of the org tree now
-    requested_at: dt.datetime | None  # a rebuild was requested then and has not run yet
-    recorded: bool = True  # the state row exists (False on a new database)
-
-    @property
-    def stale(self) -> bool:
-        return self.built_for != self.tree
-
-
-def rollups_freshness() -> RollupFreshness:
-    """The tree the roll-ups were built for, the tree now and a pending request: one query."""
-    sql = _FRESHNESS_SQL.format(
-        state=RollupState._meta.db_table,
-        event=OrgUnitEvent._meta.db_table,
-        succession=OrgUnitSuccession._meta.db_table,
-        placement=OrgUnitPlacement._meta.db_table,
-        unit=OrgUnit._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    recorded, built_for, requested_at = row[0] is not None, row[0] or None, row[1]
-    if isinstance(requested_at, str):  # SQLite stores UTC text (raw SQL: no converter)
-        requested_at = parse_datetime(requested_at)
-    if requested_at is not None and timezone.is_naive(requested_at):
-        requested_at = requested_at.replace(tzinfo=dt.UTC)
-    e_max, e_count, s_max, s_count, p_max, u_max = (v or 0 for v in row[2:])
-    tree = f"e{e_max}.{e_count}-s{s_max}.{s_count}-p{p_max}-u{u_max}"
-    return RollupFreshness(
-        built_for=built_for, tree=tree, requested_at=requested_at, recorded=recorded
-    )
-
-
-def tree_marker() -> str:
-    """A short marker of the org tree as it is now (one query): equal markers, same tree."""
-    return rollups_freshness().tree
-
-
-def rollups_stale() -> bool:
-    """True when the org tree changed since the roll-ups were last rebuilt (one query)."""
-    return rollups_freshness().stale

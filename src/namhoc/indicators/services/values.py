@@ -1,0 +1,369 @@
+"""Entering figures: one use case for the page, the API and (row by row) the Excel import.
+
+``values_save`` takes the acting user and the raw request (unit key, period and data set codes,
+the figures as typed), loads the unit through ``indicators.access`` (out of scope → 404), checks
+the action's refusal (role, a unit that reports this data set in this period), reads every figure
+with the shared parser within its column, and writes all of it or nothing in one transaction:
+the approval chain's rows are held first (``locking``), then the lock is read, the data set's
+rules are checked on the state after the save, versions are compared, every change moves the
+roll-ups of the units the figure counts toward, and each change is audited beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from namhoc.core.audit import audit_record
+from namhoc.core.errors import Conflict, DomainError
+from namhoc.core.formats import format_number
+from namhoc.core.parsing import parse_int
+from namhoc.core.types import Actor
+from namhoc.indicators.access import Scope, access_figures, enter_refusal, locked_error
+from namhoc.indicators.locking import hold_for_figures
+from namhoc.indicators.models import DataElement, DataSet, DataValue, Period
+from namhoc.indicators.rollup import apply_delta, rollup_targets
+from namhoc.indicators.selectors.figures import data_set_members, lock_of
+from namhoc.indicators.validation import InvalidValue, check_rules, parse_value
+from namhoc.orgunits.models import OrgUnit
+
+__all__ = [
+    "ConfirmDeletes",
+    "InvalidValues",
+    "SaveResult",
+    "StaleValues",
+    "Unset",
+    "value_set",
+    "values_save",
+    "values_write",
+]
+
+MAX_VALUES = 500  # figures in one request; a data set has a few dozen
+
+
+def _user(actor: Actor | None) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+class InvalidValues(DomainError):
+    """Some figures are wrong: ``errors`` maps element codes to Vietnamese messages."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__("invalid_values", "Số liệu chưa hợp lệ, xem thông báo ở từng ô.")
+        self.errors = {code: list(messages) for code, messages in errors.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "errors": self.errors}
+
+
+class StaleValues(Conflict):
+    """Someone saved other figures since the form was loaded: ``errors`` per element code."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__(
+            "stale",
+            "Số liệu vừa được người khác sửa; hãy xem lại các ô được đánh dấu rồi lưu lại.",
+        )
+        self.errors = {code: list(messages) for code, messages in errors.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "errors": self.errors}
+
+
+class ConfirmDeletes(DomainError):
+    """Boxes left empty would delete saved figures, and the person has not said that is meant
+    (the page asks; the API and the Excel import say so by sending an empty value)."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__(
+            "confirm_delete",
+            f"Bạn đã xóa trắng {len(errors)} ô có số liệu đã lưu; lưu lại sẽ xóa các số liệu "
+            "này. Hãy nhập lại số, hoặc bấm “Lưu và xóa số liệu đã lưu” để xác nhận.",
+        )
+        self.errors = {code: list(messages) for code, messages in errors.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "errors": self.errors}
+
+
+class Unset:
+    """Marker: the caller did not say which version it edited (last write wins, still atomic)."""
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    versions: dict[str, int] = field(default_factory=dict)
+    deleted_codes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+def _versions(raw: Mapping[str, object] | None) -> dict[str, int | None] | None:
+    """The versions a caller saw, read with the shared parser: a blank is "the figure did not
+    exist"; anything else must be a whole number (``"²"`` is refused with a message)."""
+    if raw is None:
+        return None
+    versions: dict[str, int | None] = {}
+    for code, value in raw.items():
+        versions[code] = parse_int(
+            value, field=code, label="Phiên bản số liệu", minimum=0, maximum=2**31 - 1
+        )
+    return versions
+
+
+def values_save(
+    *,
+    actor: Actor | None,
+    unit_key: object,
+    period_code: object,
+    data_set_code: object,
+    values: Mapping[str, object],
+    versions: Mapping[str, object] | None = None,
+    confirm_deletes: bool = True,
+) -> SaveResult:
+    """Save the figures typed for a unit in a data set for a period, all or nothing.
+
+    ``values`` maps element codes to what was typed (a blank removes the figure — refused with
+    :class:`ConfirmDeletes` unless ``confirm_deletes``); ``versions`` maps them to the version
+    the user saw (blank: the figure did not exist), for the fields whose version the caller
+    knows — a figure changed since raises :class:`StaleValues` (409) and saves nothing.
+    """
+    scope = access_figures(
+        actor, unit_key=unit_key, period_code=period_code, data_set_code=data_set_code
+    )
+    refusal = enter_refusal(actor, scope)
+    if refusal is not None:
+        raise refusal
+    seen = _versions(versions)
+    with transaction.atomic():
+        return values_write(
+            actor=actor,
+            scope=scope,
+            values=values,
+            versions=seen,
+            confirm_deletes=confirm_deletes,
+        )
+
+
+def value_set(
+    *,
+    actor: Actor | None,
+    unit_key: object,
+    period_code: object,
+    data_set_code: object,
+    element_code: str,
+    value: object,
+    version: object = Unset,
+) -> SaveResult:
+    """One figure (API, bench): ``values_save`` with a single field."""
+    return values_save(
+        actor=actor,
+        unit_key=unit_key,
+        period_code=period_code,
+        data_set_code=data_set_code,
+        values={element_code: value},
+        versions=None if version is Unset else {element_code: version},
+    )
+
+
+def values_write(
+    *,
+    actor: Actor | None,
+    scope: Scope,
+    values: Mapping[str, object],
+    versions: Mapping[str, int | None] | None = None,
+    confirm_deletes: bool = True,
+) -> SaveResult:
+    """The write itself, for a unit already loaded through ``access`` — ``values_save`` and the
+    Excel import (one call per row, all rows in the import's transaction) use it. Checks the
+    refusal again, so no caller can skip it. Must run inside ``transaction.atomic()``."""
+    refusal = enter_refusal(actor, scope)
+    if refusal is not None:
+        raise refusal
+    unit, data_set, period = scope.unit, scope.data_set, scope.period
+    members = data_set_members(data_set)
+    elements = {m.element.code: m.element for m in members}
+    if len(values) > MAX_VALUES:
+        raise DomainError("too_many_values", f"Tối đa {MAX_VALUES} số liệu mỗi lần lưu.")
+    unknown = sorted(code for code in values if code not in elements)
+    if unknown:
+        shown = ", ".join(str(code)[:40] for code in unknown[:5])
+        more = f" và {len(unknown) - 5} mã khác" if len(unknown) > 5 else ""
+        raise DomainError(
+            "unknown_element", f"Biểu không có chỉ số: {shown}{more}.", field=str(unknown[0])[:40]
+        )
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, Decimal | None] = {}
+    for code, raw in values.items():
+        try:
+            parsed[code] = parse_value(elements[code], raw)
+        except InvalidValue as exc:
+            errors.setdefault(code, []).append(str(exc))
+    targets = rollup_targets(unit)  # creates the unit's edges on first use (locked next)
+    hold_for_figures(unit)
+    lock = lock_of(unit, data_set, period, element_ids=[elements[c].pk for c in values])
+    if lock is not None:
+        raise locked_error(lock)
+    current = {
+        row.element.code: row
+        for row in DataValue.objects.filter(
+            unit=unit, period=period, element__in=list(elements.values())
+        ).select_related("element")
+    }
+    _check_state(data_set, current, parsed, errors)
+    _check_versions(current, parsed, versions)
+    if not confirm_deletes:
+        _check_deletes(current, parsed)
+    result = SaveResult(versions={code: row.version for code, row in current.items()})
+    for code, value in parsed.items():
+        row = current.get(code)
+        old = None if row is None else row.value
+        if old == value:
+            continue
+        _write_one(
+            actor=actor,
+            unit=unit,
+            element=elements[code],
+            period=period,
+            row=row,
+            value=value,
+            targets=targets,
+            result=result,
+        )
+    return result
+
+
+def _check_state(
+    data_set: DataSet,
+    current: Mapping[str, DataValue],
+    parsed: Mapping[str, Decimal | None],
+    errors: dict[str, list[str]],
+) -> None:
+    """Raise InvalidValues for unreadable figures and for rules broken by the new state."""
+    state = {code: row.value for code, row in current.items()}
+    for code, value in parsed.items():
+        if value is None:
+            state.pop(code, None)
+        else:
+            state[code] = value
+    for failure in check_rules(data_set.rules.all(), state):
+        if failure.field not in errors:
+            errors.setdefault(failure.field, []).append(failure.message)
+    if errors:
+        raise InvalidValues(errors)
+
+
+def _check_versions(
+    current: Mapping[str, DataValue],
+    parsed: Mapping[str, Decimal | None],
+    versions: Mapping[str, int | None] | None,
+) -> None:
+    """Raise StaleValues for figures changed since the version the caller saw."""
+    if versions is None:
+        return
+    stale: dict[str, list[str]] = {}
+    for code, value in parsed.items():
+        row = current.get(code)
+        old = None if row is None else row.value
+        if old == value or code not in versions:
+            continue
+        if (row.version if row is not None else None) != versions[code]:
+            stale[code] = [
+                f"Đã được sửa thành {format_number(old)} sau khi bạn mở biểu."
+                if old is not None
+                else "Đã bị xóa sau khi bạn mở biểu."
+            ]
+    if stale:
+        raise StaleValues(stale)
+
+
+def _check_deletes(current: Mapping[str, DataValue], parsed: Mapping[str, Decimal | None]) -> None:
+    gone = {
+        code: [
+            f"Ô để trống: số liệu đã lưu ({format_number(current[code].value)}) sẽ bị xóa khi lưu."
+        ]
+        for code, value in parsed.items()
+        if value is None and code in current
+    }
+    if gone:
+        raise ConfirmDeletes(gone)
+
+
+def _write_one(
+    *,
+    actor: Actor | None,
+    unit: OrgUnit,
+    element: DataElement,
+    period: Period,
+    row: DataValue | None,
+    value: Decimal | None,
+    targets: list[int],
+    result: SaveResult,
+) -> None:
+    user = _user(actor)
+    changes: dict[str, list[Any]]
+    if row is None:
+        assert value is not None
+        try:
+            with transaction.atomic():
+                row = DataValue.objects.create(
+                    unit=unit, element=element, period=period, value=value, updated_by=user
+                )
+        except IntegrityError as exc:
+            raise StaleValues(
+                {element.code: ["Vừa được người khác nhập; hãy tải lại biểu."]}
+            ) from exc
+        apply_delta(
+            targets=targets, element_id=element.pk, period_id=period.pk, total=value, count=1
+        )
+        result.created += 1
+        result.versions[element.code] = row.version
+        changes = {"value": [None, str(value)]}
+        action = "indicators.value_create"
+    elif value is None:
+        deleted, _ = DataValue.objects.filter(pk=row.pk, version=row.version).delete()
+        if not deleted:
+            raise StaleValues({element.code: ["Vừa được người khác sửa; hãy tải lại biểu."]})
+        apply_delta(
+            targets=targets, element_id=element.pk, period_id=period.pk, total=-row.value, count=-1
+        )
+        result.deleted += 1
+        result.deleted_codes.append(element.code)
+        result.versions.pop(element.code, None)
+        changes = {"value": [str(row.value), None]}
+        action = "indicators.value_delete"
+    else:
+        moved = DataValue.objects.filter(pk=row.pk, version=row.version).update(
+            value=value, version=F("version") + 1, updated_by=user
+        )
+        if not moved:
+            raise StaleValues({element.code: ["Vừa được người khác sửa; hãy tải lại biểu."]})
+        apply_delta(
+            targets=targets,
+            element_id=element.pk,
+            period_id=period.pk,
+            total=value - row.value,
+            count=0,
+        )
+        result.updated += 1
+        result.versions[element.code] = row.version + 1
+        changes = {"value": [str(row.value), str(value)], "version": [row.version, row.version + 1]}
+        action = "indicators.value_update"
+    audit_record(
+        actor=actor,
+        action=action,
+        target=row,
+        changes=changes,
+        unit_id=unit.pk,
+        note=f"{element.code} · {period.code}",
+    )
