@@ -9,12 +9,6 @@ AUDIT_LABELS = {
     "indicators.target_set": "Giao chỉ tiêu",
 }
 
-# Change keys that are not fields of the changed model.
-AUDIT_FIELD_LABELS = {
-    "approved": "Đã phê duyệt",
-    "reason": "Lý do",
-}
-
 # How the audit log words the changes (accounts.selectors.audit_view): a figure is named by its
 # element, unit and period, not by its ids.
 AUDIT_FIELD_LABELS = {
@@ -25,6 +19,7 @@ AUDIT_FIELD_LABELS = {
     "indicator": "Chỉ tiêu",
     "approved_by": "Người phê duyệt",
     "approval.approved": "Đã phê duyệt",
+    "approval.reason": "Lý do hủy phê duyệt",
 }
 AUDIT_OBJECTS = {
     "datavalue": ("element", "unit", "period"),
