@@ -265,7 +265,7 @@ class DirectiveDetailOut(DirectiveOut):
 def list_directives(
     request: HttpRequest, school_year: str = "", status: str = "", unit: str = "", q: str = ""
 ) -> QuerySet[Directive]:
-    return selectors.directive_rows(
+    return selectors.directive_list(
         request.user,
         unit_key=unit,
         school_year=school_year[:20],
