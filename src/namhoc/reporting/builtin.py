@@ -183,7 +183,7 @@ def _page(document: DocxDocument) -> None:
 
 
 def _header_blocks(document: DocxDocument, doc: Document) -> None:
-    left_mm, right_mm = 68.0, TEXT_WIDTH_MM - 68.0
+    left_mm, right_mm = 72.0, TEXT_WIDTH_MM - 72.0
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)

@@ -13,7 +13,7 @@ from namhoc.reporting.xlsx import Column, Table
 
 if TYPE_CHECKING:
     from namhoc.reporting.drafting.plan import PlanData
-    from namhoc.reporting.drafting.report import ReportData
+    from namhoc.reporting.drafting.reading import ReportData
 
 __all__ = ["plan_tables", "report_tables"]
 

@@ -17,7 +17,7 @@ from namhoc.reporting.models import ReportKind
 
 if TYPE_CHECKING:
     from namhoc.reporting.drafting.plan import PlanData
-    from namhoc.reporting.drafting.report import ReportData
+    from namhoc.reporting.drafting.reading import ReportData
 
 __all__ = ["PLACEHOLDERS", "plan_context", "report_context", "sample_context"]
 

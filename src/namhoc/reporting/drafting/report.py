@@ -3,35 +3,27 @@ drafted from the data a unit holds in namhoc.
 
 I. the situation (units, learners, staff — the period's figures, how complete and approved);
 II. results per key task of the directive in force, then the indicators against their targets
-and last year; III. achievements and shortcomings, each sentence built from the data;
-IV. directions and V. proposals, left for the unit to write. Every number points at a source
-note or at a row of the Excel annex.
+and last year; III. achievements and shortcomings (``assessment``); IV. directions and
+V. proposals, left for the unit to write. Every number points at a source note or at a row of
+the Excel annex.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 
 from namhoc.core.types import Actor
 from namhoc.orgunits.models import OrgUnit
 from namhoc.reporting import data
-from namhoc.reporting.data import (
-    DirectiveInfo,
-    IndicatorRow,
-    Rate,
-    Situation,
-    TaskResult,
-    UnitRate,
-    WorkItem,
-)
+from namhoc.reporting.data import Rate, Situation, TaskResult
 from namhoc.reporting.document import BodyTable, Document, Header, Para, Run, Signature
 from namhoc.reporting.drafting import annex
+from namhoc.reporting.drafting.assessment import assessment, directions
 from namhoc.reporting.drafting.common import (
     Notes,
     Progress,
     day,
+    lower_first,
     match_indicator,
     names,
     num,
@@ -44,6 +36,7 @@ from namhoc.reporting.drafting.common import (
     value_text,
 )
 from namhoc.reporting.drafting.context import report_context
+from namhoc.reporting.drafting.reading import ReportData, next_year, read, report_day
 from namhoc.reporting.issuer import issuer_of
 from namhoc.reporting.models import ReportKind
 
@@ -63,80 +56,6 @@ LEVEL_WORDS = {
     "gdtx": "giáo dục thường xuyên",
 }
 MAX_BODY_INDICATORS = 40
-
-
-def report_day(kind: str, school_year: str, today: dt.date) -> dt.date:
-    """The day work statuses are counted on: today, but no later than the end of what the
-    report covers (15 January for semester I, 31 July for the school year)."""
-    second = int(school_year[5:])
-    end = dt.date(second, 1, 15) if kind == ReportKind.SEMESTER else dt.date(second, 7, 31)
-    return min(today, end)
-
-
-@dataclass
-class ReportData:
-    """What the report says, read once (the drafting below only writes words)."""
-
-    unit: OrgUnit
-    above: list[OrgUnit]
-    kind: str
-    school_year: str
-    day: dt.date
-    directive: DirectiveInfo | None
-    situation: Situation
-    tasks: list[TaskResult]
-    indicators: list[IndicatorRow]
-    overall: Rate
-    children: list[UnitRate]
-    late: list[WorkItem]
-    silent: list[OrgUnit]
-
-
-def read(
-    viewer: Actor | None,
-    unit: OrgUnit,
-    *,
-    kind: str,
-    school_year: str,
-    today: dt.date,
-    progress: Progress,
-) -> ReportData:
-    kinds = ("start", "hk1") if kind == ReportKind.SEMESTER else ("start", "hk1", "end")
-    on = report_day(kind, school_year, today)
-    progress(10, "Đang đọc đơn vị và văn bản chỉ đạo")
-    above = data.ancestors(unit)
-    directive = data.directive_in_force(viewer, unit, school_year)
-    progress(20, "Đang tổng hợp quy mô trường, lớp, học sinh, giáo viên")
-    situation = data.situation(unit, school_year, kinds, today)
-    progress(35, "Đang tổng hợp kết quả từng nhiệm vụ")
-    tasks = data.task_results(viewer, unit, directive, school_year, on) if directive else []
-    progress(50, "Đang tổng hợp tiến độ theo đơn vị")
-    overall = data.overall_rate(unit, school_year, on)
-    children = data.child_rates(unit, school_year, on)
-    late = data.late_work(viewer, unit, school_year, on)
-    silent = data.silent_units(viewer, unit, school_year)
-    progress(65, "Đang tính các chỉ tiêu thống kê")
-    indicators = data.indicator_rows(unit, school_year, kinds)
-    return ReportData(
-        unit=unit,
-        above=above,
-        kind=kind,
-        school_year=school_year,
-        day=on,
-        directive=directive,
-        situation=situation,
-        tasks=tasks,
-        indicators=indicators,
-        overall=overall,
-        children=children,
-        late=late,
-        silent=silent,
-    )
-
-
-def _next_year(school_year: str) -> str:
-    first = int(school_year[:4]) + 1
-    return f"{first}-{first + 1}"
 
 
 # --- I. situation ---------------------------------------------------------------------------
@@ -180,6 +99,7 @@ def _network(report: ReportData, notes: Notes) -> Para | None:
         parts.append(f"{num(total)} cơ sở giáo dục ({detail})")
     if not parts:
         return None
+    whole = "Toàn quốc" if report.unit.kind == OrgUnit.Kind.MINISTRY else report.unit.name
     source = (
         f"Danh mục đơn vị của namhoc: các đơn vị đang hoạt động ngày {day(report.situation.day)}"
     )
@@ -190,7 +110,7 @@ def _network(report: ReportData, notes: Notes) -> Para | None:
         )
     note = notes.add(source + ". Phụ lục, Biểu 1.")
     return para(
-        f"1. Quy mô mạng lưới: {report.unit.name} có ",
+        f"1. Quy mô mạng lưới: {whole} có ",
         Run("; ".join(parts), note=note),
         ".",
     )
@@ -356,7 +276,7 @@ def _target_para(report: ReportData, target: data.TargetInfo, notes: Notes) -> P
     reached = row.value >= target.value if row.higher_is_better else row.value <= target.value
     return para(
         head,
-        Run(f"kết quả: {value_text(row, row.value)} ({row.name.lower()})", note=note),
+        Run(f"kết quả: {value_text(row, row.value)} ({lower_first(row.name)})", note=note),
         f" — {'đạt' if reached else 'chưa đạt'}.",
     )
 
@@ -465,210 +385,6 @@ def _results(report: ReportData, notes: Notes) -> list[Para | BodyTable]:
     return blocks
 
 
-# --- III. assessment -------------------------------------------------------------------------
-
-
-def _by_unit(items: list[WorkItem]) -> list[str]:
-    counts: dict[str, int] = defaultdict(int)
-    for item in items:
-        counts[item.unit_name] += 1
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], list(counts).index(kv[0])))
-    return [f"{name} ({num(n)})" for name, n in ranked]
-
-
-def _better(row: IndicatorRow) -> bool | None:
-    """Better or worse than last school year — for rates only (a count that grows, such as the
-    number of pupils, is neither)."""
-    if row.unit_label != "%":
-        return None
-    if row.value is None or row.last_year is None or row.value == row.last_year:
-        return None
-    return (row.value > row.last_year) == row.higher_is_better
-
-
-def _assessment(report: ReportData, notes: Notes) -> list[Para]:
-    blocks = [para("III. ĐÁNH GIÁ CHUNG", style="heading"), para("1. Ưu điểm", style="subheading")]
-    good: list[Para] = []
-    clean = [t for t in report.tasks if t.rate.total and t.rate.done_on_time == t.rate.total]
-    if clean:
-        good.append(
-            para(
-                f"- Hoàn thành đúng hạn toàn bộ công việc của {num(len(clean))} nhiệm vụ: "
-                f"{names([t.task.title for t in clean], 4, more='nhiệm vụ')}.",
-                style="item",
-            )
-        )
-    reached = [r for r in report.indicators if r.attained is not None and r.attained >= 100]
-    if reached:
-        good.append(
-            para(
-                f"- {num(len(reached))} chỉ tiêu đạt chỉ tiêu giao: "
-                + names(
-                    [
-                        f"{r.name.lower()} {value_text(r, r.value)} "
-                        f"(giao {value_text(r, r.target, exact=True)})"
-                        for r in reached
-                    ],
-                    4,
-                    more="chỉ tiêu",
-                )
-                + " (Phụ lục, Biểu 2).",
-                style="item",
-            )
-        )
-    improved = [r for r in report.indicators if _better(r)]
-    if improved:
-        good.append(
-            para(
-                f"- {num(len(improved))} chỉ tiêu tốt hơn năm học trước: "
-                + names(
-                    [
-                        f"{r.name.lower()} {value_text(r, r.last_year)} → {value_text(r, r.value)}"
-                        for r in improved
-                    ],
-                    4,
-                    more="chỉ tiêu",
-                )
-                + ".",
-                style="item",
-            )
-        )
-    blocks += good or [placeholder("nêu các ưu điểm, kết quả nổi bật.")]
-    blocks.append(para("2. Hạn chế, tồn tại", style="subheading"))
-    blocks += _shortcomings(report) or [
-        para(
-            "Số liệu trên namhoc không cho thấy việc quá hạn, chỉ tiêu chưa đạt hay đơn vị "
-            "chưa ban hành văn bản."
-        ),
-    ]
-    blocks.append(para("3. Nguyên nhân", style="subheading"))
-    blocks.append(placeholder("nêu nguyên nhân khách quan, chủ quan của các hạn chế trên."))
-    return blocks
-
-
-def _shortcomings(report: ReportData) -> list[Para]:
-    bad: list[Para] = []
-    overdue = [w for w in report.late if w.status == "overdue"]
-    late = [w for w in report.late if w.status == "done_late"]
-    if overdue:
-        units_ = _by_unit(overdue)
-        bad.append(
-            para(
-                f"- Còn {num(len(overdue))} việc quá hạn chưa hoàn thành tại {num(len(units_))} "
-                f"đơn vị: {names(units_, 6)} (Phụ lục, Biểu 5).",
-                style="item",
-            )
-        )
-    if late:
-        units_ = _by_unit(late)
-        bad.append(
-            para(
-                f"- {num(len(late))} việc hoàn thành quá hạn tại {num(len(units_))} đơn vị: "
-                f"{names(units_, 6)} (Phụ lục, Biểu 5).",
-                style="item",
-            )
-        )
-    missed = [r for r in report.indicators if r.attained is not None and r.attained < 100]
-    if missed:
-        bad.append(
-            para(
-                f"- {num(len(missed))} chỉ tiêu chưa đạt chỉ tiêu giao: "
-                + names(
-                    [
-                        f"{r.name.lower()} {value_text(r, r.value)}/"
-                        f"{value_text(r, r.target, exact=True)} "
-                        f"(đạt {pct(r.attained)})"
-                        for r in missed
-                    ],
-                    4,
-                    more="chỉ tiêu",
-                )
-                + " (Phụ lục, Biểu 2).",
-                style="item",
-            )
-        )
-    worse = [r for r in report.indicators if _better(r) is False]
-    if worse:
-        bad.append(
-            para(
-                f"- {num(len(worse))} chỉ tiêu kém hơn năm học trước: "
-                + names(
-                    [
-                        f"{r.name.lower()} {value_text(r, r.last_year)} → {value_text(r, r.value)}"
-                        for r in worse
-                    ],
-                    4,
-                    more="chỉ tiêu",
-                )
-                + ".",
-                style="item",
-            )
-        )
-    if report.silent:
-        bad.append(
-            para(
-                f"- {num(len(report.silent))} đơn vị trực thuộc chưa ban hành văn bản chỉ đạo năm "
-                f"học {report.school_year} trên namhoc: "
-                f"{names([u.name for u in report.silent], 6)} (Phụ lục, Biểu 7).",
-                style="item",
-            )
-        )
-    situation = report.situation
-    if situation.period is not None:
-        for state in situation.data_sets:
-            missing = state.reporting - state.complete
-            if missing:
-                bad.append(
-                    para(
-                        f"- {num(missing)}/{num(state.reporting)} đơn vị chưa báo cáo đủ số liệu "
-                        f"«{state.name}» kỳ «{situation.period.name}».",
-                        style="item",
-                    )
-                )
-    return bad
-
-
-# --- IV., V. ---------------------------------------------------------------------------------
-
-
-def _directions(report: ReportData) -> list[Para]:
-    semester = report.kind == ReportKind.SEMESTER
-    heading = (
-        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ HỌC KỲ II"
-        if semester
-        else f"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM HỌC {_next_year(report.school_year)}"
-    )
-    blocks = [para(heading, style="heading")]
-    blocks.append(
-        placeholder(
-            "nêu phương hướng, nhiệm vụ trọng tâm và giải pháp"
-            + (" học kỳ II" if semester else f" năm học {_next_year(report.school_year)}")
-            + "."
-        )
-    )
-    overdue = sum(1 for w in report.late if w.status == "overdue")
-    missed = [r for r in report.indicators if r.attained is not None and r.attained < 100]
-    if overdue:
-        blocks.append(
-            para(
-                f"- Tập trung hoàn thành {num(overdue)} việc còn quá hạn (Phụ lục, Biểu 5).",
-                style="item",
-            )
-        )
-    if missed:
-        blocks.append(
-            para(
-                "- Có giải pháp để đạt các chỉ tiêu chưa đạt: "
-                + names([r.name.lower() for r in missed], 6, more="chỉ tiêu")
-                + ".",
-                style="item",
-            )
-        )
-    blocks.append(para("V. ĐỀ XUẤT, KIẾN NGHỊ", style="heading"))
-    blocks.append(placeholder("nêu đề xuất, kiến nghị với cấp trên (nếu có)."))
-    return blocks
-
-
 # --- the document ---------------------------------------------------------------------------
 
 
@@ -695,7 +411,7 @@ def draft_report(
         f"Sơ kết học kỳ I năm học {school_year} và phương hướng, nhiệm vụ học kỳ II"
         if semester
         else f"Tổng kết năm học {school_year} và phương hướng, nhiệm vụ năm học "
-        f"{_next_year(school_year)}"
+        f"{next_year(school_year)}"
     )
     notes = Notes()
     opening_text = (
@@ -706,8 +422,8 @@ def draft_report(
     body: list[Para | BodyTable] = []
     body += _situation(report, notes)
     body += _results(report, notes)
-    body += _assessment(report, notes)
-    body += _directions(report)
+    body += assessment(report, notes)
+    body += directions(report)
     document = Document(
         kind=kind,
         header=Header(
