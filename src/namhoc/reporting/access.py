@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from namhoc.accounts.access import has_role, scope_queryset, visible_units
 from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError, Forbidden, NotFound
+from namhoc.core.parsing import parse_id
 from namhoc.core.types import Actor
 from namhoc.orgunits.models import OrgUnit
 from namhoc.reporting.models import ReportDraft, ReportTemplate
@@ -44,6 +45,10 @@ def templates_visible_to(viewer: Actor | None) -> QuerySet[ReportTemplate]:
 
 
 def access_draft(viewer: Actor | None, draft_id: int) -> ReportDraft:
+    """The draft if ``viewer`` may see it; NotFound otherwise (missing, out of scope, or an id
+    no database could hold, such as ``/ban-nhap/99999999999999999999/``)."""
+    if parse_id(draft_id) is None:
+        raise NotFound()
     draft = (
         drafts_visible_to(viewer)
         .filter(pk=draft_id)
@@ -56,6 +61,8 @@ def access_draft(viewer: Actor | None, draft_id: int) -> ReportDraft:
 
 
 def access_template(viewer: Actor | None, template_id: int) -> ReportTemplate:
+    if parse_id(template_id) is None:
+        raise NotFound()
     template = (
         templates_visible_to(viewer)
         .filter(pk=template_id)

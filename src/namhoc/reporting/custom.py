@@ -355,10 +355,19 @@ def _render(template: Any, context: Mapping[str, Any]) -> bytes:
         template.render(dict(context), jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise _render_error(template, exc) from None
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-        raise TemplateProblem(f"Không dùng được mẫu: {exc}") from None
+    except Exception as exc:  # broken Word XML from misplaced tags, a value of the wrong type
+        raise TemplateProblem(
+            "Không dùng được mẫu: sau khi điền, tài liệu Word không hợp lệ (thường do thẻ "
+            "{%p …%}, {%tr …%} không đứng riêng một đoạn, một dòng bảng)."
+            f" ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from None
     buffer = io.BytesIO()
-    template.save(buffer)
+    try:
+        template.save(buffer)
+    except Exception as exc:  # same: the filled document cannot be written
+        raise TemplateProblem(
+            f"Không dùng được mẫu: không ghi được tài liệu đã điền ({type(exc).__name__})."
+        ) from None
     return buffer.getvalue()
 
 

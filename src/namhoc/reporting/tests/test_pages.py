@@ -261,3 +261,16 @@ def _upload(data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/bao-cao/ban-nhap/99999999999999999999/",
+        "/bao-cao/ban-nhap/99999999999999999999/tai-ve/",
+        "/bao-cao/mau/99999999999999999999/tai-ve/",
+        "/api/reports/drafts/99999999999999999999",
+    ],
+)
+def test_an_id_no_database_holds_is_not_found_not_an_error(org, people, client_of, url):
+    assert client_of(people.province_officer).get(url).status_code == 404
