@@ -10,3 +10,11 @@ AUDIT_LABELS = {
     "membership.grant": "Cấp vai trò",
     "membership.revoke": "Thu hồi vai trò",
 }
+
+# How the audit log words the changes (accounts.selectors.audit_view), where the models' own
+# field names are not enough.
+AUDIT_FIELD_LABELS = {
+    "user": "Người dùng",
+    "unit": "Đơn vị",
+    "password": "Mật khẩu",
+}

@@ -25,9 +25,11 @@ class AuditEventOut(Schema):
     id: int
     occurred_at: dt.datetime
     actor: str = Field(description="the user name of who acted, or the source (cli, task…)")
+    actor_name: str = Field(description="the person's name as people read it")
     action: str = Field(description="stable code, e.g. membership.grant")
     action_label: str
     object_type: str = Field(description="app.model")
+    object_kind: str = Field(description="what the object is, in Vietnamese")
     object_id: str
     object_repr: str
     unit_id: int | None
@@ -39,6 +41,15 @@ class AuditEventOut(Schema):
     @staticmethod
     def resolve_actor(obj: AuditEvent) -> str:
         return obj.actor_label
+
+    @staticmethod
+    def resolve_actor_name(obj: AuditEvent) -> str:
+        return str(obj.actor) if obj.actor is not None else obj.actor_label
+
+    @staticmethod
+    def resolve_object_kind(obj: AuditEvent) -> str:
+        model = obj.content_type.model_class()
+        return str(model._meta.verbose_name) if model is not None else obj.content_type.model
 
     @staticmethod
     def resolve_object_type(obj: AuditEvent) -> str:

@@ -34,16 +34,22 @@ _ADMIN_VERBS = {"create": "Tạo", "update": "Sửa", "delete": "Xóa"}
 
 
 @functools.cache
-def _registry() -> tuple[dict[str, str], dict[str, str]]:
-    """``(action labels, change-key labels)`` of every installed app that has an
-    ``audit_labels`` module. An action code claimed by two apps is a programming error."""
+def _registry() -> tuple[dict[str, str], dict[str, Any]]:
+    """``(action labels, vocabulary)`` of every installed app that has an ``audit_labels``
+    module. An action code claimed by two apps is a programming error.
+
+    The vocabulary words the changes for people (``accounts.selectors.audit_view``):
+    ``fields`` (``AUDIT_FIELD_LABELS``: a key, or ``model.key``, → its label, for keys a model does
+    not name itself), ``models`` (``AUDIT_FIELD_MODELS``: a key holding another object's id →
+    ``app_label.model``), ``objects`` (``AUDIT_OBJECTS``: model → the fields that name one of its
+    objects), ``hidden`` (``AUDIT_HIDDEN_FIELDS``)."""
     from django.apps import apps
     from django.core.exceptions import ImproperlyConfigured
     from django.utils.module_loading import module_has_submodule
 
     actions: dict[str, str] = {}
     owner: dict[str, str] = {}
-    fields: dict[str, str] = {}
+    vocabulary: dict[str, Any] = {"fields": {}, "models": {}, "objects": {}, "hidden": set()}
     for config in apps.get_app_configs():
         if not module_has_submodule(config.module, LABELS_MODULE):
             continue
@@ -55,8 +61,11 @@ def _registry() -> tuple[dict[str, str], dict[str, str]]:
                 )
             owner[code] = config.name
             actions[code] = str(label)
-        fields.update(getattr(module, "AUDIT_FIELD_LABELS", {}))
-    return actions, fields
+        vocabulary["fields"].update(getattr(module, "AUDIT_FIELD_LABELS", {}))
+        vocabulary["models"].update(getattr(module, "AUDIT_FIELD_MODELS", {}))
+        vocabulary["objects"].update(getattr(module, "AUDIT_OBJECTS", {}))
+        vocabulary["hidden"] |= set(getattr(module, "AUDIT_HIDDEN_FIELDS", ()))
+    return actions, vocabulary
 
 
 def action_labels() -> Mapping[str, str]:
@@ -64,9 +73,9 @@ def action_labels() -> Mapping[str, str]:
     return dict(_registry()[0])
 
 
-def field_labels() -> Mapping[str, str]:
-    """Labels the apps give to change keys that are not fields of the changed model."""
-    return dict(_registry()[1])
+def audit_vocabulary() -> dict[str, Any]:
+    """The words the apps give for reading changes (see :func:`_registry`)."""
+    return _registry()[1]
 
 
 def action_label(code: str, *, model_label: str = "") -> str:

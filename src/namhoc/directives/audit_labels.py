@@ -25,3 +25,27 @@ AUDIT_LABELS = {
     "target.update": "Sửa chỉ tiêu",
     "target.delete": "Xóa chỉ tiêu",
 }
+
+# How the audit log words the changes (accounts.selectors.audit_view).
+AUDIT_FIELD_LABELS = {
+    "directive": "Văn bản",
+    "task": "Nhiệm vụ",
+    "upper_task": "Nhiệm vụ cấp trên",
+    "directive.upper": "Văn bản cấp trên",
+    "directive.previous": "Bản trước",
+    "directive.revision": "Lần sửa",
+    "directive.suggestions": "Số liên kết được đề xuất",
+    "directivetask.merged": "Nhiệm vụ được gộp vào",
+    "directivetask.new_task": "Nhiệm vụ tách ra",
+    "decided_by": "Người quyết định",
+    "uploaded_by": "Người tải lên",
+    "created_by": "Người tạo",
+    "published_by": "Người ban hành",
+}
+AUDIT_FIELD_MODELS = {
+    "directive.upper": "directives.directive",
+    "directive.previous": "directives.directive",
+    "directivetask.new_task": "directives.directivetask",
+}
+AUDIT_OBJECTS = {"tasklink": ("task", "upper_task")}
+AUDIT_HIDDEN_FIELDS = ("position",)

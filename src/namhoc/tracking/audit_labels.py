@@ -8,3 +8,13 @@ AUDIT_LABELS = {
     "progress.post": "Cập nhật tiến độ",
     "progress.review": "Xem xét báo cáo tiến độ",
 }
+
+# How the audit log words the changes (accounts.selectors.audit_view).
+AUDIT_FIELD_LABELS = {
+    "task": "Nhiệm vụ",
+    "unit": "Đơn vị",
+    "assignment": "Phân công",
+    "author": "Người báo cáo",
+    "assigned_by": "Người giao",
+}
+AUDIT_OBJECTS = {"progressupdate": ("assignment",)}

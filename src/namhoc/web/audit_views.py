@@ -46,7 +46,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "pager": pager, "page": pager.page, "chosen": chosen},
+        {
+            "form": form,
+            "pager": pager,
+            "page": pager.page,
+            "rows": selectors.describe_events(pager.page.object_list),
+            "chosen": chosen,
+        },
         status=status,
     )
 
@@ -57,15 +63,16 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_object(request: HttpRequest, content_type: str, object_id: str) -> HttpResponse:
     kind, events = selectors.object_history(request.user, content_type, object_id)
     pager = paginate(request, events, per_page=PAGE_SIZE, noun="thay đổi")
-    first = pager.page.object_list[0] if pager.page.object_list else None
+    rows = selectors.describe_events(pager.page.object_list)
     return render(
         request,
         "audit/object_history.html",
         {
             "pager": pager,
             "page": pager.page,
+            "rows": rows,
             "content_type": kind,
             "object_id": object_id,
-            "first": first,
+            "first": rows[0] if rows else None,
         },
     )

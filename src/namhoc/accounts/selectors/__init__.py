@@ -8,6 +8,7 @@ from namhoc.accounts.selectors.audit import (
     object_history,
     parse_filters,
 )
+from namhoc.accounts.selectors.audit_view import Change, EventView, describe_events
 from namhoc.accounts.selectors.people import (
     SEARCH_MAX,
     UserPage,
@@ -45,6 +46,8 @@ __all__ = [
     "SEARCH_LIMIT",
     "SEARCH_MAX",
     "AuditFilters",
+    "Change",
+    "EventView",
     "Home",
     "PickChoices",
     "PickPurpose",
@@ -53,6 +56,7 @@ __all__ = [
     "UserPage",
     "action_choices",
     "audit_log",
+    "describe_events",
     "has_admin_scope",
     "home",
     "home_unit",

@@ -175,6 +175,7 @@ def test_the_audit_api_lists_what_the_page_lists(
         "province_admin",
     )
     assert first["object_type"] == "accounts.membership"
+    assert (first["object_kind"], first["actor_name"]) == ("vai trò tại đơn vị", "Lê Thị Quản")
     assert (first["source"], first["ip"]) == ("web", "10.0.0.9")
     filtered = client.get("/api/audit", {"action": "user", "person": "Lê Thị"}).json()
     assert [row["action"] for row in filtered["items"]] == ["user.update"]

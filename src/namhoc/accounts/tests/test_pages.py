@@ -145,8 +145,11 @@ def test_audit_list_is_scoped_and_filterable(
     html = response.content.decode()
     assert "Phạm Văn Xã → Tên Mới" in html
     assert list(admin.get("/nhat-ky/", {"unit": "c-a2"}).context["page"]) == []
-    assert len(admin.get("/nhat-ky/", {"actor": "province_admin"}).context["page"]) == 1
-    assert len(admin.get("/nhat-ky/", {"target": "accounts.user"}).context["page"]) == 1
+    assert len(admin.get("/nhat-ky/", {"person": "province_admin"}).context["page"]) == 1
+    assert len(admin.get("/nhat-ky/", {"person": "Lê Thị"}).context["page"]) == 1
+    assert list(admin.get("/nhat-ky/", {"person": "superuser"}).context["page"]) == []
+    assert len(admin.get("/nhat-ky/", {"action": "user.update"}).context["page"]) == 1
+    assert list(admin.get("/nhat-ky/", {"action": "membership.grant"}).context["page"]) == []
     assert admin.get("/nhat-ky/", {"unit": "p-b"}).status_code == 400
     assert (
         admin.get("/nhat-ky/", {"date_from": "2030-01-02", "date_to": "2030-01-01"}).status_code
@@ -164,7 +167,7 @@ def test_audit_times_are_shown_in_vietnam_time(people: People, client_of: Client
     )  # 17:30 UTC
     AuditEvent.objects.filter(pk=event.pk).update(occurred_at=event.occurred_at)
     html = client_of(people.province_admin).get("/nhat-ky/").content.decode()
-    assert "06/01/2026 00:30:00" in html
+    assert "00:30:00 06/01/2026" in html
 
 
 def test_object_history(people: People, client_of: ClientOf) -> None:
