@@ -24,7 +24,7 @@ def test_the_scheduler_runs_due_jobs_and_stops_on_sigterm(tmp_path: Path) -> Non
     }
     cli = [sys.executable, "-m", "namhoc.cli"]
     subprocess.run([*cli, "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
-    process = subprocess.Popen(  # noqa: S603 - our own command
+    process = subprocess.Popen(
         [*cli, "notifications", "scheduler"],
         env=env,
         stdout=subprocess.PIPE,
