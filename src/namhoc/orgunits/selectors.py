@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from namhoc.core.collation import collate_vi
 from namhoc.core.text import fold
 from namhoc.orgunits.models import OrgUnit, OrgUnitEvent, OrgUnitPlacement, OrgUnitSuccession
 from namhoc.orgunits.tree import ancestor_paths, is_valid_on, subtree_q, valid_on_q
@@ -229,7 +230,7 @@ def search(
     if kinds:
         queryset = queryset.filter(kind__in=list(kinds))
     return queryset.order_by(
-        F("valid_to").desc(nulls_first=True), "depth", "name_folded", "pk"
+        F("valid_to").desc(nulls_first=True), "depth", collate_vi("name"), "pk"
     ).select_related("parent")
 
 

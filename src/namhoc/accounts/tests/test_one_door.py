@@ -20,7 +20,10 @@ from namhoc.accounts.models import Membership, Role, User
 from namhoc.core.audit import audit_context
 from namhoc.core.errors import DomainError, Forbidden
 from namhoc.core.models_audit import AuditEvent
+from namhoc.core.text import fold
+from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.services import orgunit_rename
+from namhoc.orgunits.tree import child_path, depth_of
 from namhoc.testing.databases import shared_database
 
 ClientOf = Callable[[User], Client]
@@ -367,3 +370,36 @@ def test_the_same_name_created_twice_at_once_makes_one_user(
         )
         assert sorted(outcomes) == ["ok", "username_taken", "username_taken", "username_taken"]
         assert User.objects.filter(username__iexact="moi").count() == 1
+
+
+# --- Vietnamese order (issue 11.7, where people read names in these pages) ---------------------
+
+
+def test_people_and_units_are_listed_in_vietnamese_order(
+    org: OrgTree, people: People, client_of: ClientOf
+) -> None:
+    for username, name in (("a", "Chu Văn An"), ("b", "Chí Linh"), ("c", "Ái Quốc")):
+        services.user_create(
+            actor=people.province_admin,
+            username=username,
+            full_name=name,
+            unit="c-a2",
+            role="viewer",
+        )
+    client = client_of(people.province_admin)
+    names = [u.full_name for u in client.get("/nguoi-dung/", {"q": "c"}).context["page"]]
+    assert names.index("Chí Linh") < names.index("Chu Văn An")  # code points say the opposite
+    for number, name in ((50, "Xã Đông Hòa"), (51, "Xã Dương Quang")):
+        path = child_path(org.province_a.path, number)
+        OrgUnit.objects.create(
+            key=f"x-{number}",
+            name=name,
+            name_folded=fold(name),
+            kind=OrgUnit.Kind.COMMUNE,
+            parent=org.province_a,
+            path=path,
+            depth=depth_of(path),
+        )
+    found = client.get("/don-vi/", {"q": "xa"}, HTTP_HX_REQUEST="true").context["results"]
+    order = [u.name for u in found]
+    assert order.index("Xã Dương Quang") < order.index("Xã Đông Hòa")  # d before đ
