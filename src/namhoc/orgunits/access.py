@@ -17,4 +17,3 @@ def restructure_refusal(actor: Actor | None) -> DomainError | None:
     if actor is None or (actor.is_active and actor.is_superuser):
         return None
     return Forbidden("Chỉ quản trị hệ thống mới thay đổi được cây đơn vị hành chính.")
-
