@@ -62,6 +62,12 @@ _TYPE_BEFORE = re.compile(
     r"Tờ trình|Quy định|Đề án)[ \t]*(?:\n[ \t]*)?(?:số[ \t]*)?:?[ \t]*$",
     re.IGNORECASE,
 )
+_TYPE_NAMES = tuple(
+    name.lower()
+    for name in sorted(
+        _TYPE_BEFORE.pattern[1 : _TYPE_BEFORE.pattern.index(")")].split("|"), key=len
+    )[::-1]
+)
 _LAW = re.compile(r"^QH\d{1,2}$")
 _MINISTRY = frozenset({"ministry"})
 _GOVERNMENT = frozenset({"government"})
@@ -98,6 +104,9 @@ class _Parsed:
         self.units: list[str] = []
         self.canonical = ""
         self.corrections: list[str] = []
+        self.issuer_code: str | None = None  # the codes joined, and their names (see _parsed)
+        self.issuer: str | None = None
+        self.segs: list[str] = []  # the symbol's segments as written
 
 
 def _fix_type(code: str, parsed: _Parsed) -> str | None:
@@ -154,12 +163,37 @@ def number_key(number: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _classified(
+    num: str, year: str | None, sym: str, sep0: str | None
+) -> tuple[str, _Parsed | None]:
+    """What a match of CITATION is, remembered: ("party" | "single" | "full", its parse), or
+    (..., None) when it is not a grammar we know. "single": a code without a type, which
+    needs "Công văn" before it (see :func:`_dispatch`)."""
+    parts = _SEG_SPLIT.split(sym.replace("\n", " "))
+    segs = [p.strip() for p in parts[0::2]]
+    seps = parts[1::2]
+    party = sep0 is not None and sep0.strip() == "-" and "/" in seps and not year
+    if party and len(segs) < 2:
+        return "party", None
+    if not party and sep0 is not None and sep0.strip() == "-":
+        # "18-CT-..." is not a grammar we know; "5-10" etc. never reach here (no letters).
+        return "full", None
+    parsed = _parsed(num, year, tuple(segs), tuple(seps), party)
+    parsed.segs = segs
+    single = not year and not party and len(segs) < 2
+    return ("party" if party else "single" if single else "full"), parsed
+
+
+@lru_cache(maxsize=4096)
 def _parsed(
     num: str, year: str | None, segs: tuple[str, ...], seps: tuple[str, ...], party: bool
 ) -> _Parsed:
     """:func:`_parse`, remembered: a document cites the same numbers again and again. (Its
     result is shared: callers copy what they keep.)"""
-    return _parse(num, year, list(segs), list(seps), party)
+    parsed = _parse(num, year, list(segs), list(seps), party)
+    parsed.issuer_code = "-".join(parsed.issuer_codes) if parsed.issuer_codes else None
+    parsed.issuer = _issuer_name(parsed.issuer_codes)
+    return parsed
 
 
 def _parse(num: str, year: str | None, segs: list[str], seps: list[str], party: bool) -> _Parsed:
@@ -223,11 +257,23 @@ def _dispatch(text: str, match: re.Match[str], segs: list[str]) -> bool:
 
 
 def _type_name_before(text: str, start: int) -> str | None:
-    match = _TYPE_BEFORE.search(text, max(0, start - 40), start)
-    if match is None:
-        return None
-    word = match.group(1)
-    return word[0].upper() + word[1:].lower() if word.isupper() else word
+    """The type written just before a reference ("Thông tư số", "QUYẾT ĐỊNH SỐ:"): what
+    _TYPE_BEFORE finds in the 40 characters before ``start``, without a regex search (this runs
+    for every reference)."""
+    window = text[max(0, start - 40) : start]
+    rest = window.removesuffix("\n").rstrip(" \t")  # ("$" matches before a final newline)
+    rest = rest.removesuffix(":").rstrip(" \t")
+    if rest[-2:].lower() == "số":
+        rest = rest[:-2]
+    rest = rest.rstrip(" \t")
+    if rest.endswith("\n"):
+        rest = rest[:-1].rstrip(" \t")
+    lowered = rest[-20:].lower()
+    for name in _TYPE_NAMES:
+        if lowered.endswith(name):
+            word = rest[len(rest) - len(name) :]
+            return word[0].upper() + word[1:].lower() if word.isupper() else word
+    return None
 
 
 def _date_after(text: str, end: int) -> str | None:
@@ -259,21 +305,10 @@ def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Ci
     out: list[Citation] = []
     types = doc_types()
     for match in _matches(text, start, end):
-        sym = match["sym"]
-        parts = _SEG_SPLIT.split(sym.replace("\n", " "))
-        segs = [p.strip() for p in parts[0::2]]
-        seps = parts[1::2]
         year = match["year"]
-        sep0 = match["sep0"]
-        party = sep0 is not None and sep0.strip() == "-" and "/" in seps and not year
-        if party and len(segs) < 2:
+        kind, parsed = _classified(match["num"], year, match["sym"], match["sep0"])
+        if parsed is None or (kind == "single" and not _dispatch(text, match, parsed.segs)):
             continue
-        if not year and not party and len(segs) < 2 and not _dispatch(text, match, segs):
-            continue
-        if not party and sep0 is not None and sep0.strip() == "-":
-            # "18-CT-..." is not a grammar we know; "5-10" etc. never reach here (no letters).
-            continue
-        parsed = _parsed(match["num"], year, tuple(segs), tuple(seps), party)
         corrections = list(parsed.corrections)
         if year and (match["sep1"].strip() != "/" or (match["sep2"] or "").strip() != "/"):
             corrections.append("separators -> /")
@@ -288,15 +323,14 @@ def find_citations(text: str, start: int = 0, end: int | None = None) -> list[Ci
             doc_type = written_type
         date = _date_after(text, match.end())
         year_value = int(year) if year else (int(date[:4]) if date else None)
-        issuer_code = "-".join(parsed.issuer_codes) if parsed.issuer_codes else None
         citation = Citation(
             number=number,
             canonical=parsed.canonical,
             doc_type=doc_type,
             doc_type_code=type_code,
             year=year_value,
-            issuer_code=issuer_code,
-            issuer=_issuer_name(parsed.issuer_codes),
+            issuer_code=parsed.issuer_code,
+            issuer=parsed.issuer,
             date=date,
             raw=raw,
             start=match.start(),

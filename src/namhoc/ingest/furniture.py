@@ -106,9 +106,12 @@ def _head_label(lines: list[Line], index: int) -> bool:
     return following is not None and not is_upper_line(following.stripped)
 
 
-def find_body(text: str, article: str | None = None) -> tuple[Span, list[Span]]:  # noqa: PLR0912 - one pass, one branch per kind of line
-    """The body span and the furniture spans (head, interior lines, tail) of ``text``."""
-    lines = split_lines(text)
+def find_body(  # noqa: PLR0912 - one pass, one branch per kind of line
+    text: str, article: str | None = None, *, lines: list[Line] | None = None
+) -> tuple[Span, list[Span]]:
+    """The body span and the furniture spans (head, interior lines, tail) of ``text``
+    (``lines``: ``split_lines(text)``, when the caller has them)."""
+    lines = split_lines(text) if lines is None else lines
     if not lines or not text.strip():
         return Span(0, len(text), "body"), []
     mirror = _related_lists(lines)

@@ -80,11 +80,12 @@ class Layout:
 
 
 def parse_header(
-    text: str, body_start: int, body_end: int
+    text: str, body_start: int, body_end: int, *, lines: list[Line] | None = None
 ) -> tuple[DocumentInfo, tuple[int, int] | None, list[ReaderWarning], Layout]:
     """The document's particulars, the span of its own number (not a citation), warnings, and
-    the layout (where the header block ends and where the closing block lies)."""
-    lines = list(split_lines(text, body_start, body_end))
+    the layout (where the header block ends and where the closing block lies). ``lines``: the
+    lines of the body, when the caller has them."""
+    lines = split_lines(text, body_start, body_end) if lines is None else lines
     head = header_cells(text, [ln for ln in lines[:60] if not ln.blank][:25])
     warnings: list[ReaderWarning] = []
     formal = any(MOTTO.search(ln.text) or NUMBER_LINE.match(ln.text) for ln in _early(head))

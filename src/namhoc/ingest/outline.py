@@ -83,7 +83,11 @@ def _marker_after_roman(line: str) -> tuple[str, str, int] | None:
 
 
 def _title(text: str) -> str:
-    title = " ".join(text.split())
+    # A node's title is the rest of its line, often a whole paragraph: its head is enough
+    # when, spaces collapsed, it already runs past the cut.
+    title = " ".join(text[: 3 * _MAX_TITLE].split())
+    if len(title) <= _MAX_TITLE + 1 and len(text) > 3 * _MAX_TITLE:
+        title = " ".join(text.split())
     return title if len(title) <= _MAX_TITLE else title[: _MAX_TITLE - 1] + "…"
 
 
@@ -116,7 +120,8 @@ def build_outline(  # noqa: PLR0912, PLR0915 - one pass, one branch per kind of 
         found = _marker(stripped)
         if found is None:
             if (
-                is_upper_line(stripped)  # first: it rejects a line of prose in one pass
+                (len(stripped) < 200 or len(stripped.split(None, 25)) <= 25)  # (cheap first)
+                and is_upper_line(stripped)
                 and 2 <= len(stripped.split(None, 25)) <= 25
                 and not stripped.endswith((",", ";"))
                 and not _NOT_HEADING.match(stripped)

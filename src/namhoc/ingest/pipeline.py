@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 from dataclasses import replace
@@ -9,11 +10,11 @@ from pathlib import Path
 
 from namhoc.ingest.assignments import find_assignments
 from namhoc.ingest.citations import find_citations, number_key
-from namhoc.ingest.dates import find_dates
 from namhoc.ingest.errors import IngestError
 from namhoc.ingest.furniture import find_body
 from namhoc.ingest.header import parse_header
 from namhoc.ingest.limits import Budget, Progress, ReadLimits
+from namhoc.ingest.lines import split_lines
 from namhoc.ingest.model import IngestResult, Source, Span
 from namhoc.ingest.normalize import normalize_text
 from namhoc.ingest.outline import build_outline
@@ -136,8 +137,15 @@ def _analyse(data: bytes, name: str, budget: Budget) -> IngestResult:
     warnings = list(raw.warnings)
     if not text.strip():
         raise IngestError("empty", "Tệp không có chữ nào.", "The file holds no text.")
-    body, furniture = find_body(text, normalize_text(raw.article) if raw.article else None)
-    info, own_number, header_warnings, layout = parse_header(text, body.start, body.end)
+    lines = split_lines(text)
+    body, furniture = find_body(
+        text, normalize_text(raw.article) if raw.article else None, lines=lines
+    )
+    first = bisect.bisect_left([ln.start for ln in lines], body.start)
+    body_lines = [ln for ln in lines[first:] if ln.end <= body.end]
+    info, own_number, header_warnings, layout = parse_header(
+        text, body.start, body.end, lines=body_lines
+    )
     _stage(budget, 1)
     warnings.extend(header_warnings)
     analysis = _mask(text, furniture)
@@ -188,9 +196,7 @@ def _analyse(data: bytes, name: str, budget: Budget) -> IngestResult:
         theme_year=theme_year,
         known_dates=known_dates,
     )
-    excluded = [(c.start, c.end) for c in citations]
-    excluded += [(a, b) for _iso, a, b in find_dates(analysis, body.start, body.end)]
-    targets = find_targets(content, start, body.end, excluded)
+    targets = find_targets(content, start, body.end, [(c.start, c.end) for c in citations])
     _stage(budget, 5)
     assignments = find_assignments(content, start, body.end)
     _stage(budget, 6)

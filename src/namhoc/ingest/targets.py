@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from namhoc.ingest.dates import find_dates
 from namhoc.ingest.model import Target
 
 _I = re.IGNORECASE
@@ -86,7 +87,17 @@ def _counts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             yield match
 
 
+def _in_date(text: str, a: int, b: int, lo: int, hi: int) -> bool:
+    """Whether [a, b) lies in a date ("năm 2024 học sinh" is a year, not 2024 pupils). A date is
+    under 40 characters: only the dates around the candidate are looked for."""
+    return any(
+        ds < b and de > a for _iso, ds, de in find_dates(text, max(lo, a - 40), min(hi, b + 41))
+    )
+
+
 def find_targets(text: str, start: int, end: int, excluded: list[tuple[int, int]]) -> list[Target]:
+    """Targets and results in ``text[start:end]``, none inside the ``excluded`` spans (the
+    citations) or inside a date."""
     out: list[Target] = []
     merged: list[list[int]] = []
     for x, y in sorted(excluded):
@@ -111,7 +122,7 @@ def find_targets(text: str, start: int, end: int, excluded: list[tuple[int, int]
         found.append((match.start(), match.end(), _value(match["num"], False), match["unit"]))
     found.sort()
     for a, b, value, unit in found:
-        if blocked(a, b):
+        if blocked(a, b) or _in_date(text, a, b, start, end):
             continue
         s_start, s_end = _sentence(text, a, b, start, end)
         sentence = " ".join(text[s_start:s_end].split())

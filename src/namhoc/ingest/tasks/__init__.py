@@ -54,6 +54,8 @@ PLAIN_ANCHOR = re.compile(
     r"trọng\s+điểm)|các\s+nhiệm\s+vụ[^.\n]{0,80}?sau\s*:",
     _I,
 )
+# What comes before "nhiệm vụ" in COUNT_ANCHOR.
+_COUNT_BEFORE = re.compile(r"(?<![\w])(?:" + _COUNT_WORD + r")\s+(?:nhóm\s+)?$", _I)
 # Both anchors name "nhiệm vụ": found first, cheaply; the anchors are tried around it only.
 _TASK_WORD = re.compile(r"nhiệm\s+vụ", _I)
 _WINDOW = 3000
@@ -104,9 +106,11 @@ def _anchors(text: str, start: int, end: int) -> list[_Anchor]:
     found: dict[tuple[int, int], _Anchor] = {}
     for word in _TASK_WORD.finditer(text, start, end):
         lo, hi = max(start, word.start() - 40), min(end, word.end() + 120)
-        for match in COUNT_ANCHOR.finditer(text, lo, hi):
-            count = _count(match["count"])
-            if count and 2 <= count <= 30 and match.start() <= word.start() < match.end():
+        counted = _COUNT_BEFORE.search(text, lo, word.start())  # "Bảy (nhóm) " before it?
+        if counted is not None:
+            match = COUNT_ANCHOR.match(text, counted.start(), hi)
+            count = _count(match["count"]) if match else None
+            if match and count and 2 <= count <= 30 and word.start() < match.end():
                 found[(match.start(), match.end())] = _Anchor(match.start(), match.end(), count)
         plain = PLAIN_ANCHOR.match(text, word.start(), hi) or PLAIN_ANCHOR.match(
             text, max(start, word.start() - 4), hi
