@@ -22,6 +22,12 @@ class ReportKind(models.TextChoices):
     PLAN = "plan", "Kế hoạch thực hiện nhiệm vụ năm học"
 
 
+def kind_phrase(kind: str) -> str:
+    """The kind inside a sentence: "báo cáo sơ kết học kỳ I" (only the first letter lowered)."""
+    label = str(ReportKind(kind).label)
+    return label[:1].lower() + label[1:]
+
+
 class ReportTemplate(models.Model):
     unit = models.ForeignKey(
         "orgunits.OrgUnit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+"
@@ -58,6 +64,10 @@ class ReportTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_kind_display()})"
+
+    @property
+    def kind_phrase(self) -> str:
+        return kind_phrase(self.kind)
 
     @property
     def in_use(self) -> bool:
@@ -146,6 +156,10 @@ class ReportDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.school_year} — bản {self.version}"
+
+    @property
+    def kind_phrase(self) -> str:
+        return kind_phrase(self.kind)
 
     @property
     def is_finished(self) -> bool:

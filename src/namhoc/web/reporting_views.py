@@ -108,9 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
             unit_errors=unit_errors,
             status=exc.status,
         )
-    messages.success(
-        request, f"Đã nhận yêu cầu soạn {draft.get_kind_display().lower()} (bản {draft.version})."
-    )
+    messages.success(request, f"Đã nhận yêu cầu soạn {draft.kind_phrase} (bản {draft.version}).")
     return redirect("reporting:draft", draft.pk)
 
 
@@ -199,8 +197,7 @@ def templates(request: HttpRequest) -> HttpResponse:
         return _templates(request, form, chosen=chosen, unit_errors=unit_errors, status=exc.status)
     messages.success(
         request,
-        f"Đã dùng mẫu “{created.original_name}” cho {created.get_kind_display().lower()} của "
-        f"{created.unit.name}.",
+        f"Đã dùng mẫu “{created.original_name}” cho {created.kind_phrase} của {created.unit.name}.",
     )
     return redirect("reporting:templates")
 

@@ -274,3 +274,34 @@ def _upload(data: bytes, name: str):
 )
 def test_an_id_no_database_holds_is_not_found_not_an_error(org, people, client_of, url):
     assert client_of(people.province_officer).get(url).status_code == 404
+
+
+def test_the_list_costs_the_same_queries_whatever_the_number_of_drafts(org, people, client_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def drafts(unit, count: int) -> None:
+        ReportDraft.objects.bulk_create(
+            ReportDraft(
+                unit=unit,
+                kind="year_end",
+                school_year=YEAR,
+                version=n,
+                status="done",
+                requested_by=people.province_officer,
+                requested_at=timezone.now(),
+            )
+            for n in range(1, count + 1)
+        )
+
+    client = client_of(people.province_officer)
+    client.get(INDEX)  # the first request of a session records it
+    drafts(org.commune_a1, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(INDEX).status_code == 200
+    drafts(org.commune_a2, 25)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(INDEX)
+    assert len(page.context["drafts"].page.object_list) == 27
+    assert len(many) == len(few)

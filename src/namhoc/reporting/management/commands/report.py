@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 f"Lỗi: không ghi được tệp ({exc.strerror}).", f"cannot write ({exc.strerror})."
             ) from exc
         self.stdout.write(
-            f"Đã soạn {built.get_kind_display().lower()} của {built.unit.name}, bản "
+            f"Đã soạn {built.kind_phrase} của {built.unit.name}, bản "
             f"{built.version}: {output} ({built.file_size // 1024} KB), phụ lục {annex} "
             f"({time.perf_counter() - started:.1f} s)."
         )
