@@ -6,10 +6,13 @@ sections, a plan's "II. NHIỆM VỤ" with a), b), and a news article's unnumber
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from namhoc.ingest import IngestResult, read_document
 from namhoc.ingest.ocrtext import tidy
+from namhoc.ingest.tests.helpers import shared_dir
 
 
 def read(text: str, name: str = "a.txt") -> IngestResult:
@@ -374,3 +377,22 @@ def test_a_decision_issuing_an_attached_plan_has_the_plans_tasks() -> None:
     ]
     assert result.closing is not None
     assert result.tasks[0].start > result.closing.end
+
+
+@pytest.mark.skipif(
+    not (shared_dir() / "realdocs").is_dir() or shutil.which("soffice") is None,
+    reason="needs ../shared/realdocs and LibreOffice",
+)
+def test_real_dispatches_cited_with_their_issuer_code_alone() -> None:
+    # A real decision cites "Công văn số 495/PGD&ĐT ngày 16/10/2015": a dispatch numbered with
+    # its issuer alone, kept as written ("&" included)
+    result = read_document(shared_dir() / "realdocs" / "qd-cong-nhan-kq-2015-2016.doc")
+    dispatches = [
+        (c.canonical, c.doc_type, c.issuer_code, c.date)
+        for c in result.citations
+        if c.doc_type_code is None and "/" in c.canonical and "-" not in c.canonical
+    ]
+    assert dispatches == [
+        ("495/PGD&ĐT", "Công văn", "PGDĐT", "2015-10-16"),
+        ("118/PGD&ĐT", "Công văn", "PGDĐT", "2016-03-10"),
+    ]
