@@ -1388,3 +1388,52 @@ EXPECTATIONS.update(
         ],
     }
 )
+
+
+# --- personal data (issue 15): one's own page for everyone signed in; a person's export and
+# erasure for the unit admins of all the person's units. The member of each relation is active,
+# so erasing them is refused (409: disable first) even where the admin may erase.
+
+
+def _erase_confirm(world: Any, rel: str) -> dict[str, Any]:
+    return {"confirm": world.member[rel].username}
+
+
+EXPECTATIONS.update(
+    {
+        "tai-khoan/du-lieu-ca-nhan/": [E("GET", 302, 200, same(200), relation_free=True)],
+        "nguoi-dung/<int:user_id>/du-lieu-ca-nhan/": [
+            E("GET", 302, 200, admin_in_scope(200), params=_user)
+        ],
+        "nguoi-dung/<int:user_id>/du-lieu-ca-nhan/tai-ve/": [
+            E("GET", 302, 405, same(405), params=_user),
+            E("POST", 302, 200, admin_in_scope(200), params=_user, mutates=True),
+        ],
+        "nguoi-dung/<int:user_id>/du-lieu-ca-nhan/xoa/": [
+            E("GET", 302, 405, same(405), params=_user),
+            E(
+                "POST",
+                302,
+                409,
+                admin_in_scope(409),
+                params=_user,
+                data=_erase_confirm,
+                mutates=True,
+            ),
+        ],
+        "api/privacy/me": [E("GET", 401, 200, same(200), relation_free=True)],
+        "api/privacy/users/<user_id>": [E("GET", 401, 200, admin_in_scope(200), params=_user)],
+        "api/privacy/users/<user_id>/erase": [
+            E(
+                "POST",
+                401,
+                409,
+                admin_in_scope(409),
+                params=_user,
+                data=_erase_confirm,
+                json=True,
+                mutates=True,
+            ),
+        ],
+    }
+)

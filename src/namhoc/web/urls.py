@@ -18,6 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("namhoc.web.privacy_urls")),  # personal data (ADR 0010)
     path("nguoi-dung/", include(users_patterns)),
     path("nhat-ky/", include(audit_patterns)),
     path("thong-bao/", include("namhoc.web.notifications_urls")),
