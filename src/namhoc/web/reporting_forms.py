@@ -16,11 +16,10 @@ class DraftForm(forms.Form):
     authority (a bad year gets its one message, not a second one from the form)."""
 
     kind = forms.CharField(label="Loại văn bản", widget=forms.Select(choices=ReportKind.choices))
-    school_year = forms.CharField(label="Năm học", max_length=20, widget=forms.Select())
+    school_year = forms.CharField(label="Năm học", widget=forms.Select())
     directive = forms.CharField(
         label="Văn bản cấp trên (với kế hoạch)",
         required=False,
-        max_length=20,
         widget=forms.Select(),
         help_text="Để trống: văn bản năm học của đơn vị cấp trên gần nhất.",
     )
