@@ -10,10 +10,9 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 
-from namhoc.cli import _namhoc_commands
 from namhoc.core.models import AuditEvent
 from namhoc.reporting.models import ReportDraft
 from namhoc.reporting.tests.helpers import build_world, clock
@@ -35,7 +34,8 @@ def refused(*args: str) -> str:
 
 
 def test_namhoc_report_is_a_namhoc_command() -> None:
-    assert _namhoc_commands()["report"] == "namhoc.reporting"
+    """``namhoc`` offers every management command of a ``namhoc.*`` app by its name."""
+    assert get_commands()["report"] == "namhoc.reporting"
 
 
 def test_year_end_report_to_a_file_with_its_annex(org, people, tmp_path: Path):
