@@ -185,7 +185,10 @@ def _changes(event: AuditEvent, vocabulary: dict[str, Any], refs: _Refs) -> list
     model = _model(event.content_type)
     result: list[Change] = []
     changes = event.changes if isinstance(event.changes, dict) else {}
-    for key, pair in changes.items():
+    # the model's own field order (PostgreSQL's jsonb keeps no key order), other keys after
+    order = {f.name: i for i, f in enumerate(model._meta.fields)} if model is not None else {}
+    for key in sorted(changes, key=lambda k: (order.get(k, len(order)), k)):
+        pair = changes[key]
         if key in HIDDEN or key in vocabulary["hidden"]:
             continue
         old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)

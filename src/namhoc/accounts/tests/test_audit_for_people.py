@@ -65,10 +65,10 @@ def test_people_changes_read_as_sentences(org: OrgTree, people: People, client_o
             "who": "Lê Thị Quản",
             "what": "Cấp vai trò",
             "object": "Vai trò tại đơn vị: Phạm Văn Xã — Phê duyệt — Trường Tiểu học An Lạc",
-            "changes": [
-                ("Vai trò", "(trống)", "Phê duyệt", "set"),
-                ("Đơn vị", "(trống)", "Trường Tiểu học An Lạc", "set"),
+            "changes": [  # in the model's order of fields, on every database
                 ("Người dùng", "(trống)", "Phạm Văn Xã", "set"),
+                ("Đơn vị", "(trống)", "Trường Tiểu học An Lạc", "set"),
+                ("Vai trò", "(trống)", "Phê duyệt", "set"),
             ],
             "source": "Trang web",
         },
@@ -107,8 +107,8 @@ def test_assignment_changes_show_labels_names_and_dates_not_ids(
     [update] = rows
     assert update["what"] == "Điều chỉnh phân công"
     assert update["changes"] == [
-        ("Hạn hoàn thành", "15/01/2026", "20/01/2026", "changed"),
         ("Vai trò", "Chủ trì", "Phối hợp", "changed"),
+        ("Hạn hoàn thành", "15/01/2026", "20/01/2026", "changed"),
     ]  # no "version: 1 → 2"
     [create] = _rows(client_of(people.superuser), action="assignment.create")
     shown = {label: new for label, _old, new, _kind in create["changes"]}  # type: ignore[attr-defined]
