@@ -17,7 +17,7 @@ from namhoc.ingest.messages import ReaderWarning
 SCHEMA = "namhoc.ingest/2"
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     name: str
     format: str
@@ -28,13 +28,13 @@ class Source:
     ocr: bool = False  # the text (or some pages of it) was recognised by OCR
 
 
-@dataclass
+@dataclass(slots=True)
 class Signer:
     title: str | None
     name: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class SubjectDocument:
     """The document a news article is about, as far as the article identifies it."""
 
@@ -46,7 +46,7 @@ class SubjectDocument:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class DocumentInfo:
     kind: str = "document"  # "document" (the text of a document) or "article" (news about one)
     issuer: str | None = None
@@ -65,14 +65,14 @@ class DocumentInfo:
     subject: SubjectDocument | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
     kind: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class OutlineNode:
     label: str
     kind: str
@@ -83,7 +83,7 @@ class OutlineNode:
     children: list[OutlineNode] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Task:
     label: str
     title: str
@@ -92,7 +92,7 @@ class Task:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Citation:
     number: str
     canonical: str
@@ -108,7 +108,7 @@ class Citation:
     corrections: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     value: float
     unit: str
@@ -119,7 +119,7 @@ class Target:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Assignment:
     lead: list[str]
     support: list[str]
@@ -128,7 +128,7 @@ class Assignment:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class IngestResult:
     source: Source
     text: str
