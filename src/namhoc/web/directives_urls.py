@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from namhoc.web import directives_cascade_views as c
+from namhoc.web import directives_review_views as r
 from namhoc.web import directives_views as d
 from namhoc.web import tracking_views as t
 
@@ -15,19 +16,19 @@ directive_patterns = [
     path("tep/<int:source_id>/trang-thai/", d.source_status, name="source_status"),
     path("tep/<int:source_id>/doc-lai/", d.source_retry, name="source_retry"),
     path("tep/<int:source_id>/tai-ve/", d.source_download, name="source_download"),
-    path("<int:directive_id>/", d.detail, name="detail"),
-    path("<int:directive_id>/thong-tin/", d.header_update, name="header"),
-    path("<int:directive_id>/nhiem-vu/them/", d.task_add, name="task_add"),
-    path("<int:directive_id>/nhiem-vu/<int:task_id>/", d.task_update, name="task"),
-    path("<int:directive_id>/nhiem-vu/<int:task_id>/gop/", d.task_merge, name="task_merge"),
-    path("<int:directive_id>/nhiem-vu/<int:task_id>/tach/", d.task_split, name="task_split"),
-    path("<int:directive_id>/nhiem-vu/<int:task_id>/xoa/", d.task_delete, name="task_delete"),
-    path("<int:directive_id>/van-ban-dan/them/", d.citation_add, name="citation_add"),
-    path("<int:directive_id>/van-ban-dan/<int:citation_id>/", d.citation_save, name="citation"),
-    path("<int:directive_id>/chi-tieu/them/", d.target_add, name="target_add"),
-    path("<int:directive_id>/chi-tieu/<int:target_id>/", d.target_save, name="target"),
-    path("<int:directive_id>/ban-hanh/", d.publish, name="publish"),
-    path("<int:directive_id>/sua-doi/", d.revise, name="revise"),
+    path("<int:directive_id>/", r.detail, name="detail"),
+    path("<int:directive_id>/thong-tin/", r.header_update, name="header"),
+    path("<int:directive_id>/nhiem-vu/them/", r.task_add, name="task_add"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/", r.task_update, name="task"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/gop/", r.task_merge, name="task_merge"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/tach/", r.task_split, name="task_split"),
+    path("<int:directive_id>/nhiem-vu/<int:task_id>/xoa/", r.task_delete, name="task_delete"),
+    path("<int:directive_id>/van-ban-dan/them/", r.citation_add, name="citation_add"),
+    path("<int:directive_id>/van-ban-dan/<int:citation_id>/", r.citation_save, name="citation"),
+    path("<int:directive_id>/chi-tieu/them/", r.target_add, name="target_add"),
+    path("<int:directive_id>/chi-tieu/<int:target_id>/", r.target_save, name="target"),
+    path("<int:directive_id>/ban-hanh/", r.publish, name="publish"),
+    path("<int:directive_id>/sua-doi/", r.revise, name="revise"),
     path("<int:directive_id>/cap-tren/", c.set_upper, name="upper"),
     path("<int:directive_id>/lien-ket/", c.links, name="links"),
     path("<int:directive_id>/lien-ket/goi-y/", c.links_suggest, name="links_suggest"),

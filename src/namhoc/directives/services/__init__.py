@@ -1,8 +1,9 @@
 """Use cases on directives (ADR 0007), one module per area:
 
 - :mod:`.reading` — upload or paste a source, read it in the background, read it again;
-- :mod:`.drafting` — correct a draft: header, tasks (correct, merge, split, add, delete),
-  citations, targets;
+- :mod:`.drafting` — correct a draft: its header and tasks (correct, merge, split, add,
+  delete);
+- :mod:`.parts` — the documents a draft cites and the targets it states;
 - :mod:`.lifecycle` — open a revision of a published directive;
 - :mod:`.links` — the upper directive, link proposals and decisions;
 - :mod:`.publishing` — internal: what publishing does to directives, called only by
@@ -24,14 +25,7 @@ from namhoc.core.errors import StaleEdit
 from namhoc.directives.services import drafting, lifecycle, links
 from namhoc.directives.services.common import HEADER_FIELDS
 from namhoc.directives.services.drafting import (
-    citation_add,
-    citation_delete,
-    citation_update,
     directive_update,
-    target_add,
-    target_delete,
-    target_update,
-    target_value,
     task_add,
     task_delete,
     task_merge_next,
@@ -39,6 +33,15 @@ from namhoc.directives.services.drafting import (
     task_update,
 )
 from namhoc.directives.services.links import LinkProposal, links_accept, suggest_links
+from namhoc.directives.services.parts import (
+    citation_add,
+    citation_delete,
+    citation_update,
+    target_add,
+    target_delete,
+    target_update,
+    target_value,
+)
 from namhoc.directives.services.reading import (
     Recovery,
     progress_message,

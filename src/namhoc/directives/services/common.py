@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from namhoc.accounts.models import User
 from namhoc.core.audit import snapshot
-from namhoc.core.errors import DomainError, StaleEdit
-from namhoc.core.parsing import parse_int
+from namhoc.core.errors import DomainError, NotFound, StaleEdit
+from namhoc.core.parsing import parse_id, parse_int
 from namhoc.core.text import fold
 from namhoc.core.types import Actor
+from namhoc.directives.access import access_directive, edit_refusal
 from namhoc.directives.models import Directive, DirectiveTask
 
 __all__ = [
@@ -22,10 +23,13 @@ __all__ = [
     "TASK_FIELDS",
     "check_version",
     "directive_changed",
+    "draft_for",
+    "in_directive",
     "locked_directive",
     "locked_task",
     "parse_version",
     "refuse",
+    "still_draft",
     "user_of",
 ]
 
@@ -106,3 +110,26 @@ def directive_changed(pk: int) -> None:
     Directive.objects.filter(pk=pk).update(
         updated_at=timezone.now(), search_folded=fold(" \n ".join(p for p in parts if p))
     )
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def draft_for(actor: Actor | None, directive_id: object) -> Directive:
+    """The draft ``actor`` may correct: NotFound out of scope, Forbidden without the role,
+    "frozen" once published."""
+    directive = access_directive(actor, directive_id)
+    refuse(edit_refusal(actor, directive))
+    return directive
+
+
+def in_directive(directive_id: object, owner_id: int) -> None:
+    """A page names the directive in its URL as well: a part of another directive is not found
+    there."""
+    if directive_id is not None and parse_id(directive_id) != owner_id:
+        raise NotFound()
+
+
+def still_draft(actor: Actor | None, locked: Directive) -> None:
+    """Checked again under the lock: someone may have published it meanwhile."""
+    refuse(edit_refusal(actor, locked))
