@@ -211,17 +211,23 @@ def verify_rollups() -> dict[str, Any]:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "namhoc.config.settings")
     django.setup()
+    from django.db import connection, transaction
+
     from namhoc.indicators.models import Aggregate, DataValue
     from namhoc.indicators.rollup import recompute_from_raw
 
-    stored = {
-        (u, e, p): (total, count)
-        for u, e, p, total, count in Aggregate.objects.values_list(
-            "unit_id", "element_id", "period_id", "total", "count"
-        )
-    }
-    stored = {k: v for k, v in stored.items() if v[1]}
-    fresh = recompute_from_raw()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":  # both reads from one snapshot
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        stored = {
+            (u, e, p): (total, count)
+            for u, e, p, total, count in Aggregate.objects.values_list(
+                "unit_id", "element_id", "period_id", "total", "count"
+            )
+        }
+        stored = {k: v for k, v in stored.items() if v[1]}
+        fresh = recompute_from_raw()
     differ = sorted(set(stored) ^ set(fresh) | {k for k in stored if fresh.get(k) != stored[k]})
     return {
         "aggregates": len(stored),
@@ -359,6 +365,15 @@ def _child(env: dict[str, str], *args: str) -> str:
         sys.stderr.write(done.stdout + done.stderr)
         sys.exit(f"rush: the child step {args[0]} failed")
     return done.stdout
+
+
+def _stop_serve(serve: subprocess.Popen[bytes]) -> None:
+    os.killpg(serve.pid, signal.SIGTERM)
+    try:
+        serve.wait(timeout=150)
+    except subprocess.TimeoutExpired:
+        os.killpg(serve.pid, signal.SIGKILL)
+        serve.wait()
 
 
 def _wait_http(url: str, timeout: float = 120) -> None:
@@ -536,6 +551,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
                 for row in list(csv.DictReader(handle))[:8]:
                     what = f"{row['Method']} {row['Name']}: {row['Error'][:120]}"
                     print(f"  failure: {what} x{row['Occurrences']}")
+        # Requests still in flight when locust stopped finish first: stop the server (gunicorn
+        # lets them complete), then compare with nothing writing.
+        _stop_serve(serve)
+        serve = None
         print("rush: checking roll-ups against a recomputation…", flush=True)
         check = json.loads(_child(env, "verify").strip().splitlines()[-1])
         print(
@@ -557,11 +576,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
         return 0 if ok else 1
     finally:
         if serve is not None:
-            os.killpg(serve.pid, signal.SIGTERM)
-            try:
-                serve.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(serve.pid, signal.SIGKILL)
+            _stop_serve(serve)
         pg.stop()
         if args.keep:
             print(f"rush: kept {work}")
