@@ -14,3 +14,8 @@ def privacy_sweep_job() -> str:
 
     with audit_context(source="task"):
         return privacy_sweep().summary()
+
+
+# (name, cron, run, label) — the shape of ``notifications.scheduler.Job``, for a scheduler that
+# collects ``<app>.jobs.JOBS`` from the installed apps.
+JOBS = (("privacy", PRIVACY_CRON, privacy_sweep_job, PRIVACY_LABEL),)
