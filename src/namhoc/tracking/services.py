@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from namhoc.accounts.models import Role
 from namhoc.core.audit import audit_record, diff, snapshot
-from namhoc.core.errors import Conflict, DomainError
+from namhoc.core.errors import Conflict, DomainError, StaleEdit
 from namhoc.core.events import EventSpec, emit, emit_many
 from namhoc.core.parsing import (
     clean_text,
@@ -32,7 +32,6 @@ from namhoc.core.parsing import (
     text_cap,
 )
 from namhoc.core.types import Actor
-from namhoc.directives import services as directive_services
 from namhoc.directives.access import access_directive, access_task
 from namhoc.directives.files import (
     CONTENT_TYPES,
@@ -42,7 +41,7 @@ from namhoc.directives.files import (
     store_blob,
 )
 from namhoc.directives.models import Directive, DirectiveTask
-from namhoc.directives.services import StaleEdit
+from namhoc.directives.services.publishing import publish_draft
 from namhoc.orgunits.models import OrgUnit
 from namhoc.tracking.access import (
     access_assignment,
@@ -555,9 +554,7 @@ def directive_publish(*, actor: Actor | None, directive_id: int, version: object
     assert expected is not None
     with transaction.atomic():
         directive = access_directive(actor, directive_id, need=Role.SPECIALIST, for_update=True)
-        directive = directive_services.directive_publish(
-            actor=actor, directive=directive, version=expected
-        )
+        directive = publish_draft(actor=actor, directive=directive, version=expected)
         emit(  # the units below must implement it (ADR 0009)
             "directive.published",
             key=f"directive.published:{directive.pk}",
