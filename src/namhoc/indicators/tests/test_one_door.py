@@ -119,6 +119,18 @@ def test_a_unicode_digit_as_a_figures_version_is_a_message(
     assert state() == before
 
 
+def test_figures_posted_to_a_unit_that_does_not_report_them_get_a_message(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    before = state()
+    response = client_of(figures.people.commune_officer).post(
+        entry_url("c-a1", "luu/"), {"TH_HS": "400", "v-TH_HS": ""}
+    )
+    assert response.status_code == 400
+    assert "Xã An Lạc không báo cáo biểu “Báo cáo đầu năm — tiểu học”." in response.content.decode()
+    assert state() == before
+
+
 def test_a_unicode_digit_as_a_figure_is_a_message(figures: Figures, client_of: ClientOf) -> None:
     before = state()
     page = client_of(figures.people.school_principal).post(
