@@ -331,9 +331,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             t0 = time.perf_counter()
             value_set(
                 actor=actor,
-                unit=school,
-                data_set=data_set,
-                period=start,
+                unit_key=school.key,
+                period_code=start.code,
+                data_set_code=data_set.code,
                 element_code="TH_HS",
                 value=rng.randint(2001, 3000),
             )

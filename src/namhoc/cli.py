@@ -346,6 +346,9 @@ def _run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4) -> No
             # namhoc.request logs every request (ADR 0010): no second access log.
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 120)
+            # Ctrl-C / SIGTERM: requests in flight get 5 s to finish, then namhoc stops (gunicorn's
+            # default of 30 s made a stop feel hung — issue 11).
+            self.cfg.set("graceful_timeout", 5)
             self.cfg.set("control_socket_disable", True)
             self.cfg.set("child_exit", _worker_exited)
 
