@@ -15,6 +15,8 @@ run-due`` runs the due jobs once (for cron-driven deployments and the tests).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -83,6 +85,32 @@ JOBS: tuple[Job, ...] = (
     Job("rollups", "*/10 * * * *", _rollups, "Số liệu tổng hợp theo cây đơn vị mới nhất"),
 )
 JOB_NAMES = tuple(job.name for job in JOBS)
+JOBS_MODULE = "jobs"
+
+
+@functools.cache
+def _discovered() -> tuple[Job, ...]:
+    """Other apps' periodic jobs: ``<app>.jobs.JOBS``, ``(name, cron, run, label)`` tuples (as
+    ``ops.jobs`` offers its retention sweep) — collected from the app registry the way the audit
+    labels are, so notifications imports no app above it."""
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    found: list[Job] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("namhoc.") or config.name == __package__:
+            continue
+        if not module_has_submodule(config.module, JOBS_MODULE):
+            continue
+        module = importlib.import_module(f"{config.name}.{JOBS_MODULE}")
+        for name, cron, run, label in getattr(module, "JOBS", ()):
+            found.append(Job(str(name), str(cron), run, str(label)))
+    return tuple(found)
+
+
+def jobs() -> tuple[Job, ...]:
+    """Every periodic job: notifications' own, then the other apps' (see ``_discovered``)."""
+    return JOBS + _discovered()
 
 
 def latest_slot(cron: str, now: dt.datetime) -> dt.datetime:
@@ -122,9 +150,9 @@ def _claim(job: Job, now: dt.datetime) -> dt.datetime | None:
 def run_due(
     *, now: dt.datetime | None = None, only: tuple[str, ...] = (), force: bool = False
 ) -> list[Ran]:
-    """Run every job that is due (``only``: just these; ``force``: even if not due), once."""
+    """Run every job (:func:`jobs`) that is due (``only``: just these; ``force``: even if not due), once."""
     ran: list[Ran] = []
-    for job in JOBS:
+    for job in jobs():
         if only and job.name not in only:
             continue
         moment = now or timezone.now()

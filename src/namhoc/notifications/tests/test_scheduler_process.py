@@ -38,13 +38,14 @@ def test_the_scheduler_runs_due_jobs_and_stops_on_sigterm(tmp_path: Path) -> Non
                 jobs = db.execute(
                     "SELECT job, ok FROM notifications_scheduledrun WHERE finished_at IS NOT NULL"
                 ).fetchall()
-            if len(jobs) == 5:
+            if len(jobs) == 6:
                 break
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             time.sleep(1)
         assert sorted(jobs) == [
             ("digest", 1),
             ("dispatch", 1),
+            ("privacy", 1),
             ("reads", 1),
             ("reminders", 1),
             ("rollups", 1),

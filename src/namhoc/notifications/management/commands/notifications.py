@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "--job",
             action="append",
             default=[],
-            choices=scheduler.JOB_NAMES,
+            choices=[job.name for job in scheduler.jobs()],
             help="chỉ việc này (lặp lại được) / only this job (repeatable)",
         )
         due.add_argument(
@@ -78,7 +78,7 @@ class Command(BaseCommand):
 
     def _jobs(self) -> None:
         records = {r.job: r for r in ScheduledRun.objects.all()}
-        for job in scheduler.JOBS:
+        for job in scheduler.jobs():
             record = records.get(job.name)
             if record is None or record.last_slot is None:
                 last = "chưa chạy"
