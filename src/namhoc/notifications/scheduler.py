@@ -150,7 +150,8 @@ def _claim(job: Job, now: dt.datetime) -> dt.datetime | None:
 def run_due(
     *, now: dt.datetime | None = None, only: tuple[str, ...] = (), force: bool = False
 ) -> list[Ran]:
-    """Run every job (:func:`jobs`) that is due (``only``: just these; ``force``: even if not due), once."""
+    """Run every job (:func:`jobs`) that is due, once (``only``: just these; ``force``: even
+    if not due)."""
     ran: list[Ran] = []
     for job in jobs():
         if only and job.name not in only:
