@@ -18,8 +18,8 @@ def test_directive_to_tracked_work(page, people, password, tmp_path) -> None:  #
     sign_in(page, "province_officer", password)
     page.wait_for_url("**/")
     page.goto("/van-ban/tai-len/")
-    page.get_by_label("Đơn vị ban hành").select_option("p-a")
-    page.get_by_label("Tệp văn bản (.docx, .pdf, .html, .txt)").set_input_files(
+    # The issuing unit is pre-ticked (the officer's own); the file is read in the background.
+    page.get_by_label("Tệp văn bản (.docx, .doc, .pdf, .html, .txt)").set_input_files(
         str(DATA / PROVINCE_DOC)
     )
     page.get_by_role("button", name="Tải lên và đọc").click()
@@ -44,21 +44,22 @@ def test_directive_to_tracked_work(page, people, password, tmp_path) -> None:  #
     task_two.get_by_label("Tên nhiệm vụ").fill("Bảo đảm đủ giáo viên theo định mức")
     task_two.get_by_role("button", name="Lưu nhiệm vụ").click()
     page.get_by_text("Bảo đảm đủ giáo viên theo định mức").first.wait_for()
-    page.get_by_role("button", name="Ban hành").click()
+    page.get_by_role("link", name="Ban hành…").click()
+    page.get_by_role("button", name="Xác nhận ban hành").click()
     assert page.get_by_test_id("directive-status").inner_text() == "Đã ban hành"
 
     # Assign task 3 to every commune of the province, with a deadline.
     page.locator(".task").nth(2).get_by_role("link", name="Phân công").click()
     page.get_by_label("Hoặc giao cho mọi đơn vị cấp").select_option("commune")
-    page.get_by_label("Hạn hoàn thành").fill("2099-12-31")
+    page.get_by_label("Hạn hoàn thành").fill("31/12/2099")
     page.get_by_role("button", name="Giao nhiệm vụ").click()
     assignments = page.get_by_test_id("assignments")
     assert assignments.get_by_role("link").all_inner_texts() == ["Xã An Lạc", "Phường Hòa Bình"]
 
     # The dashboard: nothing due yet.
     page.goto("/theo-doi/bang-dieu-khien/?don_vi=p-a")
-    assert page.get_by_test_id("rate").inner_text() == "—"
-    assert page.get_by_test_id("done").inner_text() == "0"
+    assert page.get_by_test_id("rate").inner_text() == "chưa có việc đến hạn"
+    assert page.get_by_test_id("on-time").inner_text() == "0"
 
     # The commune officer reports completion with a PDF as evidence.
     page.get_by_role("button", name="Đăng xuất").click()
@@ -81,4 +82,4 @@ def test_directive_to_tracked_work(page, people, password, tmp_path) -> None:  #
     page.wait_for_url("**/")
     page.goto("/theo-doi/bang-dieu-khien/?don_vi=p-a")
     assert page.get_by_test_id("rate").inner_text() == "100%"
-    assert page.get_by_test_id("done").inner_text() == "1"
+    assert page.get_by_test_id("on-time").inner_text() == "1"

@@ -186,7 +186,7 @@ def test_open_work_and_dashboard(  # noqa: PLR0917 - pytest fixtures
     work = client.get(reverse("tracking:unit_work", args=["c-a2"]))
     assert "Quá hạn chưa hoàn thành" in work.content.decode()
     client.get(reverse("tracking:dashboard"))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("tracking:dashboard") + "?don_vi=p-a&nam_hoc=2025-2026")
     body = response.content.decode()
     assert response.status_code == 200
@@ -359,7 +359,7 @@ def test_open_work_is_paginated_and_keeps_its_query_budget(
     assert '<a rel="next" href="?trang=2">Trang sau ›</a>' in body
     assert "Trang trước" not in body
     # the same number of queries whatever the list's length: one COUNT, one page of rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         second = client.get(url + "?trang=2")
     body = second.content.decode()
     assert [a.task.title for a, _ in second.context["rows"]] == [
