@@ -8,29 +8,25 @@ the same id; the response carries it in ``X-Request-ID`` too.
 
 The line (logger ``namhoc.request``): request id, method, path (never the query string: it can
 hold what people searched for), route name, status, duration, the user's id (not their name),
-their home unit's key, and the client address.
+their home unit's key (kept in the session at sign-in: no query per request), and the client
+address.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from namhoc.ops import metrics
 from namhoc.ops.logs import FIELDS
+from namhoc.ops.signin import SESSION_UNIT
 
 logger = logging.getLogger("namhoc.request")
-
-UNIT_TTL_SECONDS = 300.0
-UNIT_CACHE_SIZE = 10_000
 
 
 def _request_id(request: HttpRequest) -> str:
@@ -39,39 +35,6 @@ def _request_id(request: HttpRequest) -> str:
     if 0 < len(given) <= 64 and given.replace("-", "").isalnum():
         return given
     return uuid.uuid4().hex
-
-
-class _UnitCache:
-    """user id → (home unit key, when looked up): one query per person per five minutes per
-    process, not one per request."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[Any, tuple[str, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, user: Any) -> str:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._items.get(user.pk)
-            if hit is not None and now - hit[1] < UNIT_TTL_SECONDS:
-                return hit[0]
-        from namhoc.accounts.selectors import home_unit
-
-        unit = home_unit(user)
-        key = unit.key if unit is not None else ""
-        with self._lock:
-            self._items[user.pk] = (key, now)
-            self._items.move_to_end(user.pk)
-            while len(self._items) > UNIT_CACHE_SIZE:
-                self._items.popitem(last=False)
-        return key
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-units = _UnitCache()
 
 
 def route_of(request: HttpRequest) -> str:
@@ -117,12 +80,8 @@ class RequestObservationMiddleware:
 
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        unit = ""
-        if user is not None and signed_in:
-            try:
-                unit = units.get(user)
-            except Exception:  # the log line must not fail the request (database away)
-                unit = ""
+        session = getattr(request, "session", None)
+        unit = str(session.get(SESSION_UNIT, "")) if signed_in and session is not None else ""
         status = response.status_code
         fields = {
             "request_id": request_id,

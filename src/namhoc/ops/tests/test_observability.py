@@ -29,16 +29,12 @@ from namhoc.notifications.models import Delivery
 from namhoc.ops import middleware
 from namhoc.ops.logs import JsonFormatter, TextFormatter
 from namhoc.ops.models import BackupRecord
+from namhoc.ops.signin import SESSION_UNIT
 from namhoc.tracking.tests.helpers import assign
 
 pytestmark = pytest.mark.django_db
 
 REPO = Path(__file__).resolve().parents[4]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_unit_cache() -> None:
-    middleware.units.clear()
 
 
 def _request_lines(caplog: Any) -> list[dict[str, Any]]:
@@ -312,3 +308,26 @@ def test_serve_adds_up_the_figures_of_every_worker_process(tmp_path: Path) -> No
     served = [x for x in lines if x.get("logger") == "namhoc.request" and x["route"] == "healthz"]
     assert len(served) == 31
     assert len({x["request_id"] for x in served}) == 31
+
+
+def test_the_log_line_costs_no_query(people, django_assert_num_queries, caplog):
+    """The unit comes from the session (found once at sign-in): the line adds no query to a
+    page's budget."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    caplog.set_level(logging.INFO, logger="namhoc.request")
+    request = RequestFactory().get("/")
+    request.user = people.commune_officer
+    request.session = {SESSION_UNIT: "c-a1"}  # type: ignore[assignment]
+    observe = middleware.RequestObservationMiddleware(lambda _r: HttpResponse("ok"))
+    with django_assert_num_queries(0):
+        observe(request)
+    [line] = _request_lines(caplog)
+    assert (line["user"], line["unit"]) == (people.commune_officer.pk, "c-a1")
+
+
+def test_signing_in_keeps_the_home_unit_for_the_log(people, password):
+    client = Client()
+    client.post("/dang-nhap/", {"username": "school_principal", "password": password})
+    assert client.session[SESSION_UNIT] == "s-a1"
