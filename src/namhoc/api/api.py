@@ -198,4 +198,6 @@ api.add_router("/tracking", "namhoc.api.tracking.router")
 api.add_router("/indicators", "namhoc.api.indicators.router")
 api.add_router("/reports", "namhoc.api.reporting.router")
 api.add_router("/notifications", "namhoc.api.notifications.router")
+api.add_router("/legal", "namhoc.api.legal.router")
+api.add_router("/disclosure", "namhoc.api.disclosure.router")  # public: no sign-in
 api.add_router("/privacy", "namhoc.api.privacy.router")

@@ -4,7 +4,7 @@ answers of ``directives.access`` that decide which buttons show."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from namhoc.accounts.selectors import home_unit
@@ -29,6 +29,8 @@ from namhoc.directives.reader_notes import ReaderNote, reader_notes
 from namhoc.directives.selectors.lists import upper_candidates
 from namhoc.directives.selectors.parts import RevisionDiff, directive_with_parts, revision_diff
 from namhoc.directives.source_text import SourceTextPage, source_outline, source_text_page
+from namhoc.ingest.citations import number_key
+from namhoc.legal.selectors import entries_for, superseded_notices
 from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
@@ -119,6 +121,9 @@ class ReviewPage:
     can_link: bool  # name the upper directive, decide links
     in_force: bool  # published: its tasks can be given to units
     text: SourceTextPage | None = None  # the page of the source text shown (issue 9)
+    # cited documents the legal registry says are replaced or expired (issue 17); each citation
+    # carries ``legal_entry``, its registry entry or None, for the link to the registry
+    legal_notices: list[str] = field(default_factory=list)
 
     @property
     def source(self) -> SourceDocument:
@@ -165,6 +170,10 @@ def review_page(
     for task in tasks:  # the link from the task list to its text, on whichever page it is
         task.source_href = text.href(task.pk)  # type: ignore[attr-defined]
     outline, warnings = source_outline(directive.source_id)
+    citations = list(directive.citations.all())
+    entries = entries_for(c.number for c in citations)
+    for citation in citations:  # the link from a citation to its registry entry (issue 17)
+        citation.legal_entry = entries.get(number_key(citation.number))  # type: ignore[attr-defined]
     linkable = can_link(viewer, directive)
     publishable = can_publish(viewer, directive)
     return ReviewPage(
@@ -184,6 +193,7 @@ def review_page(
         can_revise=can_revise(viewer, directive),
         can_link=linkable,
         in_force=directive.status == Directive.Status.PUBLISHED,
+        legal_notices=superseded_notices((c.number for c in citations), found=entries),
     )
 
 
@@ -208,6 +218,7 @@ def publish_page(viewer: Actor | None, directive_id: object) -> PublishPage:
     return PublishPage(
         directive=directive,
         problems=publish_problems(directive),
-        notices=date_notices(directive),
+        notices=date_notices(directive)
+        + superseded_notices(directive.citations.values_list("number", flat=True)),
         task_count=directive.tasks.count(),
     )
