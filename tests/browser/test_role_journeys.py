@@ -76,9 +76,8 @@ class Journey:
 
     def visit(self, path: str, name: str) -> None:
         response = self.page.goto(path)
-        assert response is not None and response.status == 200, (
-            f"{path}: {response and response.status}"
-        )
+        assert response is not None, path
+        assert response.status == 200, f"{path}: {response.status}"
         self.check(name)
 
 
