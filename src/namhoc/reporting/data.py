@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from namhoc.accounts.access import member_paths, visible_units
+from namhoc.core.collation import vi_sort_key
 from namhoc.core.types import Actor
 from namhoc.directives.access import access_directive, visible_directives
 from namhoc.directives.models import Directive, DirectiveTask, TaskLink
@@ -394,10 +395,12 @@ def overall_rate(unit: OrgUnit, school_year: str, day: dt.date) -> Rate:
 
 
 def child_rates(unit: OrgUnit, school_year: str, day: dt.date) -> list[UnitRate]:
-    return [
+    """The units directly below, in Vietnamese alphabetical order."""
+    rows = [
         UnitRate(key=child.key, name=child.name, kind=child.kind, rate=_rate(rate))
         for child, rate in tracking.by_child_unit(unit, school_year=school_year, on=day)
     ]
+    return sorted(rows, key=lambda row: vi_sort_key(row.name))
 
 
 def _in_subtree(unit: OrgUnit) -> Q:
@@ -474,7 +477,8 @@ def _local_day(moment: dt.datetime) -> dt.date:
 def late_work(
     viewer: Actor | None, unit: OrgUnit, school_year: str, day: dt.date
 ) -> list[WorkItem]:
-    """Work of the year in ``unit``'s subtree that is overdue or was done late, by unit."""
+    """Work of the year in ``unit``'s subtree that is overdue or was done late, by unit (in
+    Vietnamese alphabetical order), then deadline."""
     rows = (
         assignments_visible_to(viewer)
         .filter(
@@ -489,7 +493,7 @@ def late_work(
         .select_related("unit", "task__directive")
         .order_by("unit__path", "deadline", "task__position", "pk")
     )
-    return [
+    items = [
         WorkItem(
             unit_key=a.unit.key,
             unit_name=a.unit.name,
@@ -504,11 +508,13 @@ def late_work(
         )
         for a in rows
     ]
+    return sorted(items, key=lambda item: vi_sort_key(item.unit_name))  # stable: deadlines kept
 
 
 def silent_units(viewer: Actor | None, unit: OrgUnit, school_year: str) -> list[OrgUnit]:
     """The current units directly below ``unit`` (no pre-2025 districts) with no published
-    directive for ``school_year`` anywhere in their subtree. No selector: written here."""
+    directive for ``school_year`` anywhere in their subtree, in Vietnamese alphabetical order.
+    No selector: written here."""
     children = list(
         visible_units(viewer)
         .filter(parent=unit, valid_to__isnull=True)
@@ -526,7 +532,8 @@ def silent_units(viewer: Actor | None, unit: OrgUnit, school_year: str) -> list[
         )
         .values_list("unit__path", flat=True)
     )
-    return [c for c in children if not any(path.startswith(c.path) for path in published)]
+    silent = [c for c in children if not any(path.startswith(c.path) for path in published)]
+    return sorted(silent, key=lambda unit_: vi_sort_key(unit_.name))
 
 
 # --- figures -------------------------------------------------------------------------------
