@@ -17,8 +17,10 @@ from namhoc.core.errors import Conflict, DomainError, Forbidden
 from namhoc.tracking import selectors, services
 from namhoc.tracking.access import access_evidence
 from namhoc.tracking.models import AssignmentStatus
+from namhoc.web import tracking_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.downloads import stored_file_response
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
 from namhoc.web.tracking_forms import AssignForm, TermsForm, UpdateForm
 
@@ -53,6 +55,7 @@ def _assign_page(
             "directive": page.task.directive,
             "form": form,
             "chosen": chosen or [],
+            "export_url": export_url(request),
             "unit_errors": form.errors.get("units", []) if form.is_bound else [],
         },
         status=status,
@@ -65,6 +68,9 @@ def _assign_page(
 def assign(request: HttpRequest, task_id: int) -> HttpResponse:
     page = selectors.assign_page(request.user, task_id)
     if request.method != "POST":
+        if wants_xlsx(request):
+            table = exports.assignments_table(page, selectors.today())
+            return xlsx_download([table], f"Phân công nhiệm vụ {page.task.label}")
         return _assign_page(request, page)
     keys = request.POST.getlist("units")
     try:
@@ -265,11 +271,15 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def unit_work(request: HttpRequest, unit_key: str) -> HttpResponse:
     page = selectors.unit_work(request.user, unit_key=unit_key)
     today = selectors.today()
+    if wants_xlsx(request):
+        table = exports.work_table(page.unit.name, page.work, today)
+        return xlsx_download([table], f"Việc cần làm {page.unit.name}")
     pager = paginate(request, page.work, per_page=WORK_PER_PAGE, noun="việc")
     return render(
         request,
         "tracking/unit_work.html",
         {
+            "export_url": export_url(request),
             "unit": page.unit,
             "pager": pager,
             "rows": [(a, a.status_on(today)) for a in pager.page.object_list],
@@ -307,10 +317,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         kind=request.GET.get("loai", "")[:40],
         search=request.GET.get("tim", ""),
     )
+    if wants_xlsx(request):
+        return xlsx_download(exports.dashboard_tables(board), f"Bảng theo dõi {board.unit.name}")
     return render(
         request,
         "tracking/dashboard.html",
         {
+            "export_url": export_url(request),
             "board": board,
             "unit": board.unit,
             "parent": board.parent,

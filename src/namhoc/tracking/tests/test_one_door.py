@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -310,3 +311,55 @@ def test_the_dashboard_sorts_filters_and_explains_itself(org, people, plan, clie
     assert kinds.context["board"].kind == ""  # no school directly under the province
     overall = board.overall
     assert overall.total == overall.done + overall.overdue + overall.in_progress
+
+
+def _sheet_rows(response: Any, sheet: str) -> list[tuple[Any, ...]]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = load_workbook(BytesIO(response.content), read_only=True)
+    return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
+
+
+def test_every_tracking_table_downloads_as_what_the_page_shows(org, people, plan, client_of):
+    task = plan.tasks.get(position=1)
+    for unit in (org.commune_a1, org.commune_a2, org.school_a1):
+        assign(actor=people.province_officer, task=task, unit=unit, deadline="01/01/2020")
+    province = client_of(people.province_officer)
+    board = province.get(
+        reverse("tracking:dashboard"),
+        {"don_vi": "p-a", "nam_hoc": "2025-2026", "tim": "an lac", "xuat": "xlsx"},
+    )
+    rows = _sheet_rows(board, "Theo đơn vị")
+    units = [row[0] for row in rows if row[0] in ("Xã An Lạc", "Phường Hòa Bình")]
+    assert units == ["Xã An Lạc"]  # the page's filter holds in the file
+    assert any(row[:5] == ("Xã An Lạc", 2, 0, 0, 2) for row in rows)
+    # a commune officer's assign-page export holds only its own subtree's rows
+    mine = _sheet_rows(
+        client_of(people.commune_officer).get(
+            reverse("tracking:assign", args=[task.pk]), {"xuat": "xlsx"}
+        ),
+        "Phân công",
+    )
+    names = {row[0] for row in mine}
+    assert {"Xã An Lạc", "Trường Tiểu học An Lạc"} <= names
+    assert "Phường Hòa Bình" not in names
+    work = _sheet_rows(
+        client_of(people.commune_officer).get(
+            reverse("tracking:unit_work", args=["c-a1"]), {"xuat": "xlsx"}
+        ),
+        "Việc cần làm",
+    )
+    assert any(row[6] == "Quá hạn chưa hoàn thành" for row in work)
+    # out of scope: 404, no file
+    refused = client_of(people.outsider).get(
+        reverse("tracking:unit_work", args=["c-a1"]), {"xuat": "xlsx"}
+    )
+    assert refused.status_code == 404
+    page = province.get(reverse("tracking:dashboard"), {"don_vi": "p-a"})
+    assert "Tải Excel" in page.content.decode()

@@ -9,3 +9,12 @@ document.addEventListener("keydown", function (event) {
     if (window.htmx) { window.htmx.trigger(target, "search"); }
   }
 });
+
+// "In trang" buttons print the page (the print stylesheet hides menus and forms).
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target && target.closest && target.closest("[data-print]")) {
+    event.preventDefault();
+    window.print();
+  }
+});
