@@ -18,6 +18,8 @@ elif ! command -v tesseract >/dev/null 2>&1; then
   missing+=(tesseract-ocr-vie)
 fi
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# Liberation Serif has Times New Roman's metrics: reports converted to PDF keep their pages.
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing+=(fonts-liberation)
 for extra in "$@"; do missing+=("$extra"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
