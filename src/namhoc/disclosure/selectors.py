@@ -198,6 +198,13 @@ def _value(total: Decimal, count: int, aggregation: str) -> Decimal:
     return total
 
 
+def _codes(indicator: Indicator) -> set[str]:
+    codes = parse(indicator.numerator).codes
+    if indicator.denominator.strip():
+        codes |= parse(indicator.denominator).codes
+    return codes
+
+
 def _indicator_value(
     indicator: Indicator, totals: dict[str, Decimal], counts: dict[str, int]
 ) -> Decimal | None:
@@ -250,6 +257,7 @@ def _compute(unit: OrgUnit, period: Period) -> PublicFigures:
     used: dict[str, dict[int, Approved]] = {}
     totals: dict[str, Decimal] = {}
     counts: dict[str, int] = {}
+    form_of: dict[str, int] = {}  # element code -> the approved data set it is published under
     for element_id, member in shown.items():
         if element_id not in rows:
             continue
@@ -269,12 +277,15 @@ def _compute(unit: OrgUnit, period: Period) -> PublicFigures:
         used.setdefault(section.code, {})[member.data_set_id] = grants[member.data_set_id]
         totals[element.code] = total
         counts[element.code] = count
+        form_of[element.code] = member.data_set_id
     indicators: dict[str, list[IndicatorFigure]] = {}
     for indicator in catalogue():
         group = GROUPS.get(indicator.group)
         value = _indicator_value(indicator, totals, counts) if group else None
         if group is None or value is None:
             continue
+        for code in _codes(indicator):  # the approvals an indicator's figures come from
+            used.setdefault(group.code, {})[form_of[code]] = grants[form_of[code]]
         indicators.setdefault(group.code, []).append(
             IndicatorFigure(
                 code=indicator.code,

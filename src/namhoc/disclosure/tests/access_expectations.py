@@ -36,9 +36,7 @@ def entries() -> dict[str, list[Any]]:
     public = same(200)
     return {
         "cong-khai/": [E("GET", 200, 200, public, relation_free=True)],
-        "cong-khai/<str:key>/": [
-            E("GET", 200, 200, public, params=_key, sees=sees, hides=hides)
-        ],
+        "cong-khai/<str:key>/": [E("GET", 200, 200, public, params=_key, sees=sees, hides=hides)],
         "cong-khai/<str:key>/du-lieu.csv": [E("GET", 200, 200, public, params=_key)],
         "cong-khai/<str:key>/du-lieu.json": [E("GET", 200, 200, public, params=_key)],
         "api/disclosure/units": [E("GET", 200, 200, public, relation_free=True)],
