@@ -80,7 +80,7 @@ KEY_MAX = 40
 
 def public_unit(key: object) -> OrgUnit:
     """Any unit of the tree by its key (NotFound otherwise): every unit has a public page."""
-    if not isinstance(key, str) or not 0 < len(key) <= KEY_MAX:
+    if not isinstance(key, str) or not 0 < len(key) <= KEY_MAX or not key.isprintable():
         raise NotFound("Không tìm thấy đơn vị này.")
     unit = OrgUnit.objects.filter(key=key).select_related("parent").first()
     if unit is None:
@@ -93,7 +93,9 @@ def unit_index(*, search: object = "", kind: object = "") -> QuerySet[OrgUnit]:
     order; ``search``: words of the name, diacritics optional ("tu ky" finds Tứ Kỳ);
     ``kind``: one level. A queryset: the caller pages it."""
     units = OrgUnit.objects.filter(valid_to__isnull=True).exclude(kind=OrgUnit.Kind.DISTRICT)
-    phrase = fold(search[:100]) if isinstance(search, str) else ""
+    phrase = (
+        fold("".join(c for c in search[:100] if c.isprintable())) if isinstance(search, str) else ""
+    )
     if phrase:
         units = units.filter(name_folded__contains=phrase)
     if isinstance(kind, str) and kind in OrgUnit.Kind.values:

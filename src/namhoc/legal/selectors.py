@@ -27,6 +27,11 @@ __all__ = [
 ]
 
 
+def _printable(text: str) -> str:
+    """``text`` without control characters (a NUL cannot even reach PostgreSQL)."""
+    return "".join(c for c in text if c.isprintable())
+
+
 def _signed_in(viewer: Actor | None) -> bool:
     return viewer is not None and bool(getattr(viewer, "is_authenticated", False))
 
@@ -39,7 +44,7 @@ def registry_list(
     if not _signed_in(viewer):
         return LegalDocument.objects.none()
     queryset = LegalDocument.objects.select_related("replaced_by")
-    phrase = fold(search[:200]) if isinstance(search, str) else ""
+    phrase = fold(_printable(search[:200])) if isinstance(search, str) else ""
     if phrase:
         queryset = queryset.filter(search_folded__contains=phrase)
     if isinstance(status, str) and status in LegalDocument.Status.values:
@@ -49,7 +54,8 @@ def registry_list(
 
 def entries_for(numbers: Iterable[str]) -> dict[str, LegalDocument]:
     """``{number_key: entry}`` for the numbers the registry knows (one query)."""
-    keys = {number_key(n) for n in numbers if n}
+    keys = {number_key(_printable(n))[:80] for n in numbers if n}
+    keys.discard("")
     if not keys:
         return {}
     return {

@@ -16,7 +16,7 @@ from django.db.models.functions import Replace
 
 from namhoc.accounts.access import access_unit
 from namhoc.accounts.selectors import home_unit
-from namhoc.core.errors import DomainError
+from namhoc.core.errors import DomainError, NotFound
 from namhoc.core.types import Actor
 from namhoc.directives.access import visible_directives
 from namhoc.directives.models import Citation, Directive
@@ -81,7 +81,7 @@ def citation_graph(viewer: Actor | None, number: object) -> CitationGraph:
     among the directives ``viewer`` reads; and what that document cites when it is a directive
     namhoc holds."""
     text = " ".join(number.split()) if isinstance(number, str) else ""
-    if not text or len(text) > NUMBER_MAX or not number_key(text):
+    if not text or len(text) > NUMBER_MAX or not number_key(text) or not text.isprintable():
         raise DomainError(
             "bad_number",
             "Hãy nhập số, ký hiệu văn bản (tối đa 80 ký tự), ví dụ 09/2024/TT-BGDĐT.",
@@ -144,15 +144,14 @@ class StaleCitations:
     directives: QuerySet[Directive]  # each with ``stale_citations`` (its citations to list)
     entries: dict[str, LegalDocument]  # number_key -> the superseded registry entry
 
-    def entry_of(self, citation: Citation) -> LegalDocument | None:
-        return self.entries.get(number_key(citation.number))
-
 
 def stale_citations(viewer: Actor | None, *, unit_key: object = "") -> StaleCitations:
     """Published directives in a unit's subtree (``unit_key``, one the viewer sees; by default
     the viewer's home unit — a province officer's province) that still cite a document the
     registry says is replaced or no longer in force, by unit and date; paginated by the caller."""
     if isinstance(unit_key, str) and unit_key.strip():
+        if not unit_key.isprintable():
+            raise NotFound()
         unit: OrgUnit | None = access_unit(viewer, unit_key.strip())
     else:
         unit = home_unit(viewer)

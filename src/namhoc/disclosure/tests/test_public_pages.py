@@ -331,3 +331,19 @@ def test_the_public_api_needs_no_sign_in_and_says_the_same(world):
     assert data.status_code == 200
     assert data.json() == _json("s-a1", period)
     assert client.get("/api/disclosure/units/khong-co").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cong-khai/?q=an%00lac",
+        "/cong-khai/s-a1%00/",
+        "/cong-khai/s-a1/?ky=%00",
+        "/cong-khai/s-a1/du-lieu.csv?ky=2025-2026.DN%00",
+        "/api/disclosure/units?q=%00",
+        "/api/disclosure/units/%00",
+        "/api/disclosure/units/s-a1?period=" + "9" * 30,
+    ],
+)
+def test_no_input_breaks_a_public_page(org, url):
+    assert Client().get(url).status_code in (200, 404, 422)

@@ -110,7 +110,9 @@ def entries() -> dict[str, list[Any]]:
     refused = same(403)  # every role at commune A1: not the Ministry
     # Who cites 2901/QĐ-BGDĐT: every published directive the actor reads (all cite it), never a
     # draft; the superuser reads them all.
-    citing = content(rows("dir", DIRECTIVES_SEEN, DIRECTIVES_ALL), rows("draft", (), RELATIONS, superuser=()))
+    citing = content(
+        rows("dir", DIRECTIVES_SEEN, DIRECTIVES_ALL), rows("draft", (), RELATIONS, superuser=())
+    )
     # Directives of the asked unit's subtree still citing it (published only).
     below = {
         "own": ("own", "child"),
@@ -173,7 +175,5 @@ def entries() -> dict[str, list[Any]]:
         "api/legal/graph": [
             E("GET", 401, 200, same(200), query=_cited_api, relation_free=True, **citing)
         ],
-        "api/legal/stale-citations": [
-            E("GET", 401, 200, in_scope(200), query=_unit_api, **stale)
-        ],
+        "api/legal/stale-citations": [E("GET", 401, 200, in_scope(200), query=_unit_api, **stale)],
     }

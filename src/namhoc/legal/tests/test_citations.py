@@ -197,3 +197,19 @@ def test_the_registry_pages_need_a_sign_in(org, registry):
     client = Client()
     assert client.get(reverse("legal:registry")).status_code == 302
     assert client.get("/api/legal/documents").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/van-ban-phap-ly/?q=%00",
+        "/van-ban-phap-ly/tra-cuu/?so=09%00/2024",
+        "/van-ban-phap-ly/tra-cuu/?so=",
+        "/van-ban-phap-ly/van-ban-con-dan-van-ban-bi-thay-the/?don_vi=p-a%00",
+        "/api/legal/graph?number=%00",
+        "/api/legal/stale-citations?unit=%00",
+        "/api/legal/documents?q=%00",
+    ],
+)
+def test_no_input_breaks_a_registry_page(org, people, client_of, registry, url):
+    assert client_of(people.province_officer).get(url).status_code in (200, 400, 404, 422)
