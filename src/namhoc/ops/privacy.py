@@ -6,8 +6,9 @@ fails when a new one is not:
 
 - ``PERSONAL_ROWS`` — the person's own rows (roles, sessions, notices and their settings,
   e-mail deliveries, Django admin's log): exported, and deleted when the person is erased;
-- ``AUTHORED_RECORDS`` — the unit's records the person made or decided (directives, progress
-  reports, figures, approvals, reports, the audit trail…): exported as references, and KEPT when
+- ``AUTHORED_RECORDS`` — the unit's records the person made, decided or took part in
+  (directives, progress reports, figures, approvals, reports, inspections and their teams,
+  emulation registrations and councils, the audit trail…): exported as references, and KEPT when
   the person is erased — they then point at the same account row made a tombstone, which shows
   as "Người dùng đã xóa #<id>" wherever the name showed.
 
@@ -86,6 +87,20 @@ AUTHORED_RECORDS = frozenset(
         "reporting.ReportTemplate.uploaded_by",
         "reporting.ReportTemplate.retired_by",
         "reporting.ReportDraft.requested_by",
+        "inspections.InspectionPlan.created_by",
+        "inspections.Inspection.created_by",
+        "inspections.Inspection.updated_by",
+        "inspections.Inspection.concluded_by",
+        # a member of an inspection team, of an emulation council; a person registered for an
+        # emulation title: the official record of who took part, kept under the pseudonym
+        "inspections.InspectionMember.user",
+        "emulation.CouncilMember.user",
+        "emulation.EmulationRound.created_by",
+        "emulation.EmulationRound.decided_by",
+        "emulation.Registration.person",
+        "emulation.Registration.registered_by",
+        "emulation.Registration.submitted_by",
+        "legal.LegalDocument.updated_by",
     }
 )
 _WHEN = ("created_at", "occurred_at", "updated_at", "approved_at", "decided_at", "published_at")
