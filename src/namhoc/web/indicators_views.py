@@ -24,7 +24,9 @@ from namhoc.indicators import selectors, services
 from namhoc.indicators.charts import bar_chart, trend_chart
 from namhoc.indicators.excel import ImportRefused, ImportResult
 from namhoc.indicators.services import ConfirmDeletes, InvalidValues, StaleValues
+from namhoc.web import indicators_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.indicators_forms import (
     AllocationForm,
     ApproveForm,
@@ -87,6 +89,8 @@ def _entry(
         "revoke_form": RevokeForm(),
         "import_form": ImportForm(),
         "rollups_stale": page.rollups_stale,
+        "export_url": reverse("indicators-entry", args=[key, period_code, data_set_code])
+        + "?xuat=xlsx",
         **extra,
     }
     if partial:
@@ -99,6 +103,11 @@ def _entry(
 @require_GET
 @with_domain_errors
 def entry(request: HttpRequest, key: str, period_code: str, data_set_code: str) -> HttpResponse:
+    if wants_xlsx(request):
+        page = selectors.entry_page(
+            request.user, unit_key=key, period_code=period_code, data_set_code=data_set_code
+        )
+        return xlsx_download(exports.entry_tables(page), f"{page.data_set.name} {page.unit.name}")
     return _entry(request, key, period_code, data_set_code)
 
 
@@ -292,6 +301,8 @@ def dashboard(request: HttpRequest, key: str = "") -> HttpResponse:
         indicator_code=request.GET.get("chi_tieu", ""),
         **_listing(request),
     )
+    if wants_xlsx(request):
+        return xlsx_download(exports.dashboard_tables(page), f"Bảng chỉ tiêu {page.unit.name}")
     row = page.focus_row
     trend = (
         trend_chart(
@@ -336,6 +347,7 @@ def dashboard(request: HttpRequest, key: str = "") -> HttpResponse:
             "focus_row": row,
             "rollups_stale": page.rollups_stale,
             "extra": [("chi_tieu", page.board.focus.code)] if page.board.focus else [],
+            "export_url": export_url(request),
         },
     )
 
@@ -366,6 +378,8 @@ def scorecard(request: HttpRequest, key: str) -> HttpResponse:
         if not weights.errors:
             attach_error(weights, exc)
         status = exc.status
+    if status == 200 and wants_xlsx(request):
+        return xlsx_download(exports.scorecard_tables(page), f"Xếp hạng {page.unit.name}")
     if status == 200:
         weights = WeightsForm(
             initial={
@@ -389,6 +403,7 @@ def scorecard(request: HttpRequest, key: str) -> HttpResponse:
             ]
             if status == 200
             else [],
+            "export_url": export_url(request) if status == 200 else "",
         },
         status=status,
     )
@@ -410,6 +425,8 @@ def targets(request: HttpRequest, key: str) -> HttpResponse:
     page = selectors.targets_page(
         request.user, unit_key=key, period_code=period_code, indicator_code=focus_code
     )
+    if request.method != "POST" and wants_xlsx(request):
+        return xlsx_download(exports.targets_tables(page), f"Chỉ tiêu giao {page.unit.name}")
     target_form: TargetForm | None = None
     allocation_form = AllocationForm(allocation=page.allocation)
     error_for = ""
@@ -491,6 +508,7 @@ def targets(request: HttpRequest, key: str) -> HttpResponse:
             "allocation_form": allocation_form,
             "error_for": error_for,
             "extra": [],
+            "export_url": export_url(request),
         },
         status=status,
     )

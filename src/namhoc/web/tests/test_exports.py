@@ -1,0 +1,315 @@
+"""Table pages as Excel (issue 13): ``?xuat=xlsx`` on the page's own address answers the rows
+the page shows that person — same scope, filters and order, every row — with numbers as
+numbers and "not due / not complete" as words, never 0; out of scope answers 404 and no file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from namhoc.indicators.models import Indicator, Period
+from namhoc.indicators.services import rollups_rebuild
+from namhoc.indicators.tests.helpers import (
+    TH_FIGURES,
+    THCS_FIGURES,
+    Figures,
+    save_values,
+    set_target,
+    setup_figures,
+)
+from namhoc.reporting.xlsx import XLSX_CONTENT_TYPE
+
+ClientOf = Callable[[Any], Client]
+Rows = list[tuple[Any, ...]]
+
+
+def workbook(response: Any) -> dict[str, Rows]:
+    """Every sheet of a downloaded workbook, as rows of values."""
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"].startswith("attachment;")
+    book = load_workbook(BytesIO(response.content), read_only=True)
+    return {
+        sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+    }
+
+
+def header_and_rows(rows: Rows, first: str) -> tuple[tuple[Any, ...], Rows]:
+    """The table's header (the row starting with ``first``) and its data rows (up to the first
+    blank line)."""
+    start = next(n for n, row in enumerate(rows) if row and row[0] == first)
+    body: Rows = []
+    for row in rows[start + 1 :]:
+        if all(cell is None for cell in row):
+            break
+        body.append(row)
+    return rows[start], body
+
+
+def by_first(rows: Rows) -> dict[Any, tuple[Any, ...]]:
+    return {row[0]: row for row in rows}
+
+
+def refused(response: Any, status: int = 404) -> None:
+    """A refused export: the error page, never a file."""
+    assert response.status_code == status
+    assert not response["Content-Type"].startswith(XLSX_CONTENT_TYPE)
+    assert "Content-Disposition" not in response
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def figures(org: Any, people: Any) -> Figures:
+    return setup_figures(org, people)
+
+
+def _fill(f: Figures) -> None:
+    for unit, data_set, period, values in (
+        (f.org.school_a1, f.dn_th, f.start_2025, TH_FIGURES),
+        (f.org.school_a2, f.dn_thcs, f.start_2025, THCS_FIGURES),
+        (f.org.school_a1, f.dn_th, f.start_2024, {**TH_FIGURES, "TH_CHUAN_QG": 0}),
+    ):
+        save_values(
+            actor=f.people.superuser, unit=unit, data_set=data_set, period=period, values=values
+        )
+    set_target(
+        actor=f.people.superuser,
+        indicator="TL_CHUAN_QG",
+        unit=f.org.province_a,
+        school_year="2025-2026",
+        value="80",
+        source="102/KH-UBND",
+    )
+    rollups_rebuild()
+
+
+def _name(code: str) -> str:
+    return Indicator.objects.get(code=code).name
+
+
+DASHBOARD = "/so-lieu/{}/tong-quan/"
+
+
+def test_the_dashboard_downloads_its_figures_children_and_formulas(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    _fill(f)
+    province = client_of(f.people.province_officer)
+    query = {"ky": "2025-2026.DN", "chi_tieu": "TL_CHUAN_QG"}
+    page = province.get(DASHBOARD.format("p-a"), query)
+    assert (
+        'href="/so-lieu/p-a/tong-quan/?ky=2025-2026.DN&amp;chi_tieu=TL_CHUAN_QG&amp;xuat=xlsx"'
+        in (page.content.decode())
+    )
+    sheets = workbook(province.get(DASHBOARD.format("p-a"), {**query, "xuat": "xlsx"}))
+    assert list(sheets) == ["Các chỉ tiêu", "Theo đơn vị trực thuộc", "Cách tính"]
+    indicators = sheets["Các chỉ tiêu"]
+    assert indicators[0][0] == "Bảng chỉ tiêu — Tỉnh Phú An"
+    assert indicators[1][0] == "Tỉnh Phú An · Đầu năm học 2025-2026 (số liệu đến 30/9/2025)"
+    header, rows = header_and_rows(indicators, "Chỉ tiêu")
+    assert header[:7] == (
+        "Chỉ tiêu",
+        "Giá trị",
+        "Đơn vị tính",
+        "Chỉ tiêu giao",
+        "Đạt (%)",
+        "Số liệu",
+        "Ghi chú",
+    )
+    assert header[7:] == ("Xu hướng 2024-2025", "Xu hướng 2025-2026")
+    rows_by_name = by_first(rows)
+    # 1 of 2 schools at national standard: 50 %, against the province's 80: 62,5 % reached;
+    # last year's 0 of 1 in the trend — numbers, not text
+    assert rows_by_name[_name("TL_CHUAN_QG")] == (
+        _name("TL_CHUAN_QG"),
+        50,
+        "%",
+        80,
+        62.5,
+        "đủ",
+        None,
+        0,
+        50,
+    )
+    assert all(is_number(rows_by_name[_name("TL_CHUAN_QG")][n]) for n in (1, 3, 4, 7, 8))
+    # a figure collected only at the end of the year carries the page's words, never 0
+    graduation = rows_by_name[_name("THCS_TL_TOT_NGHIEP")]
+    assert graduation[1] == "chưa đến kỳ (cuối năm học)"
+    assert graduation[5] == "chưa đến kỳ (cuối năm học)"
+    assert graduation[4] == "—"
+    assert len(rows) == Indicator.objects.count()
+    children = sheets["Theo đơn vị trực thuộc"]
+    assert children[0][0] == f"{_name('TL_CHUAN_QG')} theo đơn vị trực thuộc — Tỉnh Phú An"
+    header, rows = header_and_rows(children, "Đơn vị")
+    assert header == ("Đơn vị", "Giá trị (%)", "Chỉ tiêu giao", "Đạt (%)", "Số liệu", "Ghi chú")
+    assert rows == [
+        ("Phường Hòa Bình", 0, 80, 0, "đủ (1/1 đơn vị)", "kế thừa chỉ tiêu cấp trên"),
+        ("Xã An Lạc", 100, 80, 100, "đủ (1/1 đơn vị)", "kế thừa chỉ tiêu cấp trên"),
+    ]
+    formulas = by_first(header_and_rows(sheets["Cách tính"], "Chỉ tiêu")[1])
+    assert formulas[_name("TH_HS_LOP")][2] == "(Tổng số học sinh tiểu học) / (Số lớp tiểu học)"
+
+
+def test_the_dashboard_export_keeps_the_filter_and_order_and_the_viewers_scope(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    _fill(f)
+    province = client_of(f.people.province_officer)
+    query = {"ky": "2025-2026.DN", "chi_tieu": "TL_CHUAN_QG", "xuat": "xlsx"}
+    by_value = workbook(
+        province.get(DASHBOARD.format("p-a"), {**query, "sap_xep": "gia_tri", "chieu": "desc"})
+    )["Theo đơn vị trực thuộc"]
+    assert [row[0] for row in header_and_rows(by_value, "Đơn vị")[1]] == [
+        "Xã An Lạc",
+        "Phường Hòa Bình",
+    ]
+    assert "Sắp xếp theo cột “Giá trị”, giảm dần." in [row[0] for row in by_value[:4]]
+    searched = workbook(province.get(DASHBOARD.format("p-a"), {**query, "tim": "hoa binh"}))
+    lines = searched["Theo đơn vị trực thuộc"]
+    assert [row[0] for row in header_and_rows(lines, "Đơn vị")[1]] == ["Phường Hòa Bình"]
+    assert "Đã lọc: tên có “hoa binh” — 1 trong 2 đơn vị trực thuộc." in [r[0] for r in lines]
+    # a commune officer's own dashboard: only its own school below
+    commune = workbook(client_of(f.people.commune_officer).get(DASHBOARD.format("c-a1"), query))
+    assert [row[0] for row in header_and_rows(commune["Theo đơn vị trực thuộc"], "Đơn vị")[1]] == [
+        "Trường Tiểu học An Lạc"
+    ]
+    # out of scope: 404 and no file, for the commune officer above and the other province
+    refused(client_of(f.people.commune_officer).get(DASHBOARD.format("p-a"), query))
+    refused(client_of(f.people.outsider).get(DASHBOARD.format("c-a1"), query))
+
+
+SCORECARD = "/so-lieu/{}/xep-hang/"
+
+
+def test_the_scorecard_downloads_each_group_ranked_with_its_weights(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    _fill(f)
+    province = client_of(f.people.province_officer)
+    query = {"ky": "2025-2026.DN", "w_dat": "0,6", "w_han": "0,4", "xuat": "xlsx"}
+    sheets = workbook(province.get(SCORECARD.format("p-a"), query))
+    assert list(sheets) == ["Xã, phường, đặc khu"]
+    sheet = sheets["Xã, phường, đặc khu"]
+    assert sheet[0][0] == "Xếp hạng đơn vị trực thuộc Tỉnh Phú An — Xã, phường, đặc khu"
+    header, rows = header_and_rows(sheet, "Hạng")
+    assert header[:6] == (
+        "Hạng",
+        "Đơn vị",
+        "Điểm",
+        "Đạt chỉ tiêu (%)",
+        "Đúng hạn (%)",
+        "Số liệu",
+    )
+    assert header[6:] == (f"{_name('TL_CHUAN_QG')} (%)",)
+    assert rows == [
+        (1, "Xã An Lạc", 100, 100, "—", "1/1 chỉ tiêu", 100),
+        (2, "Phường Hòa Bình", 0, 0, "—", "1/1 chỉ tiêu", 0),
+    ]
+    notes = [row[0] for row in sheet if row[0]]
+    assert any(str(n).startswith("Điểm = 0,6 × mức đạt chỉ tiêu bình quân + 0,4 ×") for n in notes)
+    # wrong weights: the page with its message (400), not a file
+    bad = province.get(SCORECARD.format("p-a"), {**query, "w_dat": "5"})
+    refused(bad, 400)
+    assert "Tải Excel" not in bad.content.decode()
+    refused(client_of(f.people.outsider).get(SCORECARD.format("p-a"), query))
+
+
+TARGETS = "/so-lieu/{}/chi-tieu/"
+
+
+def test_the_targets_download_shows_the_allocation_only_to_who_may_allocate(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    _fill(f)
+    set_target(
+        actor=f.people.superuser,
+        indicator="MN_TRE_5T",
+        unit=f.org.province_a,
+        school_year="2025-2026",
+        value="1.000",
+        source="102/KH-UBND",
+    )
+    query = {"ky": "2025-2026.DN", "chi_tieu": "MN_TRE_5T", "xuat": "xlsx"}
+    approver = workbook(client_of(f.province_approver).get(TARGETS.format("p-a"), query))
+    assert list(approver) == ["Chỉ tiêu giao", "Phân bổ"]
+    header, rows = header_and_rows(approver["Chỉ tiêu giao"], "Chỉ tiêu")
+    assert header == ("Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu giao", "Văn bản giao", "Ghi chú")
+    targets = by_first(rows)
+    assert targets[_name("MN_TRE_5T")] == (_name("MN_TRE_5T"), "trẻ", 1000, "102/KH-UBND", None)
+    assert targets[_name("TL_CHUAN_QG")][2] == 80
+    assert targets[_name("TH_HS_LOP")][2] == "—"
+    allocation = approver["Phân bổ"]
+    assert "Chỉ tiêu của Tỉnh Phú An: 1.000 trẻ." in [row[0] for row in allocation]
+    assert header_and_rows(allocation, "Đơn vị")[1] == [
+        ("Phường Hòa Bình", "chưa phân bổ"),
+        ("Xã An Lạc", "chưa phân bổ"),
+    ]
+    # a viewer's page has no allocation form: neither has the file
+    viewer = workbook(client_of(f.people.viewer).get(TARGETS.format("p-a"), query))
+    assert list(viewer) == ["Chỉ tiêu giao"]
+    refused(client_of(f.people.outsider).get(TARGETS.format("p-a"), query))
+
+
+def entry_url(f: Figures, unit: str, data_set: str = "DN_TH") -> str:
+    return f"/so-lieu/{unit}/ky/{f.start_2025.code}/bieu/{data_set}/"
+
+
+def test_the_entry_page_downloads_its_figures_or_its_childrens_progress(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    f = figures
+    _fill(f)
+    school = client_of(f.people.school_principal)
+    assert (
+        f'href="{entry_url(f, "s-a1")}?xuat=xlsx"'
+        in school.get(entry_url(f, "s-a1")).content.decode()
+    )
+    own = workbook(school.get(entry_url(f, "s-a1"), {"xuat": "xlsx"}))
+    assert list(own) == ["Số liệu"]
+    header, rows = header_and_rows(own["Số liệu"], "Mục")
+    assert header == ("Mục", "Chỉ số", "Đơn vị tính", "Số liệu", "Bắt buộc")
+    values = {row[1]: row[3] for row in rows}
+    assert values["Tổng số học sinh tiểu học"] == 400
+    assert is_number(values["Tổng số học sinh tiểu học"])
+    # the first semester's form, one figure in: the others say so, they are not 0
+    semester = Period.objects.get(school_year="2025-2026", kind=Period.Kind.SEMESTER_1)
+    save_values(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=semester,
+        values={"TH_HS": "1.250"},
+    )
+    url = entry_url(f, "s-a1").replace(f.start_2025.code, semester.code)
+    rows = header_and_rows(workbook(school.get(url, {"xuat": "xlsx"}))["Số liệu"], "Mục")[1]
+    values = {row[1]: row[3] for row in rows}
+    assert values["Tổng số học sinh tiểu học"] == 1250
+    assert values["Số lớp tiểu học"] == "chưa nhập"
+    assert list(values.values()).count("chưa nhập") == len(TH_FIGURES) - 1
+    # the province: each child's progress and the rolled-up totals
+    above = workbook(
+        client_of(f.people.province_officer).get(entry_url(f, "p-a"), {"xuat": "xlsx"})
+    )
+    assert list(above) == ["Tình hình nộp", "Tổng hợp"]
+    header, rows = header_and_rows(above["Tình hình nộp"], "Đơn vị")
+    assert rows == [("Xã An Lạc", "Chưa phê duyệt", None, None, 1)]
+    totals = {row[0]: row for row in header_and_rows(above["Tổng hợp"], "Chỉ số")[1]}
+    assert totals["Tổng số học sinh tiểu học"][2:] == (400, 1)
+    refused(client_of(f.people.outsider).get(entry_url(f, "s-a1"), {"xuat": "xlsx"}))
+    refused(client_of(f.people.commune_officer).get(entry_url(f, "p-a"), {"xuat": "xlsx"}))
