@@ -68,7 +68,7 @@ class DocumentIn(Schema):
 
 
 class DocumentUpdateIn(DocumentIn):
-    version: int
+    version: str | int | float | None  # as sent; the use case reads it (core.parsing)
 
 
 class RegistryQuery(Schema):
