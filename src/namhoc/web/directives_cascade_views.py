@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from namhoc.core.errors import DomainError
 from namhoc.directives import selectors, services
 from namhoc.directives.cascade import embedding_available
+from namhoc.web import directives_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.directives_forms import AcceptLinksForm, UpperForm
+from namhoc.web.exports import wants_xlsx, xlsx_download
 
 
 def _links_url(directive_id: int, anchor: str = "") -> str:
@@ -48,6 +50,7 @@ def _links_page(
             "accept_form": accept,
             "embeddings": embedding_available(),
             "error": error,
+            "export_url": _links_url(directive_id) + "?xuat=xlsx" if page.upper else "",
         },
         status=status,
     )
@@ -57,6 +60,10 @@ def _links_page(
 @require_GET
 @with_domain_errors
 def links(request: HttpRequest, directive_id: int) -> HttpResponse:
+    if wants_xlsx(request):
+        page = selectors.links_page(request.user, directive_id)
+        table = exports.links_table(page)
+        return xlsx_download([table], f"Liên kết cấp trên {page.directive.short_label}")
     return _links_page(request, directive_id)
 
 
@@ -151,6 +158,9 @@ def links_accept(request: HttpRequest, directive_id: int) -> HttpResponse:
 @with_domain_errors
 def coverage(request: HttpRequest, directive_id: int) -> HttpResponse:
     report = selectors.coverage_page(request.user, directive_id)
+    if wants_xlsx(request):
+        tables = exports.coverage_tables(report)
+        return xlsx_download(tables, f"Cấp dưới thực hiện {report.upper.short_label}")
     return render(
         request,
         "directives/coverage.html",
@@ -158,5 +168,6 @@ def coverage(request: HttpRequest, directive_id: int) -> HttpResponse:
             "directive": report.upper,
             "report": report,
             "uncovered": report.uncovered_task_ids,
+            "export_url": reverse("directives:coverage", args=[directive_id]) + "?xuat=xlsx",
         },
     )

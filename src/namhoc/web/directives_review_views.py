@@ -23,6 +23,7 @@ from namhoc.core.parsing import parse_date
 from namhoc.directives import selectors, services
 from namhoc.directives.source_text import PAGE_PARAMETER as TEXT_PAGE_PARAMETER
 from namhoc.tracking import services as tracking_services
+from namhoc.web import directives_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.directives_forms import (
     CitationForm,
@@ -34,6 +35,7 @@ from namhoc.web.directives_forms import (
     TaskAddForm,
     TaskForm,
 )
+from namhoc.web.exports import wants_xlsx, xlsx_download
 
 
 def _review_url(directive_id: int, anchor: str = "") -> str:
@@ -161,6 +163,7 @@ def _review(
         "error": error,
         "stale": stale,
         "stale_fields": _stale_fields(stale) if stale is not None else [],
+        "export_url": _review_url(directive_id) + "?xuat=xlsx",
         **_review_forms(page, bound or {}),
     }
     return render(request, "directives/review.html", context, status=status)
@@ -170,6 +173,10 @@ def _review(
 @require_GET
 @with_domain_errors
 def detail(request: HttpRequest, directive_id: int) -> HttpResponse:
+    if wants_xlsx(request):
+        page = selectors.review_page(request.user, directive_id)
+        tables = exports.review_tables(page)
+        return xlsx_download(tables, f"Nhiệm vụ {page.directive.short_label}")
     return _review(request, directive_id)
 
 

@@ -21,11 +21,13 @@ from namhoc.core.parsing import parse_school_year
 from namhoc.directives import selectors, services
 from namhoc.directives.access import can_upload
 from namhoc.directives.models import Directive, SourceDocument
+from namhoc.web import directives_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.directives_forms import (
     UploadForm,
 )
 from namhoc.web.downloads import stored_file_response
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
 
 DIRECTIVES_PER_PAGE = 50
@@ -60,6 +62,9 @@ def directive_list(request: HttpRequest) -> HttpResponse:
     directives = selectors.directive_list(
         request.user, school_year=year, status=status, search=query
     )
+    if wants_xlsx(request):
+        table = exports.directive_list_table(directives, year=year, status=status, search=query)
+        return xlsx_download([table], "Văn bản chỉ đạo")
     pager = paginate(request, directives, per_page=DIRECTIVES_PER_PAGE, noun="văn bản")
     return render(
         request,
@@ -72,6 +77,7 @@ def directive_list(request: HttpRequest) -> HttpResponse:
             "statuses": Directive.Status.choices,
             "q": query,
             "can_upload": can_upload(request.user),
+            "export_url": export_url(request),
         },
     )
 

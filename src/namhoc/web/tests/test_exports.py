@@ -4,6 +4,7 @@ numbers and "not due / not complete" as words, never 0; out of scope answers 404
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from io import BytesIO
 from typing import Any
@@ -313,3 +314,167 @@ def test_the_entry_page_downloads_its_figures_or_its_childrens_progress(
     assert totals["Tổng số học sinh tiểu học"][2:] == (400, 1)
     refused(client_of(f.people.outsider).get(entry_url(f, "s-a1"), {"xuat": "xlsx"}))
     refused(client_of(f.people.commune_officer).get(entry_url(f, "p-a"), {"xuat": "xlsx"}))
+
+
+# --- directives ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cascade(org: Any, people: Any) -> dict[str, Any]:
+    """The Ministry's plan; the province's, implementing it; commune A1's draft implementing the
+    province's, its best proposals confirmed, then published; commune A2 silent."""
+    from namhoc.directives import services as directive_services
+    from namhoc.directives.models import TaskLink
+    from namhoc.directives.tests.helpers import (
+        COMMUNE_A1_DOC,
+        MINISTRY_DOC,
+        PROVINCE_DOC,
+        publish,
+        published,
+        upload,
+    )
+
+    officer = people.province_officer
+    ministry = published(people.superuser, org.ministry, MINISTRY_DOC)
+    province = published(officer, org.province_a, PROVINCE_DOC, upper=ministry)
+    commune = upload(officer, org.commune_a1, COMMUNE_A1_DOC)
+    directive_services.directive_set_upper(
+        actor=officer, directive_id=commune.pk, upper_id=province.pk
+    )
+    directive_services.links_suggest(actor=officer, directive_id=commune.pk)
+    for link in TaskLink.objects.filter(task__directive=commune, rank=1):
+        directive_services.link_decide(
+            actor=officer,
+            directive_id=commune.pk,
+            task_id=link.task_id,
+            upper_task_id=link.upper_task_id,
+            decision="confirm",
+        )
+    commune = publish(officer, commune)
+    return {"ministry": ministry, "province": province, "commune": commune}
+
+
+def test_the_directive_list_downloads_every_row_as_filtered(
+    cascade: dict[str, Any], people: Any, client_of: ClientOf, monkeypatch: Any
+) -> None:
+    from namhoc.web import directives_views
+
+    monkeypatch.setattr(directives_views, "DIRECTIVES_PER_PAGE", 1)  # the page shows one row
+    province = client_of(people.province_officer)
+    page = province.get("/van-ban/", {"trang": "2"})
+    assert "2–2 trong 3 văn bản" in page.content.decode()
+    assert 'href="/van-ban/?xuat=xlsx"' in page.content.decode()
+    sheet = workbook(province.get("/van-ban/", {"trang": "2", "xuat": "xlsx"}))["Văn bản"]
+    header, rows = header_and_rows(sheet, "Số, ký hiệu")
+    assert header == (
+        "Số, ký hiệu",
+        "Bản",
+        "Loại văn bản",
+        "Trích yếu",
+        "Đơn vị",
+        "Ngày ban hành",
+        "Năm học",
+        "Nhiệm vụ",
+        "Trạng thái",
+    )
+    # every row, in the page's order (newest school year, then by unit down the tree)
+    assert [row[0] for row in rows] == [
+        cascade[name].number for name in ("ministry", "province", "commune")
+    ]
+    commune = cascade["commune"]
+    row = by_first(rows)[commune.number]
+    assert (row[1], row[4], row[8]) == (1, "Xã An Lạc", "Đã ban hành")
+    assert row[5] == dt.datetime.combine(commune.issued_on, dt.time())  # a date, not text
+    assert row[7] == commune.tasks.count()
+    # the filter holds in the file
+    searched = workbook(province.get("/van-ban/", {"q": "an lac", "xuat": "xlsx"}))["Văn bản"]
+    assert [r[0] for r in header_and_rows(searched, "Số, ký hiệu")[1]] == [commune.number]
+    assert searched[1][0] == "Đã lọc: có “an lac” — 1 văn bản."
+    # the other province's officer reads the Ministry's plan only
+    outsider = workbook(client_of(people.outsider).get("/van-ban/", {"xuat": "xlsx"}))["Văn bản"]
+    assert [r[0] for r in header_and_rows(outsider, "Số, ký hiệu")[1]] == [
+        cascade["ministry"].number
+    ]
+
+
+def test_the_coverage_download_lists_only_the_units_the_person_sees(
+    cascade: dict[str, Any], people: Any, client_of: ClientOf
+) -> None:
+    from namhoc.directives.models import TaskLink
+
+    province, commune = cascade["province"], cascade["commune"]
+    url = f"/van-ban/{province.pk}/bao-phu/"
+    officer = client_of(people.province_officer)
+    assert f'href="{url}?xuat=xlsx"' in officer.get(url).content.decode()
+    sheets = workbook(officer.get(url, {"xuat": "xlsx"}))
+    assert list(sheets) == ["Theo đơn vị", "Theo nhiệm vụ"]
+    tasks = list(province.tasks.order_by("position"))
+    header, rows = header_and_rows(sheets["Theo đơn vị"], "Đơn vị")
+    assert header == (
+        "Đơn vị",
+        "Văn bản triển khai",
+        "Số nhiệm vụ thực hiện",
+        *[t.label for t in tasks],
+    )
+    covered = set(
+        TaskLink.objects.filter(task__directive=commune, status="confirmed").values_list(
+            "upper_task__label", flat=True
+        )
+    )
+    by_unit = by_first(rows)
+    assert set(by_unit) == {"Xã An Lạc", "Phường Hòa Bình"}  # the old district: not current
+    an_lac = by_unit["Xã An Lạc"]
+    assert an_lac[1] == commune.number
+    assert an_lac[2] == len(covered)
+    assert {t.label for t, mark in zip(tasks, an_lac[3:], strict=True) if mark == "✔"} == covered
+    assert by_unit["Phường Hòa Bình"][1:3] == ("Chưa ban hành", 0)
+    per_task = by_first(header_and_rows(sheets["Theo nhiệm vụ"], "Nhiệm vụ")[1])
+    for task in tasks:
+        implemented = 1 if task.label in covered else 0
+        assert per_task[task.label][2] == implemented
+        assert per_task[task.label][3] == (None if implemented else "Chưa đơn vị nào triển khai")
+    # the commune officer sees the province's plan, but only its own commune below it
+    mine = workbook(client_of(people.commune_officer).get(url, {"xuat": "xlsx"}))
+    assert [r[0] for r in header_and_rows(mine["Theo đơn vị"], "Đơn vị")[1]] == ["Xã An Lạc"]
+    refused(client_of(people.outsider).get(url, {"xuat": "xlsx"}))
+
+
+def test_the_links_and_review_downloads(
+    cascade: dict[str, Any], people: Any, client_of: ClientOf
+) -> None:
+    from namhoc.directives.models import TaskLink
+
+    commune = cascade["commune"]
+    officer = client_of(people.commune_officer)
+    links_url = f"/van-ban/{commune.pk}/lien-ket/"
+    assert f'href="{links_url}?xuat=xlsx"' in officer.get(links_url).content.decode()
+    sheet = workbook(officer.get(links_url, {"xuat": "xlsx"}))["Liên kết"]
+    header, rows = header_and_rows(sheet, "Nhiệm vụ")
+    assert header == (
+        "Nhiệm vụ",
+        "Nhiệm vụ cấp trên",
+        "Mức khớp",
+        "Đề xuất thứ",
+        "Trạng thái",
+        "Từ chung",
+    )
+    links = TaskLink.objects.filter(task__directive=commune)
+    with_links = {link.task_id for link in links}
+    assert len(rows) == links.count() + commune.tasks.exclude(pk__in=with_links).count()
+    confirmed = [r for r in rows if r[4] == "Đã xác nhận"]
+    assert len(confirmed) == links.filter(status="confirmed").count() > 0
+    assert all(r[3] == 1 for r in confirmed)  # ranks are numbers
+    refused(client_of(people.outsider).get(links_url, {"xuat": "xlsx"}))
+
+    review_url = f"/van-ban/{commune.pk}/"
+    assert f'href="{review_url}?xuat=xlsx"' in officer.get(review_url).content.decode()
+    sheets = workbook(officer.get(review_url, {"xuat": "xlsx"}))
+    assert list(sheets) == ["Nhiệm vụ", "Văn bản được dẫn", "Chỉ tiêu"]
+    tasks = header_and_rows(sheets["Nhiệm vụ"], "Số hiệu")[1]
+    assert [(r[0], r[1]) for r in tasks] == [
+        (t.label, t.title) for t in commune.tasks.order_by("position")
+    ]
+    citations = header_and_rows(sheets["Văn bản được dẫn"], "Loại văn bản")[1]
+    assert [r[1] for r in citations] == list(commune.citations.values_list("number", flat=True))
+    assert all(r[2] is None or isinstance(r[2], dt.datetime) for r in citations)
+    refused(client_of(people.outsider).get(review_url, {"xuat": "xlsx"}))
