@@ -13,6 +13,20 @@ per relation, the unit and a user who belongs there only (``world.unit[rel]``,
 
 ``status`` is ``{role: {relation: code}}`` built with the helpers below; a URL whose answer does not
 depend on a unit uses ``relation_free=True`` (checked once, with ``own``).
+
+EVERY (route, method) the project accepts needs an entry: the completeness test asks each Django
+route every method as a superuser and reads the ninja API's operations. An entry for a method a
+route refuses says 405.
+
+Reads carry valid parameters: ``query`` (like ``params`` and ``data``, a function of the world and
+the relation) gives a GET its query string, so that it reaches the access check (200 in scope,
+404 out of it) instead of stopping at a 422.
+
+WHAT A LIST, DASHBOARD, EXPORT OR DOWNLOAD SHOWS is declared with ``sees`` and ``hides``: functions
+``(world, actor, relation) -> [markers]`` that must appear in / must be absent from the response
+(its text: see ``tests/access_content.py``) whenever the status is a 2xx. The world's objects
+carry markers per relation (``[dir.own]``, ``[asg.sibling]``, ``[user.parent]``…; units by name);
+the helpers :func:`rows` and :func:`units` build the usual "what c-a1's people see" answers.
 """
 
 from __future__ import annotations
@@ -30,6 +44,7 @@ IN_SCOPE = ("own", "child")
 EXCLUDED_PREFIXES = ("admin/", "static/", "__debug__/")
 
 Params = Callable[[Any, str], dict[str, Any]]
+Markers = Callable[[Any, str, str], list[str]]  # (world, actor, relation) -> markers
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,17 @@ class Expect:
     relation_free: bool = False
     # a success that changes data: the test checks refusals left everything as it was
     mutates: bool = field(default=False)
+    # the query string of the request (a read's filters: period, data set, unit...)
+    query: Params | None = None
+    # on a 2xx: the markers the response must show / must not show (tests/access_content.py)
+    sees: Markers | None = None
+    hides: Markers | None = None
+
+
+def each(methods: str, anonymous: int, superuser: int, code: int, **more: Any) -> list[Expect]:
+    """One Expect per method in ``methods`` ("POST PUT"), every role answered ``code``: for the
+    methods a route accepts without meaning anything by them."""
+    return [E(m, anonymous, superuser, same(code), **more) for m in methods.split()]
 
 
 def same(code: int) -> dict[str, dict[str, int]]:
@@ -123,6 +149,68 @@ def _unit_key(world: Any, rel: str) -> dict[str, Any]:
     return {"key": world.unit[rel].key}
 
 
+# --- what each actor may see of a list's rows -----------------------------------------------
+# A spec answers, for (world, actor, relation), the markers a 2xx response must show and those
+# it must not; :func:`content` turns specs into an Expect's ``sees=`` / ``hides=``. The
+# relations a c-a1 actor reads (any role reads):
+UNITS_SEEN = ("own", "child", "absorbed")  # its subtree and the commune it absorbed
+UNITS_ALL = (*RELATIONS, "absorbed", "sibling_school", "other_school", "province_b", "ministry")
+DIRECTIVES_SEEN = ("own", "child", "absorbed", "parent", "ministry")  # + published above it
+DIRECTIVES_ALL = (*RELATIONS, "absorbed", "ministry", "province_b")
+DRAFTS_SEEN = ("own", "child")
+ASSIGNMENTS_SEEN = ("own", "child", "absorbed")  # to its subtree (or given by it)
+ASSIGNMENTS_ALL = (*RELATIONS, "absorbed")
+
+Spec = Callable[[Any, str, str], tuple[list[str], list[str]]]
+Seen = tuple[str, ...] | dict[str, tuple[str, ...]]
+
+
+def marker(kind: str, rel: str) -> str:
+    """``[kind.rel]``; for ``kind="unit"`` the unit's name (the fixed tree's)."""
+    from tests.access_content import UNIT_NAMES, mark
+
+    return UNIT_NAMES[rel] if kind == "unit" else mark(kind, rel)
+
+
+def _pick(seen: Seen, relation: str) -> tuple[str, ...]:
+    return seen.get(relation, ()) if isinstance(seen, dict) else seen
+
+
+def rows(kind: str, seen: Seen, every: Seen = RELATIONS, *, superuser: Seen | None = None) -> Spec:
+    """A list of ``kind`` rows: an actor at c-a1 sees those of the relations ``seen`` (a dict:
+    per the relation the request is about) and none of the rest of ``every``; the superuser
+    sees ``superuser`` (default: all of ``every``)."""
+
+    def spec(world: Any, actor: str, relation: str) -> tuple[list[str], list[str]]:
+        pool = _pick(every, relation)
+        shown = _pick(superuser if superuser is not None else every, relation)
+        if actor != "superuser":
+            shown = _pick(seen, relation)
+        return (
+            [marker(kind, r) for r in shown],
+            [marker(kind, r) for r in pool if r not in shown],
+        )
+
+    return spec
+
+
+def units(seen: Seen, every: Seen = UNITS_ALL, *, superuser: Seen | None = None) -> Spec:
+    """Units by name: as :func:`rows`."""
+    return rows("unit", seen, every, superuser=superuser)
+
+
+def content(*specs: Spec) -> dict[str, Markers]:
+    """``sees=`` and ``hides=`` for an Expect, from one or more specs."""
+
+    def sees(world: Any, actor: str, relation: str) -> list[str]:
+        return [m for spec in specs for m in spec(world, actor, relation)[0]]
+
+    def hides(world: Any, actor: str, relation: str) -> list[str]:
+        return [m for spec in specs for m in spec(world, actor, relation)[1]]
+
+    return {"sees": sees, "hides": hides}
+
+
 def in_scope(ok: int, *, out: int = 404) -> dict[str, dict[str, int]]:
     """About a unit (or its object): every role gets ``ok`` in its subtree, ``out`` elsewhere."""
     return {role: {rel: ok if rel in IN_SCOPE else out for rel in RELATIONS} for role in ROLES}
@@ -132,12 +220,21 @@ E = Expect
 
 EXPECTATIONS: dict[str, list[Expect]] = {
     # --- web: foundation ------------------------------------------------------------------
-    "": [E("GET", 302, 200, same(200), relation_free=True)],
+    # the home page answers any method as GET (it has no require_GET)
+    "": [
+        E("GET", 302, 200, same(200), relation_free=True),
+        *each("POST PUT PATCH DELETE", 302, 200, 200, relation_free=True),
+    ],
     "healthz": [E("GET", 200, 200, same(200), relation_free=True)],
     # Prometheus: the test client is a direct loopback request, which may read it without a
     # token; remote, proxied and token cases: ops/tests/test_observability.py.
     "metrics": [E("GET", 200, 200, same(200), relation_free=True)],
-    "dang-nhap/": [E("GET", 200, 302, same(302), relation_free=True)],
+    # signed in: sent on whatever the method; signed out: the form (POST: its errors)
+    "dang-nhap/": [
+        E("GET", 200, 302, same(302), relation_free=True),
+        *each("POST PUT", 200, 302, 302, relation_free=True),  # a FormView takes PUT as POST
+        *each("PATCH DELETE", 405, 302, 302, relation_free=True),
+    ],
     "dang-xuat/": [
         E("GET", 405, 405, same(405), relation_free=True),
         E("POST", 302, 302, same(302), relation_free=True),
@@ -191,6 +288,8 @@ EXPECTATIONS: dict[str, list[Expect]] = {
             relation_free=True,
             mutates=True,
         ),
+        # Django's FormView takes PUT as POST: without an address, the form says so
+        E("PUT", 200, 200, same(200), relation_free=True, mutates=True),
     ],
     "nguoi-dung/quen-mat-khau/da-gui/": [E("GET", 200, 200, same(200), relation_free=True)],
     "nguoi-dung/dat-mat-khau/<uidb64>/<token>/": [
@@ -201,6 +300,15 @@ EXPECTATIONS: dict[str, list[Expect]] = {
             same(200),
             params=lambda w, r: {"uidb64": "MQ", "token": "abc-123"},
             relation_free=True,
+        ),
+        *each(
+            "POST PUT PATCH DELETE",
+            200,
+            200,
+            200,
+            params=lambda w, r: {"uidb64": "MQ", "token": "abc-123"},
+            relation_free=True,
+            mutates=True,
         ),
     ],
     "nguoi-dung/dat-mat-khau/xong/": [E("GET", 200, 200, same(200), relation_free=True)],
@@ -222,9 +330,10 @@ EXPECTATIONS: dict[str, list[Expect]] = {
         E("GET", 302, 200, admin_in_scope(200, non_admin=403), params=_audit_object),
     ],
     # --- API ---------------------------------------------------------------------------------
-    "api/": [E("GET", 404, 404, same(404), relation_free=True)],
-    "api/openapi.json": [E("GET", 200, 200, same(200), relation_free=True)],
-    "api/docs": [E("GET", 200, 200, same(200), relation_free=True)],
+    "api/": each("GET POST PUT PATCH DELETE", 404, 404, 404, relation_free=True),
+    # ninja's schema and docs views answer any method
+    "api/openapi.json": each("GET POST PUT PATCH DELETE", 200, 200, 200, relation_free=True),
+    "api/docs": each("GET POST PUT PATCH DELETE", 200, 200, 200, relation_free=True),
     "api/me": [E("GET", 401, 200, same(200), relation_free=True)],
     "api/users": [
         E("GET", 401, 200, admin_only(200), relation_free=True),
@@ -310,9 +419,13 @@ EXPECTATIONS: dict[str, list[Expect]] = {
 # relation's unit (P implements the directive above it), an assignment A to the relation's unit
 # from the directive of the unit above it, an evidence file on A. Published directives are also
 # readable from below their issuer ("parent": visible, but not changeable -> 403).
+# Their markers (tests/access_content.py): P's title [dir.rel], D's [draft.rel], P's tasks
+# [t1.rel] [t2.rel], D's [dt1.rel] [dt2.rel], A's note [asg.rel], its progress report
+# [upd.rel], the evidence file's bytes [ev.rel]. The absorbed commune (merged into c-a1) has a
+# published directive of 2024-2025 and an assignment from the province's P.
 
 _ISSUER = {"own": "parent", "child": "own", "sibling": "parent", "parent": "ministry",
-           "other_province": "province_b"}  # fmt: skip
+           "other_province": "province_b", "absorbed": "parent"}  # fmt: skip
 
 
 def _dt(world: Any) -> dict[str, Any]:
@@ -332,11 +445,15 @@ def _dt(world: Any) -> dict[str, Any]:
         Target,
     )
     from namhoc.tracking.models import Assignment, Evidence, ProgressUpdate
+    from tests.access_content import mark, pdf_bytes
 
-    units = {**world.unit, "ministry": world.org.ministry, "province_b": world.org.province_b}
+    units = {**world.unit, "ministry": world.org.ministry, "province_b": world.org.province_b,
+             "absorbed": world.absorbed}  # fmt: skip
 
-    def directive(rel: str, status: str, upper: Any = None) -> Any:
-        text = f"Kế hoạch {rel} {status}\n1. Nhiệm vụ một\nPhần một.\nPhần hai chi tiết.\n"
+    def directive(rel: str, status: str, upper: Any = None, year: str = "2025-2026") -> Any:
+        published = status == "published"
+        title = f"Kế hoạch {rel} {mark('dir' if published else 'draft', rel)}"
+        text = f"{title} {status}\n1. Nhiệm vụ một\nPhần một.\nPhần hai chi tiết.\n"
         blob = store_blob(text.encode(), folder="directives", kind="txt")
         source, _ = SourceDocument.objects.get_or_create(
             unit=units[rel], sha256=blob.sha256,
@@ -345,12 +462,14 @@ def _dt(world: Any) -> dict[str, Any]:
         )  # fmt: skip
         d = Directive.objects.create(
             unit=units[rel], source=source, status=status, upper=upper, number=f"{rel}/KH",
-            school_year="2025-2026", title=f"Kế hoạch {rel}", issued_on=dt.date(2025, 9, 1),
-            published_at=timezone.now() if status == "published" else None,
+            school_year=year, title=title, issued_on=dt.date(2025, 9, 1),
+            published_at=timezone.now() if published else None,
         )  # fmt: skip
         for i in (1, 2):
+            task_mark = mark(f"{'t' if published else 'dt'}{i}", rel)
             DirectiveTask.objects.create(
-                directive=d, position=i, label=str(i), title=f"Nhiệm vụ {i} xây dựng trường",
+                directive=d, position=i, label=str(i),
+                title=f"Nhiệm vụ {i} xây dựng trường {task_mark}",
                 text="Phần một về trường lớp.\nPhần hai chi tiết về trường lớp.",
             )  # fmt: skip
         Citation.objects.create(directive=d, number="2901/QĐ-BGDĐT")
@@ -365,17 +484,20 @@ def _dt(world: Any) -> dict[str, Any]:
     p["child"] = directive("child", "published", p["own"])
     p["sibling"] = directive("sibling", "published", p["parent"])
     p["other_province"] = directive("other_province", "published", p["province_b"])
+    p["absorbed"] = directive("absorbed", "published", p["parent"], year="2024-2025")
     drafts = {rel: directive(rel, "draft") for rel in RELATIONS}
     assignments, evidence = {}, {}
-    pdf = store_blob(b"%PDF-1.4\n%%EOF\n", folder="evidence", kind="pdf")
-    for rel in RELATIONS:
+    for rel in (*RELATIONS, "absorbed"):
         task = p[_ISSUER[rel]].tasks.get(position=1)
         a = Assignment.objects.create(
-            task=task, unit=units[rel], school_year="2025-2026", deadline=dt.date(2099, 1, 1)
-        )
+            task=task, unit=units[rel], school_year=p[_ISSUER[rel]].school_year,
+            deadline=dt.date(2099, 1, 1), note=f"Ghi chú {mark('asg', rel)}",
+        )  # fmt: skip
         update = ProgressUpdate.objects.create(
-            assignment=a, text="Đang làm", percent=10, created_at=timezone.now()
-        )
+            assignment=a, text=f"Đang làm {mark('upd', rel)}", percent=10,
+            created_at=timezone.now(),
+        )  # fmt: skip
+        pdf = store_blob(pdf_bytes(mark("ev", rel)), folder="evidence", kind="pdf")
         evidence[rel] = Evidence.objects.create(
             update=update, file=pdf.name, original_name="bb.pdf",
             content_type="application/pdf", size=pdf.size, sha256=pdf.sha256,
@@ -441,6 +563,7 @@ def _bare_assignment(world: Any, rel: str) -> dict[str, Any]:
                 unit=units[r],
                 school_year="2025-2026",
                 deadline=dt.date(2099, 6, 1),
+                note=f"Ghi chú [bare.{r}]",
             )
             for r in RELATIONS
         }
@@ -1437,3 +1560,20 @@ EXPECTATIONS.update(
         ],
     }
 )
+
+
+# --- reports (issue 13): the entries kept beside the app's tests ------------------------------
+
+from namhoc.reporting.tests.access_expectations import entries as reporting_entries  # noqa: E402
+
+EXPECTATIONS.update(reporting_entries())
+
+# --- the world, made once per module ---------------------------------------------------------
+
+
+def prepare_world(world: Any) -> None:
+    """Make, once and before any request, the objects the params above point at (they are
+    cached on the world, which outlives each test's transaction)."""
+    _dt(world)
+    _bare_assignment(world, "own")
+    _fig(world)
