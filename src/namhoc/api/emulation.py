@@ -4,8 +4,6 @@ and of a person. The Word files download from the URLs given. Lists are paginate
 (``?limit=&offset=``, at most 500 a page). Every endpoint calls the use case or selector the page
 calls (ADR 0007); numbers are sent as typed ("67") or as JSON numbers."""
 
-from __future__ import annotations
-
 import datetime as dt
 from dataclasses import asdict
 from decimal import Decimal
@@ -84,7 +82,7 @@ def list_titles(request: HttpRequest) -> list[dict[str, Any]]:
 # --- rounds ---------------------------------------------------------------------------------
 
 
-class RoundOut(Schema):
+class RoundFields(Schema):
     id: int
     unit: str
     unit_name: str
@@ -99,6 +97,8 @@ class RoundOut(Schema):
     results_url: str
     decision_url: str
 
+
+class RoundOut(RoundFields):
     @staticmethod
     def resolve_unit(obj: EmulationRound) -> str:
         return obj.unit.key
@@ -135,7 +135,7 @@ class TallyOut(Schema):
     passed: bool
 
 
-class RegistrationOut(Schema):
+class RegistrationFields(Schema):
     id: int
     round_id: int
     title: str
@@ -150,6 +150,8 @@ class RegistrationOut(Schema):
     score: Decimal | None
     version: int
 
+
+class RegistrationOut(RegistrationFields):
     @staticmethod
     def resolve_title_name(obj: Registration) -> str:
         found = title_by_code(obj.title)
@@ -175,7 +177,7 @@ class RoundRow(Schema):
     can_vote: bool
 
 
-class RoundDetailOut(RoundOut):
+class RoundDetailOut(RoundFields):
     members: list[MemberOut]
     rows: list[RoundRow]
     can_manage: bool
@@ -342,7 +344,7 @@ class CriterionValueOut(Schema):
     note: str
 
 
-class RegistrationDetailOut(RegistrationOut):
+class RegistrationDetailOut(RegistrationFields):
     self_assessment: str
     declared: dict[str, bool]
     criteria: list[CriterionValueOut]

@@ -4,8 +4,6 @@ URLs given (the same access-checked downloads as the pages). Lists are paginated
 (``?limit=&offset=``, at most 500 a page). Every endpoint calls the use case or selector the
 page calls (ADR 0007); dates are sent as typed (``dd/mm/yyyy``) or ISO."""
 
-from __future__ import annotations
-
 import datetime as dt
 from dataclasses import asdict
 from typing import Any
@@ -105,7 +103,7 @@ def update_plan(request: HttpRequest, plan_id: int, payload: PlanPatch) -> Inspe
 # --- inspections ----------------------------------------------------------------------------
 
 
-class InspectionOut(Schema):
+class InspectionFields(Schema):
     id: int
     plan_id: int
     inspecting_unit: str
@@ -121,6 +119,8 @@ class InspectionOut(Schema):
     record_url: str
     conclusion_url: str
 
+
+class InspectionOut(InspectionFields):
     @staticmethod
     def resolve_inspecting_unit(obj: Inspection) -> str:
         return obj.plan.unit.key
@@ -178,7 +178,7 @@ class RecommendationRow(RecommendationOut):
     follow_up: FollowUpOut
 
 
-class InspectionDetailOut(InspectionOut):
+class InspectionDetailOut(InspectionFields):
     findings: str
     members: list[MemberOut]
     items: list[ItemOut]
