@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from namhoc.accounts import selectors, services
 from namhoc.accounts.selectors import PickPurpose
 from namhoc.core.errors import DomainError
+from namhoc.web import people_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.accounts_forms import GrantForm, UserCreateForm, UserEditForm
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
 
 PAGE_SIZE = 25
@@ -49,8 +51,10 @@ def _picked(request: HttpRequest, key: str) -> list[Any]:
 def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     users = selectors.users_for_admin(request.user, search=query)
+    if wants_xlsx(request):
+        return xlsx_download([exports.users_table(users, search=query.strip())], "Người dùng")
     page = paginate(request, users, per_page=PAGE_SIZE, noun="người dùng").page
-    context = {"page": page, "q": query.strip()}
+    context = {"page": page, "q": query.strip(), "export_url": export_url(request)}
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

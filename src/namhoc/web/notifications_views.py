@@ -19,7 +19,9 @@ from namhoc.notifications import selectors, services
 from namhoc.notifications.access import access_webhook
 from namhoc.notifications.delivery import MAX_ATTEMPTS
 from namhoc.notifications.kinds import KINDS
+from namhoc.web import notifications_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.notifications_forms import (
     MODE_PREFIX,
     PreferencesForm,
@@ -44,9 +46,13 @@ def _refused(exc: DomainError) -> bool:
 @with_domain_errors
 def notice_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("chua-doc") == "1"
+    notices = selectors.notices(request.user, unread_only=unread_only)
+    if wants_xlsx(request):
+        rows = selectors.notice_rows(list(notices))
+        return xlsx_download([exports.notices_table(rows, unread_only=unread_only)], "Thông báo")
     pager = paginate(
         request,
-        selectors.notices(request.user, unread_only=unread_only),
+        notices,
         per_page=NOTICES_PER_PAGE,
         noun="thông báo",
     )
@@ -58,6 +64,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "rows": selectors.notice_rows(list(pager.page.object_list)),
             "unread_only": unread_only,
             "can_admin": has_admin_scope(request.user),
+            "export_url": export_url(request),
         },
     )
 

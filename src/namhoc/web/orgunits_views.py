@@ -13,7 +13,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from namhoc.accounts import selectors
+from namhoc.web import orgunits_exports as exports
 from namhoc.web.access import with_domain_errors
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
 
 TOP_PER_PAGE = 40
@@ -34,6 +36,9 @@ def unit_index(request: HttpRequest) -> HttpResponse:
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "orgunits/_search_results.html", context)
+    if wants_xlsx(request):
+        return xlsx_download([exports.tops_table(index.tops)], "Đơn vị bạn phụ trách")
+    context["export_url"] = export_url(request)
     context["pager"] = paginate(request, index.tops, per_page=TOP_PER_PAGE, noun="đơn vị")
     context["page"] = context["pager"].page
     return render(request, "orgunits/index.html", context)
@@ -44,6 +49,8 @@ def unit_index(request: HttpRequest) -> HttpResponse:
 @with_domain_errors
 def unit_detail(request: HttpRequest, key: str) -> HttpResponse:
     page = selectors.unit_page(request.user, key, as_of=request.GET.get("as_of"))
+    if wants_xlsx(request):
+        return xlsx_download(exports.unit_tables(page), f"Đơn vị {page.unit.name}")
     pager = paginate(request, page.children, per_page=CHILDREN_PER_PAGE, noun="đơn vị")
     return render(
         request,
@@ -62,5 +69,6 @@ def unit_detail(request: HttpRequest, key: str) -> HttpResponse:
             "successors": page.successors,
             "history": page.history,
             "reform_eve": REFORM_EVE,
+            "export_url": export_url(request),
         },
     )

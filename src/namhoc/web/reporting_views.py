@@ -16,8 +16,10 @@ from namhoc.core.errors import DomainError, NotFound
 from namhoc.reporting import selectors, services
 from namhoc.reporting.models import ReportKind
 from namhoc.reporting.starter import starter_template
+from namhoc.web import reporting_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
 from namhoc.web.downloads import stored_file_response
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
 from namhoc.web.reporting_forms import DraftForm, TemplateForm
 
@@ -60,6 +62,7 @@ def _index(
             "unit_errors": unit_errors or [],
             "drafts": paginate(request, page.drafts, per_page=DRAFTS_PER_PAGE, noun="dự thảo"),
             "kinds": ReportKind.choices,
+            "export_url": export_url(request) if request.method == "GET" else "",
         },
         status=status,
     )
@@ -76,6 +79,10 @@ def index(request: HttpRequest) -> HttpResponse:
         school_year=source.get("school_year", "")[:20],
         kind=request.GET.get("loai", "")[:20],
     )
+    if request.method != "POST" and wants_xlsx(request):
+        kind = request.GET.get("loai", "")
+        label = str(ReportKind(kind).label) if kind in ReportKind.values else ""
+        return xlsx_download([exports.drafts_table(page.drafts, kind_label=label)], "Dự thảo")
     if request.method != "POST":
         form = DraftForm(
             years=page.years,

@@ -478,3 +478,144 @@ def test_the_links_and_review_downloads(
     assert [r[1] for r in citations] == list(commune.citations.values_list("number", flat=True))
     assert all(r[2] is None or isinstance(r[2], dt.datetime) for r in citations)
     refused(client_of(people.outsider).get(review_url, {"xuat": "xlsx"}))
+
+
+# --- people, the audit log, units, drafts, notices ---------------------------------------------
+
+
+def test_the_people_list_downloads_the_people_the_admin_manages(
+    org: Any, people: Any, client_of: ClientOf
+) -> None:
+    admin = client_of(people.province_admin)
+    page = admin.get("/nguoi-dung/", {"q": "xã"})
+    assert 'href="/nguoi-dung/?q=x%C3%A3&amp;xuat=xlsx"' in page.content.decode()
+    sheet = workbook(admin.get("/nguoi-dung/", {"xuat": "xlsx"}))["Người dùng"]
+    header, rows = header_and_rows(sheet, "Họ và tên")
+    assert header == ("Họ và tên", "Tên đăng nhập", "Vai trò tại đơn vị", "Trạng thái")
+    names = [row[0] for row in rows]
+    assert "Phạm Văn Xã" in names
+    assert "Vũ Thị Ngoài" not in names  # another province's specialist
+    assert "Quản trị hệ thống" not in names
+    assert by_first(rows)["Hoàng Thị Hiệu"][2:] == (
+        "Phê duyệt — Trường Tiểu học An Lạc\nChuyên viên — Trường Tiểu học An Lạc",
+        "Đang hoạt động",
+    )
+    searched = workbook(admin.get("/nguoi-dung/", {"q": "Xã", "xuat": "xlsx"}))["Người dùng"]
+    assert [row[0] for row in header_and_rows(searched, "Họ và tên")[1]] == ["Phạm Văn Xã"]
+    assert searched[1][0] == "1 người dùng khớp với “Xã”."
+    # not an admin: the page's 403, no file
+    refused(client_of(people.province_officer).get("/nguoi-dung/", {"xuat": "xlsx"}), 403)
+
+
+def test_the_audit_log_downloads_as_filtered_within_the_admins_scope(
+    org: Any, people: Any, client_of: ClientOf, monkeypatch: Any
+) -> None:
+    from namhoc.accounts import services as account_services
+    from namhoc.accounts.models import Role
+    from namhoc.indicators.tests.helpers import grant
+    from namhoc.web import people_exports
+
+    admin_b = grant("admin_b", org.province_b, Role.UNIT_ADMIN)
+    for actor, unit, username in (
+        (people.province_admin, "c-a1", "gv_an_lac"),
+        (people.province_admin, "c-a2", "gv_hoa_binh"),
+        (admin_b, "c-b1", "gv_son_thuy"),
+    ):
+        account_services.user_create(
+            actor=actor, username=username, full_name=username, unit=unit, role="viewer"
+        )
+    admin = client_of(people.province_admin)
+    assert "Tải Excel" in admin.get("/nhat-ky/").content.decode()
+    sheet = workbook(admin.get("/nhat-ky/", {"unit": "c-a1", "xuat": "xlsx"}))["Nhật ký"]
+    assert sheet[0][0] == "Nhật ký thay đổi"
+    assert sheet[1][0] == "Đã lọc: đơn vị Xã An Lạc (cả các đơn vị trực thuộc)."
+    header, rows = header_and_rows(sheet, "Ngày")
+    assert header == (
+        "Ngày",
+        "Giờ",
+        "Người thực hiện",
+        "Thay đổi",
+        "Đối tượng",
+        "Chi tiết",
+        "Nguồn",
+    )
+    objects = [row[4] for row in rows]
+    assert any("gv_an_lac" in text for text in objects)
+    assert not any("gv_hoa_binh" in text or "gv_son_thuy" in text for text in objects)
+    assert all(isinstance(row[0], dt.datetime) for row in rows)  # dates, not text
+    assert rows[0][2] == "Lê Thị Quản (province_admin)"
+    everything = workbook(admin.get("/nhat-ky/", {"xuat": "xlsx"}))["Nhật ký"]
+    objects = [row[4] for row in header_and_rows(everything, "Ngày")[1]]
+    assert any("gv_hoa_binh" in text for text in objects)
+    assert not any("gv_son_thuy" in text for text in objects)  # the other province's
+    # a bad filter: the page with its message, no file; too many rows: refused with a message
+    refused(admin.get("/nhat-ky/", {"date_from": "31/02/2025", "xuat": "xlsx"}), 400)
+    monkeypatch.setattr(people_exports, "AUDIT_ROWS_MAX", 1)
+    many = admin.get("/nhat-ky/", {"xuat": "xlsx"})
+    refused(many, 400)
+    assert "quá nhiều cho một tệp Excel (tối đa 1)" in many.content.decode()
+    refused(client_of(people.province_officer).get("/nhat-ky/", {"xuat": "xlsx"}), 403)
+
+
+def test_a_units_children_download_as_the_page_lists_them(
+    org: Any, people: Any, client_of: ClientOf, monkeypatch: Any
+) -> None:
+    from namhoc.web import orgunits_views
+
+    monkeypatch.setattr(orgunits_views, "CHILDREN_PER_PAGE", 1)  # the page shows one child
+    officer = client_of(people.province_officer)
+    assert "Tải Excel" in officer.get("/don-vi/p-a/").content.decode()
+    sheets = workbook(officer.get("/don-vi/p-a/", {"trang": "2", "xuat": "xlsx"}))
+    header, rows = header_and_rows(sheets["Đơn vị trực tiếp"], "Đơn vị")
+    assert header == ("Đơn vị", "Cấp", "Trực thuộc", "Ghi chú")
+    assert rows == [
+        ("Phường Hòa Bình", "Xã, phường, đặc khu", 1, "dữ liệu mô phỏng"),
+        ("Xã An Lạc", "Xã, phường, đặc khu", 1, "dữ liệu mô phỏng"),
+    ]
+    counts = header_and_rows(sheets["Số đơn vị"], "Cấp")[1]
+    assert all(is_number(n) for _, n in counts)
+    # the tree on the eve of the reform: the district, no communes of 2025
+    eve = workbook(officer.get("/don-vi/p-a/", {"as_of": "30/06/2025", "xuat": "xlsx"}))
+    assert eve["Đơn vị trực tiếp"][0][0] == "Đơn vị trực tiếp của Tỉnh Phú An tại ngày 30/06/2025"
+    tops = workbook(officer.get("/don-vi/", {"xuat": "xlsx"}))["Đơn vị"]
+    assert header_and_rows(tops, "Đơn vị")[1] == [
+        ("Tỉnh Phú An", "Tỉnh, thành phố", 2, "dữ liệu mô phỏng")
+    ]
+    refused(client_of(people.outsider).get("/don-vi/p-a/", {"xuat": "xlsx"}))
+    refused(client_of(people.commune_officer).get("/don-vi/p-a/", {"xuat": "xlsx"}))
+
+
+def test_drafts_and_notices_download_as_listed(org: Any, people: Any, client_of: ClientOf) -> None:
+    from namhoc.directives.tests.helpers import PROVINCE_DOC, published
+    from namhoc.notifications.tests.helpers import dispatch
+    from namhoc.reporting import services as reporting_services
+    from namhoc.tracking.tests.helpers import assign
+
+    for actor, unit in ((people.province_officer, "p-a"), (people.outsider, "p-b")):
+        reporting_services.draft_request(
+            actor=actor, unit_key=unit, kind="year_end", school_year="2025-2026"
+        )
+    drafts = workbook(client_of(people.province_officer).get("/bao-cao/", {"xuat": "xlsx"}))
+    rows = header_and_rows(drafts["Dự thảo"], "Đơn vị")[1]
+    assert [row[:2] for row in rows] == [("Tỉnh Phú An", "Báo cáo tổng kết năm học 2025-2026")]
+    assert rows[0][3] == 1
+    assert isinstance(rows[0][4], dt.datetime)
+    commune = workbook(client_of(people.commune_officer).get("/bao-cao/", {"xuat": "xlsx"}))
+    assert header_and_rows(commune["Dự thảo"], "Đơn vị")[1] == []  # a province's draft
+
+    plan = published(people.province_officer, org.province_a, PROVINCE_DOC)
+    assign(actor=people.province_officer, task=plan.tasks.get(position=1), unit=org.commune_a1)
+    dispatch()
+    officer = client_of(people.commune_officer)
+    notices = header_and_rows(
+        workbook(officer.get("/thong-bao/", {"xuat": "xlsx"}))["Thông báo"], "Ngày"
+    )[1]
+    assert len(notices) == 2
+    assert all(row[4] is None for row in notices)  # unread
+    assert (
+        header_and_rows(
+            workbook(client_of(people.outsider).get("/thong-bao/", {"xuat": "xlsx"}))["Thông báo"],
+            "Ngày",
+        )[1]
+        == []
+    )
