@@ -48,6 +48,7 @@ from namhoc.indicators.models import (
     Period,
 )
 from namhoc.indicators.selectors import (
+    RollupFreshness,
     above_q,
     catalogue,
     current_period,
@@ -314,22 +315,24 @@ def _compute(unit: OrgUnit, period: Period) -> PublicFigures:
     )
 
 
-def _cache_key(unit: OrgUnit, period: Period) -> str:
-    """A key that changes whenever what the page shows may change (three queries)."""
+def _cache_key(unit: OrgUnit, period: Period, freshness: RollupFreshness) -> str:
+    """A key that changes whenever what the page shows may change (two queries)."""
     chain = Approval.objects.filter(above_q(unit), period=period).aggregate(
         n=Count("pk"), last=Max("pk")
     )
     events = ApprovalEvent.objects.filter(above_q(unit), period=period).aggregate(last=Max("pk"))
-    freshness = rollups_freshness()
     return (
         f"disclosure:v1:{unit.pk}:{period.pk}:{chain['n']}.{chain['last']}.{events['last']}:"
         f"{freshness.built_for}:{freshness.tree}"
     )
 
 
-def public_figures(unit: OrgUnit, period: Period) -> PublicFigures:
-    """The approved figures ``unit`` publishes for ``period``, from the cache when fresh."""
-    key = _cache_key(unit, period)
+def public_figures(
+    unit: OrgUnit, period: Period, *, freshness: RollupFreshness | None = None
+) -> PublicFigures:
+    """The approved figures ``unit`` publishes for ``period``, from the cache when fresh
+    (``freshness``: the roll-ups' state, when the caller has read it already)."""
+    key = _cache_key(unit, period, freshness or rollups_freshness())
     found = cache.get(key)
     if isinstance(found, PublicFigures):
         return found
@@ -386,17 +389,19 @@ def disclosure_page(unit_key: object, period_code: object = "") -> DisclosurePag
         .annotate(n=Count("pk"))
         .order_by("kind", "school_level")
     ]
-    figures = public_figures(unit, period) if period is not None else None
+    freshness = rollups_freshness() if period is not None else None
+    figures = (
+        public_figures(unit, period, freshness=freshness)
+        if period is not None and freshness is not None
+        else None
+    )
     directives = (
         Directive.objects.filter(unit=unit, status=Directive.Status.PUBLISHED)
         .filter(school_year=period.school_year if period else "-")
         .only("pk", "doc_type", "number", "issued_on", "title", "school_year", "unit_id")
         .order_by("-issued_on", "-pk")
     )
-    freshness_stale = False
-    if figures is not None:
-        freshness = rollups_freshness()
-        freshness_stale = freshness.recorded and freshness.stale
+    freshness_stale = freshness is not None and freshness.recorded and freshness.stale
     return DisclosurePage(
         unit=unit,
         ancestors=ancestors,

@@ -224,13 +224,13 @@ def test_a_warm_page_costs_the_same_few_queries_whatever_the_unit(
     client = Client()
     url = reverse("disclosure:unit", args=["c-a1"]) + f"?ky={period}"
     client.get(url)
-    # unit, periods, the cache key (approvals, their events, the roll-ups' marker), ancestors,
-    # child units by level, the roll-ups' freshness note, the directives' count
-    with django_assert_num_queries(9):
+    # unit, periods, ancestors, child units by level, the roll-ups' state, the cache key
+    # (approvals, their events), the directives' count: eight
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     _more_schools(org.commune_a1, 40)
     client.get(url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
