@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from namhoc.core.audit import audit_record, diff, snapshot
@@ -278,16 +278,22 @@ def document_create(*, actor: Actor | None, **raw: object) -> LegalDocument:
     """Add a document to the registry (its number not there yet)."""
     unit_id = _refuse_unless_editor(actor)
     values = read_fields(raw)
-    with transaction.atomic():
-        taken = LegalDocument.objects.select_for_update().filter(number_key=values.key).first()
-        if taken is not None:
-            raise Conflict(
-                "duplicate",
-                f"{taken.label} đã có trong danh mục; hãy sửa văn bản đó.",
-            )
-        successor = _successor(values, None)
-        document = LegalDocument()
-        _save(actor, document, values, successor, unit_id=unit_id)
+    duplicate = Conflict(
+        "duplicate",
+        f"{LegalDocument(number=values.number, doc_type=values.doc_type).label} đã có trong "
+        "danh mục; hãy sửa văn bản đó.",
+    )
+    try:
+        with transaction.atomic():
+            if LegalDocument.objects.filter(number_key=values.key).exists():
+                raise duplicate
+            successor = _successor(values, None)
+            document = LegalDocument()
+            _save(actor, document, values, successor, unit_id=unit_id)
+    except IntegrityError:
+        if LegalDocument.objects.filter(number_key=values.key).exists():
+            raise duplicate from None  # the same number added at the same moment
+        raise
     return document
 
 
@@ -300,11 +306,25 @@ def document_update(
     unit_id = _refuse_unless_editor(actor)
     expected = parse_int(version, field="version", label="Phiên bản", required=True)
     values = read_fields(raw)
+    try:
+        return _update(actor, found.pk, expected, values, unit_id)
+    except IntegrityError:
+        taken = LegalDocument.objects.filter(number_key=values.key).exclude(pk=found.pk)
+        if taken.exists():  # its new number given to another entry at the same moment
+            raise Conflict(
+                "duplicate", f"{values.number} đã có trong danh mục.", field="number"
+            ) from None
+        raise
+
+
+def _update(
+    actor: Actor | None, pk: int, expected: int | None, values: DocumentFields, unit_id: int | None
+) -> LegalDocument:
     with transaction.atomic():
         document = (
             LegalDocument.objects.select_for_update(of=("self",))
             .select_related("updated_by")
-            .get(pk=found.pk)
+            .get(pk=pk)
         )
         if document.version != expected:
             raise StaleEdit(
@@ -388,6 +408,16 @@ def registry_load(*, actor: Actor | None, text: str | None = None) -> LoadSummar
     and writes no audit row; entries not in the file are kept."""
     unit_id = _refuse_unless_editor(actor)
     pending = _parsed(_rows(registry_text() if text is None else text))
+    try:
+        return _load(actor, pending, unit_id)
+    except IntegrityError:  # another load (or a person) added one of its numbers meanwhile
+        raise Conflict(
+            "concurrent_load",
+            "Danh mục vừa được sửa cùng lúc (một văn bản trong tệp vừa được thêm); hãy nạp lại.",
+        ) from None
+
+
+def _load(actor: Actor | None, pending: list[DocumentFields], unit_id: int | None) -> LoadSummary:
     created = updated = unchanged = 0
     with transaction.atomic():
         existing = {

@@ -337,3 +337,51 @@ def test_the_api_adds_reads_and_corrects_through_the_same_use_cases(org, people,
     assert refused.status_code == 403
     assert LegalDocument.objects.count() == 1
     assert client.get("/api/legal/documents/999999").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_number_added_twice_at_once_is_saved_once(org, people, tmp_path):
+    """B checks while A's row is written but not committed: B's insert then meets A's unique
+    key (PostgreSQL) or waits for A's transaction (SQLite); either way B is told, not a 500."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from namhoc.testing.databases import shared_database
+
+    written, release = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                services.document_create(actor=people.superuser, **DOC)
+                written.set()
+                release.wait(timeout=30)
+            outcome["first"] = "saved"
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            written.wait(timeout=30)
+            services.document_create(actor=people.superuser, **DOC)
+            outcome["second"] = "saved"
+        except DomainError as exc:
+            outcome["second"] = exc.code
+        finally:
+            connection.close()
+
+    with shared_database(tmp_path):
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        written.wait(timeout=30)
+        time.sleep(0.5)  # B is at its insert (PostgreSQL) or waiting to begin (SQLite)
+        release.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert outcome == {"first": "saved", "second": "duplicate"}
+        assert LegalDocument.objects.count() == 1
+        assert AuditEvent.objects.filter(action="legal.document_create").count() == 1
