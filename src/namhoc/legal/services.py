@@ -35,6 +35,7 @@ from namhoc.legal.models import LegalDocument
 __all__ = [
     "CSV_COLUMNS",
     "DATE_FIRST",
+    "FIELDS",
     "DocumentFields",
     "LoadSummary",
     "document_create",
@@ -47,7 +48,9 @@ __all__ = [
 # The oldest document the registry may hold: the founding of the state (2/9/1945).
 DATE_FIRST = dt.date(1945, 9, 2)
 DATE_LAST = dt.date(2100, 12, 31)
-AUDITED = (
+# A document's fields as people type them: the form, the API, the CSV's columns (in this
+# order) and the audit rows all name these.
+FIELDS = (
     "number",
     "doc_type",
     "issuer",
@@ -60,19 +63,8 @@ AUDITED = (
     "source_url",
     "note",
 )
-CSV_COLUMNS = (
-    "number",
-    "doc_type",
-    "issuer",
-    "issued_on",
-    "effective_on",
-    "title",
-    "status",
-    "replaced_by",
-    "amended_by",
-    "source_url",
-    "note",
-)
+AUDITED = FIELDS
+CSV_COLUMNS = FIELDS
 MAX_CSV_ROWS = 5_000
 _URL = URLValidator(schemes=["http", "https"])
 

@@ -9,22 +9,8 @@ from django import forms
 
 from namhoc.core.parsing import text_cap
 from namhoc.legal.models import LegalDocument
-from namhoc.legal.services import DATE_FIRST
+from namhoc.legal.services import DATE_FIRST, FIELDS
 from namhoc.web.fields import VNDateField
-
-FIELDS = (
-    "number",
-    "doc_type",
-    "issuer",
-    "issued_on",
-    "effective_on",
-    "title",
-    "status",
-    "replaced_by",
-    "amended_by",
-    "source_url",
-    "note",
-)
 
 
 def _text(label: str, name: str, *, required: bool = False, **kwargs: Any) -> forms.CharField:
