@@ -14,12 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from namhoc.core.errors import Conflict, DomainError
+from namhoc.core.errors import DomainError
 from namhoc.emulation import selectors, services
 from namhoc.emulation.access import access_evidence
 from namhoc.emulation.models import EmulationRound
 from namhoc.tracking.selectors import units_named
-from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import with_domain_errors
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.emulation_forms import (
     CouncilForm,
@@ -31,7 +31,7 @@ from namhoc.web.emulation_forms import (
     assessment_form_class,
     assessment_initial,
 )
-from namhoc.web.inspections_views import docx_response
+from namhoc.web.inspections_views import docx_response, refusal_on
 from namhoc.web.paging import paginate
 
 PER_PAGE = 30
@@ -95,10 +95,8 @@ def index(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         if _refused(exc) and exc.field != "unit":
             raise
-        form = RoundForm(request.POST)
+        form = refusal_on(RoundForm(request.POST), exc, apart=("unit",))
         unit_errors = [exc.message] if exc.field == "unit" else []
-        if exc.field != "unit":
-            attach_error(form, exc)
         chosen = units_named(request.user, [unit_key])
         return _index(
             request, page, form, chosen=chosen, unit_errors=unit_errors, status=exc.status
@@ -167,9 +165,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     except DomainError as exc:
         if _refused(exc):
             raise
-        form = RoundEditForm(request.POST)
-        if not isinstance(exc, Conflict):
-            attach_error(form, exc)
+        form = refusal_on(RoundEditForm(request.POST), exc)
         page = selectors.round_page(request.user, round_id)
         return _round(request, page, forms={"settings": form}, error=exc, status=exc.status)
     messages.success(request, "Đã lưu đợt thi đua.")
@@ -179,8 +175,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 def _round_again(
     request: HttpRequest, round_id: int, exc: DomainError, name: str, form: Any
 ) -> HttpResponse:
-    if not isinstance(exc, Conflict):
-        attach_error(form, exc)
+    refusal_on(form, exc)
     page = selectors.round_page(request.user, round_id)
     return _round(request, page, forms={name: form}, error=exc, status=exc.status)
 
@@ -256,10 +251,8 @@ def register(request: HttpRequest, round_id: int) -> HttpResponse:
     except DomainError as exc:
         if _refused(exc) and exc.field != "unit":
             raise
-        form = RegisterForm(request.POST)
+        form = refusal_on(RegisterForm(request.POST), exc, apart=("unit",))
         unit_errors = [exc.message] if exc.field == "unit" else []
-        if exc.field != "unit" and not isinstance(exc, Conflict):
-            attach_error(form, exc)
         page = selectors.round_page(request.user, round_id)
         return _round(
             request,
@@ -267,7 +260,6 @@ def register(request: HttpRequest, round_id: int) -> HttpResponse:
             forms={"register": form},
             chosen=units_named(request.user, [unit_key]),
             unit_errors=unit_errors,
-            error=exc if isinstance(exc, Conflict) else None,
             status=exc.status,
         )
     messages.success(request, f"Đã đăng ký danh hiệu: {registration}.")
@@ -366,9 +358,7 @@ def assess(request: HttpRequest, registration_id: int) -> HttpResponse:
     except DomainError as exc:
         if _refused(exc):
             raise
-        form = assessment_form_class(page.title)(request.POST)
-        if not isinstance(exc, Conflict):
-            attach_error(form, exc)
+        form = refusal_on(assessment_form_class(page.title)(request.POST), exc)
         return _registration(request, page, form=form, error=exc, status=exc.status)
     messages.success(request, "Đã nộp tự đánh giá; namhoc đã tính các tiêu chí từ số liệu năm học.")
     return redirect("emulation:registration", registration_id)

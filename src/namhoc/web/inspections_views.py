@@ -41,6 +41,18 @@ def _refused(exc: DomainError) -> bool:
     return exc.status in (403, 404)
 
 
+def refusal_on(form: Any, exc: DomainError, *, apart: tuple[str, ...] = ()) -> Any:
+    """``form`` (bound to what was posted) showing the use case's refusal — the one authority
+    (ADR 0007) — and not also the form's own pre-check of the same input. A refusal of a field
+    shown ``apart`` (the unit picker's) and a stale edit (the page says what the other person
+    saved) leave the form without errors."""
+    form.full_clean()
+    form.errors.clear()
+    if exc.field not in apart and not (isinstance(exc, Conflict) and exc.code == "stale"):
+        attach_error(form, exc)
+    return form
+
+
 def docx_response(filename: str, data: bytes) -> HttpResponse:
     response = HttpResponse(data, content_type=selectors.DOCX)
     ascii_name = filename.encode("ascii", "ignore").decode() or "van-ban.docx"
@@ -100,8 +112,7 @@ def index(request: HttpRequest) -> HttpResponse:
             raise
         form = PlanForm(request.POST)
         unit_errors = [exc.message] if exc.field == "unit" else []
-        if exc.field != "unit":
-            attach_error(form, exc)
+        refusal_on(form, exc, apart=("unit",))
         chosen = units_named(request.user, [unit_key])
         return _index(
             request, page, form, chosen=chosen, unit_errors=unit_errors, status=exc.status
@@ -161,9 +172,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     except DomainError as exc:
         if _refused(exc):
             raise
-        form = PlanEditForm(request.POST)
-        if not isinstance(exc, Conflict):
-            attach_error(form, exc)
+        form = refusal_on(PlanEditForm(request.POST), exc)
         return _plan(request, page, edit_form=form, error=exc, status=exc.status)
     messages.success(request, "Đã lưu kế hoạch.")
     return redirect("inspections:plan", plan_id)
@@ -190,8 +199,7 @@ def inspection_add(request: HttpRequest, plan_id: int) -> HttpResponse:
             raise
         form = InspectionForm(request.POST, kinds=page.kinds)
         unit_errors = [exc.message] if exc.field == "unit" else []
-        if exc.field != "unit":
-            attach_error(form, exc)
+        refusal_on(form, exc, apart=("unit",))
         return _plan(
             request,
             page,
@@ -281,8 +289,7 @@ def _again(
     request: HttpRequest, inspection_id: int, exc: DomainError, name: str, form: Any
 ) -> HttpResponse:
     """The inspection page again, ``form`` (the one posted) showing the refusal."""
-    if not isinstance(exc, Conflict) or exc.code != "stale":
-        attach_error(form, exc)
+    refusal_on(form, exc)
     page = selectors.inspection_page(request.user, inspection_id)
     return _inspection(request, page, forms={name: form}, error=exc, status=exc.status)
 

@@ -332,19 +332,27 @@ def team_set(
                 f"{len(missing)} người đã chọn không phải.",
                 field="members",
             )
-        before = sorted(locked.members.values_list("user_id", "role"))
-        locked.members.all().delete()
-        InspectionMember.objects.bulk_create(
-            InspectionMember(
-                inspection=locked,
-                user=people[pk],
-                role=InspectionMember.Role.LEAD if pk == head else InspectionMember.Role.MEMBER,
-            )
+        current = dict(locked.members.values_list("user_id", "role"))
+        wanted = {
+            pk: InspectionMember.Role.LEAD if pk == head else InspectionMember.Role.MEMBER
             for pk in chosen
+        }
+        if current == wanted:
+            return locked
+        before = sorted(current.items())
+        # Who leaves, who is no longer the head (the one-head constraint holds at every step),
+        # who becomes it, who joins: the rows of those who stay are kept.
+        locked.members.exclude(user_id__in=list(wanted)).delete()
+        locked.members.filter(role=InspectionMember.Role.LEAD).exclude(user_id=head).update(
+            role=InspectionMember.Role.MEMBER
+        )
+        locked.members.filter(user_id=head).update(role=InspectionMember.Role.LEAD)
+        InspectionMember.objects.bulk_create(
+            InspectionMember(inspection=locked, user=people[pk], role=role)
+            for pk, role in wanted.items()
+            if pk not in current
         )
         after = sorted(locked.members.values_list("user_id", "role"))
-        if before == after:
-            return locked
         locked.version += 1
         locked.updated_by = user_of(actor)
         locked.updated_at = timezone.now()
