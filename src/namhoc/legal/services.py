@@ -270,23 +270,22 @@ def document_create(*, actor: Actor | None, **raw: object) -> LegalDocument:
     """Add a document to the registry (its number not there yet)."""
     unit_id = _refuse_unless_editor(actor)
     values = read_fields(raw)
-    duplicate = Conflict(
-        "duplicate",
-        f"{LegalDocument(number=values.number, doc_type=values.doc_type).label} đã có trong "
-        "danh mục; hãy sửa văn bản đó.",
-    )
     try:
         with transaction.atomic():
-            if LegalDocument.objects.filter(number_key=values.key).exists():
-                raise duplicate
+            _refuse_taken(values)
             successor = _successor(values, None)
             document = LegalDocument()
             _save(actor, document, values, successor, unit_id=unit_id)
     except IntegrityError:
-        if LegalDocument.objects.filter(number_key=values.key).exists():
-            raise duplicate from None  # the same number added at the same moment
+        _refuse_taken(values)  # the same number added at the same moment
         raise
     return document
+
+
+def _refuse_taken(values: DocumentFields) -> None:
+    taken = LegalDocument.objects.filter(number_key=values.key).first()
+    if taken is not None:
+        raise Conflict("duplicate", f"{taken.label} đã có trong danh mục; hãy sửa văn bản đó.")
 
 
 def document_update(
