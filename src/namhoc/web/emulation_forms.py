@@ -13,9 +13,11 @@ from namhoc.core.parsing import text_cap
 from namhoc.emulation.models import CouncilMember, EmulationRound, Registration
 from namhoc.emulation.titles import Title, all_titles
 from namhoc.web.fields import VNDateField
+from namhoc.web.inspections_forms import PageForm
 
 
-class RoundSettingsFields(forms.Form):
+class RoundSettingsFields(PageForm):
+    ids = "dot"
     title = forms.CharField(label="Tên đợt", max_length=text_cap(EmulationRound, "title"))
     quorum_percent = forms.IntegerField(
         label="Tỷ lệ thành viên hội đồng phải bỏ phiếu (%)", min_value=1, max_value=100
@@ -31,14 +33,17 @@ class RoundForm(RoundSettingsFields):
 
 
 class RoundEditForm(RoundSettingsFields):
+    ids = "sua-dot"
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class VersionForm(forms.Form):
+class VersionForm(PageForm):
+    ids = "giai-doan"
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CouncilForm(forms.Form):
+class CouncilForm(PageForm):
+    ids = "hoi-dong"
     user = forms.ChoiceField(label="Người")
     role = forms.ChoiceField(label="Vai trò", choices=CouncilMember.Role.choices)
 
@@ -54,7 +59,8 @@ def title_choices(titles: Sequence[Title] | None = None) -> list[tuple[str, str]
     ]
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(PageForm):
+    ids = "dang-ky"
     title = forms.ChoiceField(label="Danh hiệu")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -87,7 +93,8 @@ def assessment_initial(registration: Registration, title: Title | None) -> dict[
     return initial
 
 
-class DecideForm(forms.Form):
+class DecideForm(PageForm):
+    ids = "quyet-dinh"
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision_number = forms.CharField(
         label="Số quyết định",

@@ -23,7 +23,20 @@ from namhoc.web.fields import VNDateField
 _TEXTAREA = {"rows": 4}
 
 
-class PlanForm(forms.Form):
+class PageForm(forms.Form):
+    """A form sharing its page with others: its inputs' ids start with ``ids`` (two forms with
+    a ``text`` field must not both label ``id_text``)."""
+
+    ids = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.ids:
+            kwargs.setdefault("auto_id", f"{self.ids}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class PlanForm(PageForm):
+    ids = "ke-hoach"
     school_year = forms.CharField(label="Năm học", max_length=9)
     title = forms.CharField(label="Tên kế hoạch", max_length=text_cap(InspectionPlan, "title"))
     note = forms.CharField(
@@ -34,7 +47,8 @@ class PlanForm(forms.Form):
     )
 
 
-class PlanEditForm(forms.Form):
+class PlanEditForm(PageForm):
+    ids = "sua-ke-hoach"
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label="Tên kế hoạch", max_length=text_cap(InspectionPlan, "title"))
     note = forms.CharField(
@@ -45,13 +59,15 @@ class PlanEditForm(forms.Form):
     )
 
 
-class ScheduleFields(forms.Form):
+class ScheduleFields(PageForm):
+    ids = "lich"
     subject = forms.CharField(label="Nội dung kiểm tra", max_length=text_cap(Inspection, "subject"))
     starts_on = VNDateField(label="Từ ngày")
     ends_on = VNDateField(label="Đến ngày")
 
 
 class InspectionForm(ScheduleFields):
+    ids = "cuoc-kiem-tra"
     """A new inspection; the unit inspected comes from the picker (an internal check: the
     school itself, no need to pick)."""
 
@@ -67,7 +83,8 @@ class ScheduleForm(ScheduleFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class TeamForm(forms.Form):
+class TeamForm(PageForm):
+    ids = "doan"
     version = forms.IntegerField(widget=forms.HiddenInput)
     lead = forms.ChoiceField(label="Trưởng đoàn")
     members = forms.MultipleChoiceField(
@@ -81,7 +98,8 @@ class TeamForm(forms.Form):
         self.fields["members"].choices = choices  # type: ignore[attr-defined]
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(PageForm):
+    ids = "danh-muc"
     text = forms.CharField(
         label="Nội dung tự ghi", max_length=text_cap(ChecklistItem, "text"), required=False
     )
@@ -127,7 +145,8 @@ def results_initial(items: Sequence[ChecklistItem]) -> dict[str, str]:
     return initial
 
 
-class FindingsForm(forms.Form):
+class FindingsForm(PageForm):
+    ids = "nhan-xet"
     version = forms.IntegerField(widget=forms.HiddenInput)
     findings = forms.CharField(
         label="Nhận xét, kết luận của đoàn",
@@ -137,7 +156,8 @@ class FindingsForm(forms.Form):
     )
 
 
-class RecommendationForm(forms.Form):
+class RecommendationForm(PageForm):
+    ids = "kien-nghi"
     text = forms.CharField(
         label="Kiến nghị",
         max_length=text_cap(Recommendation, "text"),
@@ -146,7 +166,8 @@ class RecommendationForm(forms.Form):
     deadline = VNDateField(label="Thời hạn")
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(PageForm):
+    ids = "ket-luan"
     version = forms.IntegerField(widget=forms.HiddenInput)
     number = forms.CharField(
         label="Số kết luận (để trống nếu chưa cấp số)",
