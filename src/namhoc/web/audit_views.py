@@ -45,11 +45,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         if key
         else []
     )
+    unit = chosen[0].name if chosen else ""
+    lines = exports.audit_filters(raw, unit=unit, actions=selectors.action_choices())
     if wants_xlsx(request) and status == 200:
         refusal = exports.too_many_events(events.count())
         if not refusal:
-            unit = chosen[0].name if chosen else ""
-            lines = exports.audit_filters(raw, unit=unit, actions=selectors.action_choices())
             table = exports.audit_table(list(events), title="Nhật ký thay đổi", lines=lines)
             return xlsx_download([table], "Nhật ký thay đổi")
         form.add_error(None, refusal)
@@ -65,6 +65,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "rows": selectors.describe_events(pager.page.object_list),
             "chosen": chosen,
             "export_url": export_url(request) if status == 200 else "",
+            "print_filters": lines,
         },
         status=status,
     )

@@ -489,6 +489,9 @@ def test_the_people_list_downloads_the_people_the_admin_manages(
     admin = client_of(people.province_admin)
     page = admin.get("/nguoi-dung/", {"q": "xã"})
     assert 'href="/nguoi-dung/?q=x%C3%A3&amp;xuat=xlsx"' in page.content.decode()
+    # the search box swaps the rows (htmx): the link comes with them, with the new search
+    rows = admin.get("/nguoi-dung/", {"q": "tỉnh"}, HTTP_HX_REQUEST="true")
+    assert 'href="/nguoi-dung/?q=t%E1%BB%89nh&amp;xuat=xlsx"' in rows.content.decode()
     sheet = workbook(admin.get("/nguoi-dung/", {"xuat": "xlsx"}))["Người dùng"]
     header, rows = header_and_rows(sheet, "Họ và tên")
     assert header == ("Họ và tên", "Tên đăng nhập", "Vai trò tại đơn vị", "Trạng thái")
