@@ -197,6 +197,8 @@ api.add_router("/directives", "namhoc.api.directives.router")
 api.add_router("/tracking", "namhoc.api.tracking.router")
 api.add_router("/indicators", "namhoc.api.indicators.router")
 api.add_router("/reports", "namhoc.api.reporting.router")
+api.add_router("/inspections", "namhoc.api.inspections.router")
+api.add_router("/emulation", "namhoc.api.emulation.router")
 api.add_router("/notifications", "namhoc.api.notifications.router")
 api.add_router("/legal", "namhoc.api.legal.router")
 api.add_router("/disclosure", "namhoc.api.disclosure.router")  # public: no sign-in

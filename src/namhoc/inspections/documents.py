@@ -17,7 +17,7 @@ from namhoc.inspections.models import ChecklistItem, Inspection, InspectionMembe
 from namhoc.orgunits.selectors import ancestors
 from namhoc.reporting.builtin import TEXT_WIDTH_MM, render_builtin
 from namhoc.reporting.document import BodyTable, Document, Header, Para, Run, Signature
-from namhoc.reporting.issuer import issuer_of
+from namhoc.reporting.issuer import Issuer, issuer_of
 
 __all__ = [
     "NumberedHeader",
@@ -45,9 +45,9 @@ class NumberedHeader(Header):
     def place_date(self) -> str:
         if self.day is None:
             return super().place_date
-        return (
-            f"{self.place}, ngày {self.day.day:02d} tháng {self.day.month:02d} năm {self.day.year}"
-        )
+        # Decree 30/2020/NĐ-CP: a leading zero for days below 10 and months below 3
+        month = f"{self.day.month:02d}" if self.day.month < 3 else str(self.day.month)
+        return f"{self.place}, ngày {self.day.day:02d} tháng {month} năm {self.day.year}"
 
 
 def _p(text: str, style: str = "body") -> Para:
@@ -103,7 +103,9 @@ def _recommendation_lines(recommendations: Sequence[Recommendation]) -> list[Par
     ]
 
 
-def _header(inspection: Inspection, symbol: str, *, number: str, day: dt.date | None) -> tuple:
+def _header(
+    inspection: Inspection, symbol: str, *, number: str, day: dt.date | None
+) -> tuple[Issuer, NumberedHeader]:
     unit = inspection.plan.unit
     issuer = issuer_of(unit, ancestors(unit))
     header = NumberedHeader(

@@ -25,6 +25,8 @@ NAV: tuple[tuple[str, str, bool], ...] = (
     ("Theo dõi", "tracking:dashboard", False),
     ("Số liệu", "indicators-index", False),
     ("Báo cáo", "reporting:index", False),
+    ("Kiểm tra", "inspections:index", False),
+    ("Thi đua", "emulation:index", False),
     ("Đơn vị", "orgunits-index", False),
     ("Người dùng", "users:list", True),
     ("Nhật ký", "audit:list", True),

@@ -25,5 +25,9 @@ urlpatterns = [
     path("don-vi/", include("namhoc.web.orgunits_urls")),
     path("so-lieu/", include("namhoc.web.indicators_urls")),
     path("bao-cao/", include("namhoc.web.reporting_urls")),
+    path("kiem-tra/", include("namhoc.web.inspections_urls")),  # inspections (ADR 0011)
+    path("thi-dua/", include("namhoc.web.emulation_urls")),  # emulation (ADR 0011)
+    path("van-ban-phap-ly/", include("namhoc.web.legal_urls")),  # the legal registry (ADR 0012)
+    path("cong-khai/", include("namhoc.web.disclosure_urls")),  # public pages (ADR 0012)
     path("", include("namhoc.web.directives_urls")),
 ]

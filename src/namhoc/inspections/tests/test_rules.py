@@ -417,3 +417,26 @@ def test_the_record_and_the_draft_conclusion_are_drafted_in_the_official_layout(
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "line"),
+    [
+        (dt(2026, 3, 5), "Phú An, ngày 05 tháng 3 năm 2026"),
+        (dt(2026, 1, 12), "Phú An, ngày 12 tháng 01 năm 2026"),
+        (dt(2026, 12, 3), "Phú An, ngày 03 tháng 12 năm 2026"),
+    ],
+)
+def test_an_issued_documents_number_and_date_read_as_decree_30_asks(day, line):
+    from namhoc.inspections.documents import NumberedHeader
+
+    header = NumberedHeader(
+        upper_body="", issuer="SỞ", symbol="KL-SGDĐT", place="Phú An", year=2026,
+        number="15/KL-SGDĐT", day=day,
+    )  # fmt: skip
+    assert (header.number_line, header.place_date) == ("Số: 15/KL-SGDĐT", line)
+    draft = NumberedHeader(upper_body="", issuer="SỞ", symbol="KL-SGDĐT", place="Phú An", year=2026)
+    assert (draft.number_line, draft.place_date) == (
+        "Số:      /KL-SGDĐT",
+        "Phú An, ngày      tháng      năm 2026",
+    )
