@@ -7,7 +7,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/python" -m pip install --quiet --upgrade pip
-"$tmp/venv/bin/python" -m pip install --quiet -e ".[dev]"
+"$tmp/venv/bin/python" -m pip install --quiet -e ".[dev,bench]"
 {
   echo "# Pinned versions for reproducible installs: pip install -c constraints.txt -e '.[dev]'"
   echo "# Regenerate with scripts/lock.sh after changing dependencies in pyproject.toml."

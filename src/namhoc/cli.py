@@ -76,6 +76,17 @@ def _namhoc_commands() -> dict[str, str]:
     return {name: app for name, app in get_commands().items() if app.startswith("namhoc.")}
 
 
+def _command_help(name: str) -> str:
+    """The first line of a namhoc management command's own help."""
+    from django.core.management import get_commands, load_command_class
+
+    try:
+        text = load_command_class(get_commands()[name], name).help or ""
+    except Exception:  # a command that cannot load still gets a line; running it will say why
+        text = ""
+    return text.strip().splitlines()[0] if text.strip() else f"namhoc manage {name} …"
+
+
 def _build_parser(extra_commands: Sequence[str]) -> _Parser:
     parser = _Parser(
         prog="namhoc",
@@ -116,7 +127,7 @@ def _build_parser(extra_commands: Sequence[str]) -> _Parser:
     sub.add_parser("manage", help="lệnh quản trị Django / Django management", add_help=False)
     sub.add_parser("ingest", help="đọc văn bản chỉ đạo / read directives", add_help=False)
     for name in extra_commands:
-        sub.add_parser(name, help=f"namhoc manage {name} …", add_help=False)
+        sub.add_parser(name, help=_command_help(name), add_help=False)
     return parser
 
 
@@ -143,7 +154,7 @@ def _main(args_in: list[str]) -> int:
         from namhoc.ingest.command import main as ingest_main
 
         return ingest_main(args_in[1:])
-    needs_django = not args_in or args_in[0] not in {"--version", "-h", "--help"}
+    needs_django = not args_in or args_in[0] != "--version"  # --help lists every command
     if args_in and args_in[0] in {"serve", "demo"} and "--dev" not in args_in:
         _debug_off()
     extra: list[str] = []

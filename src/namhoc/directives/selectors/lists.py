@@ -12,6 +12,7 @@ from namhoc.directives.access import (
     visible_directives,
 )
 from namhoc.directives.models import Directive
+from namhoc.ingest.citations import number_key
 from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = ["directive_list", "upper_candidates"]
@@ -56,7 +57,8 @@ def upper_candidates(viewer: Actor | None, directive: Directive) -> QuerySet[Dir
     """Published directives issued above ``directive``'s unit, visible to ``viewer``; those whose
     number the directive cites first."""
     above = ancestor_paths(directive.unit.path)
-    cited = set(directive.citations.values_list("number", flat=True))
+    # numbers as the reader matches them: spacing and "&" aside ("PGD&ĐT" is "PGDĐT")
+    cited = {number_key(n) for n in directive.citations.values_list("number", flat=True)}
     queryset = (
         visible_directives(viewer)
         .filter(unit__path__in=above, status=Directive.Status.PUBLISHED)
@@ -66,7 +68,7 @@ def upper_candidates(viewer: Actor | None, directive: Directive) -> QuerySet[Dir
     if not cited:
         return queryset
     rows = list(queryset)
-    rows.sort(key=lambda d: d.number not in cited)
+    rows.sort(key=lambda d: number_key(d.number) not in cited)
     ids = [d.pk for d in rows]
     from django.db.models import Case, IntegerField, Value, When
 

@@ -203,7 +203,10 @@ def progress_message(stage: str, done: int, total: int) -> str:
     if stage == "ocr":
         if done <= 0:
             return f"Đang nhận dạng chữ ({total} trang)…"
-        return f"Đang nhận dạng chữ trang {min(done, total)}/{total}"
+        if done >= total:
+            return f"Đã nhận dạng chữ {total}/{total} trang, đang phân tích…"
+        # ``done`` pages are read: the one being read now is the next
+        return f"Đang nhận dạng chữ trang {done + 1}/{total}"
     if stage == "read":
         return "Đang mở tệp…"
     if stage == "analyse":

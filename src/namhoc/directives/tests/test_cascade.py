@@ -119,3 +119,24 @@ def test_store_confirm_and_coverage(org, people):
     assert rows["c-a2"].directives == []
     assert [u.key for u in report.silent_units] == ["c-a2"]
     assert sorted(labels[pk] for pk in report.uncovered_task_ids) == ["1", "2", "4", "8"]
+
+
+@pytest.mark.django_db
+def test_the_upper_directive_it_cites_is_proposed_first_whatever_its_ampersand(org, people):
+    """A commune's plan citing "25/KH-PGD&ĐT" finds the upper plan numbered "25/KH-PGDĐT" (the
+    reader's number_key: spacing and "&" aside) at the top of the upper directives to pick."""
+    from namhoc.directives.models import Citation, Directive
+    from namhoc.directives.selectors import upper_candidates
+
+    ministry = published(people.superuser, org.ministry, MINISTRY_DOC)
+    province = published(people.province_officer, org.province_a, PROVINCE_DOC, upper=ministry)
+    Directive.objects.filter(pk=province.pk).update(number="25/KH-PGDĐT")
+    lower = upload(people.province_officer, org.commune_a1, COMMUNE_A1_DOC)
+    lower.citations.all().delete()
+    Citation.objects.create(directive=lower, number="25 / KH-PGD&ĐT")
+    first = list(upper_candidates(people.province_officer, lower))
+    assert [d.pk for d in first[:1]] == [province.pk]
+    assert ministry.pk in [d.pk for d in first]  # the others stay, after it
+    # without the citation the newest school year and the highest level come first
+    lower.citations.all().delete()
+    assert [d.pk for d in upper_candidates(people.province_officer, lower)][0] == ministry.pk

@@ -164,8 +164,9 @@ def test_a_read_gets_the_limits_from_the_settings_and_its_progress_shows_on_the_
         False,
     )
     # And the page polled meanwhile showed the progress, written at most once a second
-    assert "Đang nhận dạng chữ trang 3/12" in seen["page"]
-    assert seen["message"] == "Đang nhận dạng chữ trang 3/12"
+    # (three pages read: the fourth is being read)
+    assert "Đang nhận dạng chữ trang 4/12" in seen["page"]
+    assert seen["message"] == "Đang nhận dạng chữ trang 4/12"
     # And the refusal is the source's message
     source.refresh_from_db()
     assert (source.status, source.status_message) == ("failed", "Đọc tệp quá 30 giây nên đã dừng.")

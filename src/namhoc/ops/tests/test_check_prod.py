@@ -56,7 +56,10 @@ def _by_en(found: list[checks.Check]) -> dict[str, checks.Check]:
 def test_a_healthy_production_deployment_passes_every_check(production):
     _healthy()
     out = io.StringIO()
-    call_command("check-prod", wait=5, stdout=out)
+    try:
+        call_command("check-prod", wait=5, stdout=out)
+    except CommandError:
+        pytest.fail(out.getvalue())  # which check failed, in the report
     lines = out.getvalue().splitlines()
     assert lines[0] == (
         "[ OK ] Chế độ vận hành (NAMHOC_ENV=production) / production mode "
