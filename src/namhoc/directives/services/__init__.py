@@ -17,10 +17,6 @@ directive's row locked and its audit rows beside the change.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from namhoc.core.errors import StaleEdit
 from namhoc.directives.services import drafting, lifecycle, links
 from namhoc.directives.services.common import HEADER_FIELDS
@@ -86,42 +82,9 @@ __all__ = [
     "task_update",
 ]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _ids_from_objects(function: F) -> F:
-    """Transitional, for callers outside this app written before ADR 0007 (the demo loader and
-    tracking's tests pass loaded objects: ``directive=d``, ``upper=u``, ``task=t``,
-    ``upper_task=u``, ``confirmed=True``): the objects become the raw ids the use case takes,
-    and access is checked as for anyone. Remove once they pass ids."""
-    renames = {
-        "directive": "directive_id",
-        "upper": "upper_id",
-        "task": "task_id",
-        "upper_task": "upper_task_id",
-    }
-
-    @functools.wraps(function)
-    def call(**kwargs: Any) -> Any:
-        for old, new in renames.items():
-            if old in kwargs and new not in kwargs and hasattr(kwargs[old], "pk"):
-                kwargs[new] = kwargs.pop(old).pk
-            elif old in kwargs and kwargs[old] is None and new == "upper_id":
-                kwargs[new] = kwargs.pop(old)
-        if "confirmed" in kwargs:
-            kwargs["decision"] = "confirm" if kwargs.pop("confirmed") else "reject"
-        return function(**kwargs)
-
-    return call  # type: ignore[return-value]
-
-
-directive_revise = _ids_from_objects(lifecycle.directive_revise)
-directive_set_upper = _ids_from_objects(links.directive_set_upper)
-links_suggest = _ids_from_objects(links.links_suggest)
-link_decide = _ids_from_objects(links.link_decide)
+directive_revise = lifecycle.directive_revise
+directive_set_upper = links.directive_set_upper
+links_suggest = links.links_suggest
+link_decide = links.link_decide
 
 del drafting
-
-# Transitional: ``tracking.services.directive_publish`` (the one public way to publish) calls the
-# internal step by this name; it moves to ``services.publishing.publish_draft``. Not in __all__.
-from namhoc.directives.services.publishing import publish_draft as directive_publish  # noqa: E402,F401

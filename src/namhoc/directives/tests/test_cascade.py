@@ -64,7 +64,9 @@ def test_suggested_links_match_the_links_a_person_chooses(org, people, use_embed
     cases = [(province, ministry, PROVINCE_DOC)]
     for unit, name in ((org.commune_a1, COMMUNE_A1_DOC), (org.commune_a2, COMMUNE_A2_DOC)):
         lower = upload(people.province_officer, unit, name)
-        services.directive_set_upper(actor=people.province_officer, directive=lower, upper=province)
+        services.directive_set_upper(
+            actor=people.province_officer, directive_id=lower.pk, upper_id=province.pk
+        )
         cases.append((lower, province, name))
     for lower, upper, name in cases:
         proposals = services.suggest_links(lower, upper, use_embeddings=use_embeddings)
@@ -89,14 +91,16 @@ def test_store_confirm_and_coverage(org, people):
     communes = {}
     for unit, name in ((org.commune_a1, COMMUNE_A1_DOC), (org.commune_a2, COMMUNE_A2_DOC)):
         lower = upload(people.province_officer, unit, name)
-        services.directive_set_upper(actor=people.province_officer, directive=lower, upper=province)
-        services.links_suggest(actor=people.province_officer, directive=lower)
+        services.directive_set_upper(
+            actor=people.province_officer, directive_id=lower.pk, upper_id=province.pk
+        )
+        services.links_suggest(actor=people.province_officer, directive_id=lower.pk)
         for link in TaskLink.objects.filter(task__directive=lower, rank=1):
             services.link_decide(
                 actor=people.province_officer,
-                task=link.task,
-                upper_task=link.upper_task,
-                confirmed=True,
+                task_id=link.task_id,
+                upper_task_id=link.upper_task_id,
+                decision="confirm",
             )
         communes[name] = lower
     # only commune A1 has published
@@ -104,7 +108,7 @@ def test_store_confirm_and_coverage(org, people):
 
     publish(people.province_officer, communes[COMMUNE_A1_DOC])
     # a second suggestion run keeps the decisions
-    services.links_suggest(actor=people.province_officer, directive=communes[COMMUNE_A2_DOC])
+    services.links_suggest(actor=people.province_officer, directive_id=communes[COMMUNE_A2_DOC].pk)
     assert (
         TaskLink.objects.filter(
             task__directive=communes[COMMUNE_A2_DOC], status="confirmed"
@@ -139,4 +143,4 @@ def test_the_upper_directive_it_cites_is_proposed_first_whatever_its_ampersand(o
     assert ministry.pk in [d.pk for d in first]  # the others stay, after it
     # without the citation the newest school year and the highest level come first
     lower.citations.all().delete()
-    assert [d.pk for d in upper_candidates(people.province_officer, lower)][0] == ministry.pk
+    assert next(d.pk for d in upper_candidates(people.province_officer, lower)) == ministry.pk

@@ -76,12 +76,12 @@ def _values(unit: Any, period: Any, figures: dict[str, int]) -> None:
 
 
 def _confirm_links(actor: Any, directive: Directive) -> None:
-    directive_services.links_suggest(actor=actor, directive=directive)
+    directive_services.links_suggest(actor=actor, directive_id=directive.pk)
     for link in TaskLink.objects.filter(task__directive=directive, rank=1).select_related(
         "task", "upper_task"
     ):
         directive_services.link_decide(
-            actor=actor, task=link.task, upper_task=link.upper_task, confirmed=True
+            actor=actor, task_id=link.task_id, upper_task_id=link.upper_task_id, decision="confirm"
         )
 
 
