@@ -19,4 +19,4 @@ class BoundedLimitOffset(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip")
 
     def __init__(self, *, max_limit: int = MAX_PAGE, **kwargs: object) -> None:
-        super().__init__(max_limit=max_limit, **kwargs)  # type: ignore[arg-type]
+        super().__init__(max_limit=max_limit, **kwargs)

@@ -25,7 +25,7 @@ def vn_date(value: dt.date | dt.datetime | str | None) -> str:
     """``dd/mm/yyyy`` (also for ISO strings, as conflict payloads carry dates)."""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            return format_date(dt.date.fromisoformat(value[:10]))
         except ValueError:
             return value
     return format_date(value)
