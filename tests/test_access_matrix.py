@@ -329,7 +329,7 @@ def check_case(world: World, route: str, expect: Expect) -> list[str]:
     """Every actor x relation of one expectation: what is wrong, as lines."""
     relations = ("own",) if expect.relation_free else RELATIONS
     failures: list[str] = []
-    for actor in world.actors:
+    for actor in expect.actors or tuple(world.actors):
         for relation in relations:
             wanted = expected_for(expect, actor, relation)
             with transaction.atomic():

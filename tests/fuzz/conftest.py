@@ -1,0 +1,46 @@
+"""The fuzzers' world (built once for the package, rolled back at its end) and their summary
+line: how many cases each tried in this run (issue 9, item 6)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+
+from tests.fuzz.counting import CASES, POOLS, STATUSES
+from tests.fuzz.world import FuzzWorld, build_fuzz_world
+
+
+@pytest.fixture(scope="package")
+def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[FuzzWorld]:
+    """The small world of ``tests/fuzz/world.py``, built once in a transaction that is rolled
+    back after the last fuzzer. Each fuzzed request runs in a savepoint of its own."""
+    # As Django's test client does: a request through the WSGI handler must not close the
+    # connection the test's transaction lives on.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            world = build_fuzz_world()
+            POOLS.clear()
+            POOLS.update(world.pools)
+            yield world
+            transaction.set_rollback(True)
+    finally:
+        POOLS.clear()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not CASES:
+        return
+    parts = ", ".join(f"{name}: {count:,}" for name, count in sorted(CASES.items()))
+    terminalreporter.write_line(f"fuzz cases tried: {parts} (total {sum(CASES.values()):,})")
+    if os.environ.get("NAMHOC_FUZZ_STATUSES"):
+        for key, count in sorted(STATUSES.items()):
+            terminalreporter.write_line(f"  {key}: {count}")
