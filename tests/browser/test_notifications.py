@@ -3,6 +3,7 @@ is then read; every notifications page fits a 390 px phone without sideways scro
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ARTIFACTS = Path("test-artifacts") / "notifications"
+ARTIFACTS = Path(os.environ.get("NAMHOC_TEST_ARTIFACTS") or "test-artifacts") / "notifications"
 
 
 def _fits(page) -> bool:  # type: ignore[no-untyped-def]
