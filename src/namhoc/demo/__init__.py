@@ -123,8 +123,9 @@ def _demo_people() -> list[DemoPerson]:
 
 def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummary:
     from namhoc.demo.directives import load_demo_directives
-    from namhoc.demo.indicators import load_demo_indicators
+    from namhoc.demo.indicators import load_demo_approvals, load_demo_indicators
     from namhoc.demo.units import load_demo_units
+    from namhoc.legal.services import registry_load
 
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
@@ -144,6 +145,15 @@ def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummar
             include_communes=[p.unit.key for p in people if p.unit.kind == OrgUnit.Kind.COMMUNE],
         )
         load_demo_indicators(verbose=verbose, province_keys=DEMO_FIGURES_PROVINCES)
+        approved = load_demo_approvals(actor=admin, province_key=DEMO_PROVINCE)
+        if approved:
+            summary.notes.append(
+                f"Phê duyệt số liệu mẫu: {approved} biểu của các xã, phường thuộc "
+                "Hải Phòng (trang công khai /cong-khai/ lấy từ đây)."
+            )
+        legal = registry_load(actor=admin)
+        if legal.created:
+            summary.notes.append(f"Văn bản pháp lý: {legal.created} văn bản trong danh mục.")
     summary.users.append(("admin", DEMO_PASSWORD, "Quản trị hệ thống (/admin/)"))
     summary.notes.append(f"Thời gian nạp / load time: {time.monotonic() - started:.1f} s")
     return summary

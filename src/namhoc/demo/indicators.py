@@ -18,14 +18,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from namhoc.accounts.models import User
 from namhoc.indicators.catalogue import catalogue_load, periods_ensure
-from namhoc.indicators.models import DataElement, DataValue, Indicator, Period, Target
-from namhoc.indicators.services import rollups_rebuild
+from namhoc.indicators.models import (
+    ApprovalEvent,
+    DataElement,
+    DataSet,
+    DataValue,
+    Indicator,
+    Period,
+    Target,
+)
+from namhoc.indicators.selectors import approval_blocker
+from namhoc.indicators.services import approval_approve, rollups_rebuild
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import subtree_q
 from namhoc.tracking.selectors import current_school_year
 
-__all__ = ["demo_years", "load_demo_indicators"]
+__all__ = ["demo_years", "load_demo_approvals", "load_demo_indicators"]
 
 
 def demo_years(day: dt.date | None = None) -> tuple[str, str, str]:
@@ -236,3 +246,49 @@ def _demo_targets(rng: random.Random, year: str) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def load_demo_approvals(*, actor: User, province_key: str) -> int:
+    """The communes of the demo province approve the figures of every period already due, where
+    their schools' figures are complete, so that the public pages (``/cong-khai/``, filled only
+    from approved figures) and the approval history have something to show.
+
+    Through the approval use case (audited, as an approver would). Idempotent, and it never
+    undoes a person's decision: a unit, data set and period with any approval event — approved,
+    or approved and then revoked by someone — is left alone. Returns how many it approved.
+    """
+    province = OrgUnit.objects.filter(key=province_key).first()
+    if province is None:
+        return 0
+    today = timezone.localdate()
+    years = demo_years(today)[1:]  # last school year and this one: enough to show, quick to load
+    periods = list(Period.objects.filter(due__lt=today, school_year__in=years).order_by("start"))
+    data_sets = list(DataSet.objects.exclude(unit_kind=OrgUnit.Kind.COMMUNE).order_by("code"))
+    communes = list(
+        OrgUnit.objects.filter(
+            parent=province, kind=OrgUnit.Kind.COMMUNE, valid_to__isnull=True
+        ).order_by("path")
+    )
+    decided = set(
+        ApprovalEvent.objects.filter(unit__in=communes).values_list(
+            "unit_id", "data_set_id", "period_id"
+        )
+    )
+    approved = 0
+    for commune in communes:
+        for data_set in data_sets:
+            for period in periods:
+                if period.kind not in data_set.period_kinds:
+                    continue
+                if (commune.pk, data_set.pk, period.pk) in decided:
+                    continue
+                if approval_blocker(commune, data_set, period):
+                    continue  # nothing to approve there, or figures missing
+                approval_approve(
+                    actor=actor,
+                    unit_key=commune.key,
+                    period_code=period.code,
+                    data_set_code=data_set.code,
+                )
+                approved += 1
+    return approved

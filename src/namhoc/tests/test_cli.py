@@ -102,6 +102,33 @@ def test_demo_is_idempotent_and_its_sign_in_works(
     }
     # and a person who changed their own name
     User.objects.filter(pk=demo.pk).update(full_name="Tên do người dùng sửa")
+    # the communes' figures approved (the public pages show only those) and the legal registry
+    from namhoc.indicators.models import Approval
+    from namhoc.indicators.services import approval_revoke
+    from namhoc.legal.models import LegalDocument
+
+    assert Approval.objects.filter(unit__parent__key="p2025-31").exists()
+    assert LegalDocument.objects.exists()
+    # and an approval a person revoked
+    revoked = Approval.objects.filter(unit__parent__key="p2025-31").order_by("pk").first()
+    assert revoked is not None
+    approval_revoke(
+        actor=demo,
+        unit_key=revoked.unit.key,
+        period_code=revoked.period.code,
+        data_set_code=revoked.data_set.code,
+        reason="Số liệu lớp 5 cần sửa",
+    )
+    approvals = Approval.objects.count()
+    counts = (*counts[:3], AuditEvent.objects.count())
+    kept = Approval.objects.filter(unit__parent__key="p2025-31").order_by("-pk").first()
+    assert kept is not None
+    school = OrgUnit.objects.filter(
+        parent=kept.unit,
+        kind=OrgUnit.Kind.SCHOOL,
+        school_level__in=kept.data_set.school_levels,
+        valid_to__isnull=True,
+    ).first()
 
     # When the demo is loaded again
     assert main(["demo", "--quiet", "--schools-scale", "0.01"]) == 0
@@ -113,12 +140,17 @@ def test_demo_is_idempotent_and_its_sign_in_works(
         OrgUnit.objects.count(),
         AuditEvent.objects.count(),
     ) == counts
+    assert Approval.objects.count() == approvals  # the revoked one is not approved again
     demo.refresh_from_db()
     assert demo.full_name == "Tên do người dùng sửa"
     assert demo.check_password(DEMO_PASSWORD)
     client = Client()
     assert client.login(username="demo-truong", password=DEMO_PASSWORD)
     assert client.get("/").status_code == 200
+    # and a school's public page shows approved figures with their approval date
+    assert school is not None
+    page = Client().get(f"/cong-khai/{school.key}/").content.decode()
+    assert "phê duyệt ngày" in page
 
 
 def test_demo_rejects_a_bad_scale(capsys: pytest.CaptureFixture[str]) -> None:
