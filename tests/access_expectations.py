@@ -1762,6 +1762,18 @@ def _own_notices(world: Any, actor: str, relation: str) -> tuple[list[str], list
 
 
 NOTICES = content(_own_notices)
+
+
+def _one_own(key: str) -> dict[str, Markers]:
+    """A count of one's own notices: every actor has exactly one, unread; counting anyone
+    else's (every member and every other actor has one too) says a bigger number."""
+
+    def sees(world: Any, actor: str, relation: str) -> list[str]:
+        return [f'{{"{key}": 1}}']
+
+    return {"sees": sees}
+
+
 HOOKS = content(rows("hook", ADMINISTERED), units(ADMINISTERED, RELATIONS))
 FAILED = content(rows("delivery", ADMINISTERED))
 
@@ -1813,9 +1825,13 @@ EXPECTATIONS.update(
             E("POST", 302, 302, admin_in_scope(302), params=_failed_delivery, mutates=True),
         ],
         "api/notifications": [E("GET", 401, 200, same(200), relation_free=True, **NOTICES)],
-        "api/notifications/unread": [E("GET", 401, 200, same(200), relation_free=True)],
+        "api/notifications/unread": [
+            E("GET", 401, 200, same(200), relation_free=True, **_one_own("unread"))
+        ],
         "api/notifications/<notice_id>/read": [E("POST", 401, 404, NO_ONE, params=_notice)],
-        "api/notifications/read-all": [E("POST", 401, 200, same(200), relation_free=True)],
+        "api/notifications/read-all": [
+            E("POST", 401, 200, same(200), relation_free=True, **_one_own("count"))
+        ],
         "api/notifications/preferences": [
             E("GET", 401, 200, same(200), relation_free=True),
             E(
