@@ -305,3 +305,17 @@ def signed_in_client(specialist: User) -> Client:
     client = Client()
     client.force_login(specialist)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _caches_empty() -> None:
+    """Every test starts with empty caches: a rolled-back test leaves the database as it found
+    it, so a later test can reach the same cache key with other figures (the pages' keys follow
+    the database's state, which only moves forward outside tests)."""
+    from django.core.cache import caches
+
+    from namhoc.indicators import pagecache
+
+    for cache in caches.all():
+        cache.clear()
+    pagecache.forget_local()

@@ -6,6 +6,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 
 from namhoc.accounts.models import User, UserSession
 
@@ -27,10 +28,28 @@ def user_session_record(*, user: User, session_key: str) -> None:
         .exclude(session_key=session_key)
         .values_list("session_key", flat=True)
     )
-    gone = [key for key in known if not _store(key).exists(key)]
+    live = _existing(known)
+    gone = [key for key in known if key not in live]
     if gone:
         UserSession.objects.filter(session_key__in=gone).delete()
-    UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    UserSession.objects.bulk_create(
+        [UserSession(user=user, session_key=session_key)],
+        update_conflicts=True,
+        unique_fields=["session_key"],
+        update_fields=["user"],
+    )
+
+
+def _existing(keys: list[str]) -> set[str]:
+    """Which of ``keys`` the session store still holds: one query with the database store
+    (what its ``exists`` asks, for all at once), else the store asked key by key."""
+    if not keys:
+        return set()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if issubclass(store, DatabaseStore):
+        model = store.get_model_class()
+        return set(model.objects.filter(session_key__in=keys).values_list("session_key", flat=True))
+    return {key for key in keys if _store(key).exists(key)}
 
 
 def user_sessions_end(*, user: User) -> int:

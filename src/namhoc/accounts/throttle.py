@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from namhoc.accounts.models import SignInFailure
@@ -144,9 +144,8 @@ def signin_attempt_failed(attempt: Attempt) -> None:
 
 def signin_attempt_succeeded(attempt: Attempt) -> None:
     """The password was right: take the provisional row back and clear the account's failures
-    (not the address's)."""
-    SignInFailure.objects.filter(pk=attempt.row_id).delete()
-    signin_success_record(username=attempt.username)
+    (not the address's): one DELETE (the provisional row is the account's too)."""
+    SignInFailure.objects.filter(Q(pk=attempt.row_id) | Q(username=attempt.username)).delete()
 
 
 def signin_failure_record(*, username: str | None, ip: str | None) -> None:

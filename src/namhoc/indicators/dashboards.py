@@ -46,6 +46,7 @@ __all__ = [
     "ScoreGroup",
     "ScoreRow",
     "Scorecard",
+    "ScorecardFigures",
     "Summary",
     "all_indicators",
     "attainment",
@@ -56,6 +57,7 @@ __all__ = [
     "indicator_values",
     "national_table",
     "scorecard",
+    "scorecard_figures",
 ]
 
 Colour = Literal["good", "warn", "bad", "none"]
@@ -546,6 +548,33 @@ def _score(
     return (sum((w * v for w, v in parts), Decimal(0)) / weight_sum).quantize(Decimal("0.1"))
 
 
+@dataclass(frozen=True)
+class ScorecardFigures:
+    """What a scorecard reads from the figures: the children ranked and each indicator at each
+    (cached by the pages: ``pagecache``); the task rates are read apart, every time."""
+
+    children: list[OrgUnit]
+    cells: dict[tuple[int, int], Cell]
+
+
+def scorecard_figures(
+    unit: OrgUnit,
+    period: Period,
+    *,
+    indicators: Sequence[Indicator],
+    day: dt.date | None = None,
+    catalogue: Catalogue | None = None,
+) -> ScorecardFigures:
+    """``unit``'s current children in Vietnamese order and every indicator at each."""
+    children = list(
+        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
+            collate_vi("name"), "pk"
+        )
+    )
+    cells = cells_for(indicators, children, period, day=day, catalogue=catalogue)
+    return ScorecardFigures(children=children, cells=cells)
+
+
 def scorecard(
     unit: OrgUnit,
     period: Period,
@@ -553,6 +582,7 @@ def scorecard(
     indicators: Sequence[Indicator] | None = None,
     weights: dict[str, Decimal] | None = None,
     day: dt.date | None = None,
+    figures: ScorecardFigures | None = None,
 ) -> Scorecard:
     """Rank ``unit``'s current children, like with like (by kind, and schools by level), by
     ``weights`` x (mean target attainment, on-time task rate).
@@ -560,16 +590,14 @@ def scorecard(
     The attainment is the mean over the indicators a child has complete figures and a target
     for — a missing figure is left out, never averaged as zero; each row says how many of its
     indicators counted. A child without a task rate is scored on attainment alone (weights
-    re-normalised). Ties keep Vietnamese alphabetical order.
+    re-normalised). Ties keep Vietnamese alphabetical order. ``figures``: the children's cells
+    when the caller has them (:func:`scorecard_figures`, for these indicators).
     """
     weights = dict(weights or DEFAULT_WEIGHTS)
     indicator_list = list(indicators if indicators is not None else Indicator.objects.all())
-    children = list(
-        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
-            collate_vi("name"), "pk"
-        )
-    )
-    cells = cells_for(indicator_list, children, period, day=day)
+    if figures is None:
+        figures = scorecard_figures(unit, period, indicators=indicator_list, day=day)
+    children, cells = figures.children, figures.cells
     rates = _on_time_rates([c.pk for c in children], period.school_year)
     groups: dict[str, ScoreGroup] = {}
     for child in children:

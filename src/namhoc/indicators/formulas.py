@@ -13,6 +13,7 @@ commune equals the same indicator over the raw values of its schools — never a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -71,8 +72,12 @@ class Expression:
         return result
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> Expression:
-    """Parse ``text``; raise FormulaError (English, for catalogue authors) when it is malformed."""
+    """Parse ``text``; raise FormulaError (English, for catalogue authors) when it is malformed.
+
+    Remembered per text (an :class:`Expression` is immutable): a province's scorecard asks for
+    the same few dozen formulas once per cell, thousands of times."""
     source = text.strip()
     if not source:
         raise FormulaError("empty formula")

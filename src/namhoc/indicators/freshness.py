@@ -47,6 +47,7 @@ _FRESHNESS_SQL = """
 SELECT
   (SELECT marker FROM {state} WHERE id = 1),
   (SELECT rebuild_requested_at FROM {state} WHERE id = 1),
+  (SELECT built_at FROM {state} WHERE id = 1),
   (SELECT MAX(id) FROM {event}), (SELECT COUNT(*) FROM {event}),
   (SELECT MAX(id) FROM {succession}), (SELECT COUNT(*) FROM {succession}),
   (SELECT MAX(id) FROM {placement}), (SELECT MAX(id) FROM {unit})
@@ -59,6 +60,7 @@ class RollupFreshness:
     tree: str  # the marker of the org tree now
     requested_at: dt.datetime | None  # a rebuild was requested then and has not run yet
     recorded: bool = True  # the state row exists (False on a new database)
+    built_at: dt.datetime | None = None  # when the last rebuild finished
 
     @property
     def stale(self) -> bool:
@@ -77,16 +79,25 @@ def rollups_freshness() -> RollupFreshness:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
-    recorded, built_for, requested_at = row[0] is not None, row[0] or None, row[1]
-    if isinstance(requested_at, str):  # SQLite stores UTC text (raw SQL: no converter)
-        requested_at = parse_datetime(requested_at)
-    if requested_at is not None and timezone.is_naive(requested_at):
-        requested_at = requested_at.replace(tzinfo=dt.UTC)
-    e_max, e_count, s_max, s_count, p_max, u_max = (v or 0 for v in row[2:])
+    recorded, built_for = row[0] is not None, row[0] or None
+    requested_at, built_at = _moment(row[1]), _moment(row[2])
+    e_max, e_count, s_max, s_count, p_max, u_max = (v or 0 for v in row[3:])
     tree = f"e{e_max}.{e_count}-s{s_max}.{s_count}-p{p_max}-u{u_max}"
     return RollupFreshness(
-        built_for=built_for, tree=tree, requested_at=requested_at, recorded=recorded
+        built_for=built_for,
+        tree=tree,
+        requested_at=requested_at,
+        recorded=recorded,
+        built_at=built_at,
     )
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if isinstance(value, str):  # SQLite stores UTC text (raw SQL: no converter)
+        value = parse_datetime(value)
+    if not isinstance(value, dt.datetime):
+        return None
+    return value.replace(tzinfo=dt.UTC) if timezone.is_naive(value) else value
 
 
 def tree_marker() -> str:
@@ -147,16 +158,17 @@ def _rebuild_mark_requested() -> None:
         )
 
 
-def rollups_rebuild_request() -> bool:
+def rollups_rebuild_request(state: RollupFreshness | None = None) -> bool:
     """Are the roll-ups stale (the org tree changed since they were built)? If so, and no
     rebuild is pending, mark one requested and enqueue ``rollups_rebuild_task`` on commit.
 
     One query when fresh or already requested (``rollups_freshness``); the first view after a
     change adds a conditional UPDATE that claims the request, so concurrent views enqueue the
     rebuild once. A request older than ``REBUILD_REQUEST_LAPSES`` (the task failed) is claimed
-    again.
+    again. ``state``: the roll-ups' state when the caller has just read it (a page that keys its
+    cache on it), else it is read here.
     """
-    state = rollups_freshness()
+    state = state or rollups_freshness()
     if not state.stale:
         return False
     now = timezone.now()

@@ -11,7 +11,7 @@
 - :class:`RollupEdge` — "values of unit U count toward unit T": the unit itself, its ancestors
   by ``path``, and for a dissolved unit its current successor's chain (ADR 0005).
 - :class:`Aggregate` — sum and count of the values rolled into (unit, element, period), kept up
-  to date by the write's own transaction with ``F()`` increments.
+  to date by the write's own transaction with ``F()`` increments, and a version moved by each.
 - :class:`Approval` — a unit approved a data set for a period: its subtree's values are locked.
 - :class:`ApprovalEvent` — the history of approvals and un-approvals (with the reason given).
 - :class:`RollupState` — one row: the org tree the roll-ups were last rebuilt for (a marker) and
@@ -331,6 +331,10 @@ class Aggregate(models.Model):
         "tổng", max_digits=TOTAL_DIGITS, decimal_places=VALUE_PLACES, default=Decimal(0)
     )
     count = models.IntegerField("số đơn vị báo cáo", default=0)
+    # Moved by one with every delta (``rollup.apply_deltas``): the sum over a unit's rows changes
+    # with every figure saved in its subtree, which keys the cached pages (``pagecache``). A
+    # rebuild writes the rows anew (version 0); the pages' key holds the rebuild's time too.
+    version = models.PositiveBigIntegerField("phiên bản", db_default=0)
 
     class Meta:
         verbose_name = "số liệu tổng hợp"

@@ -20,11 +20,11 @@ values attributed to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 
 from namhoc.indicators.models import Aggregate, DataValue, RollupEdge
 from namhoc.orgunits.models import OrgUnit
@@ -33,7 +33,7 @@ from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = [
     "LEAF_KINDS",
-    "apply_delta",
+    "apply_deltas",
     "compute_targets",
     "edges_sync",
     "figure_rows",
@@ -160,31 +160,45 @@ def rollup_targets(unit: OrgUnit) -> list[int]:
     return targets
 
 
-def apply_delta(
-    *, targets: list[int], element_id: int, period_id: int, total: Decimal, count: int
+def apply_deltas(
+    *, targets: list[int], period_id: int, deltas: Mapping[int, tuple[Decimal, int]]
 ) -> None:
-    """Move the aggregates of every target by (``total``, ``count``). Inside the write's atomic.
+    """Move the aggregates of every target by ``deltas`` (``{element id: (total, count)}``),
+    and their ``version`` by one. Inside the write's atomic.
 
-    One UPDATE for all targets; the aggregate rows a first value creates are inserted (ignoring
-    a concurrent insert of the same row) and then moved by the same UPDATE.
+    The rows are first held in primary-key order (on PostgreSQL: writers of schools under the
+    same commune meet on the same rows, always in the same order, so they never deadlock), then
+    moved by one UPDATE whatever the number of elements — never read-modify-write. The rows a
+    first value creates are inserted first (ignoring a concurrent insert of the same row).
     """
-    if not targets or (total == 0 and count == 0):
+    moving = {e: d for e, d in deltas.items() if d != (0, 0)}
+    if not targets or not moving:
         return
-    existing = Aggregate.objects.filter(
-        unit_id__in=targets, element_id=element_id, period_id=period_id
+    rows = Aggregate.objects.filter(
+        unit_id__in=targets, element_id__in=list(moving), period_id=period_id
     )
-    updated = existing.update(total=F("total") + total, count=F("count") + count)
-    if updated == len(targets):
-        return
-    present = set(existing.values_list("unit_id", flat=True))
-    missing = [t for t in targets if t not in present]
-    Aggregate.objects.bulk_create(
-        [Aggregate(unit_id=t, element_id=element_id, period_id=period_id) for t in missing],
-        ignore_conflicts=True,
+    present = set(rows.select_for_update().order_by("pk").values_list("unit_id", "element_id"))
+    missing = [(t, e) for t in targets for e in moving if (t, e) not in present]
+    if missing:
+        Aggregate.objects.bulk_create(
+            [Aggregate(unit_id=t, element_id=e, period_id=period_id) for t, e in missing],
+            ignore_conflicts=True,
+        )
+    total_field = Aggregate._meta.get_field("total")
+    count_field = Aggregate._meta.get_field("count")
+    rows.update(
+        total=F("total")
+        + Case(
+            *(When(element_id=e, then=Value(t)) for e, (t, _) in moving.items()),
+            output_field=total_field,
+        ),
+        count=F("count")
+        + Case(
+            *(When(element_id=e, then=Value(c)) for e, (_, c) in moving.items()),
+            output_field=count_field,
+        ),
+        version=F("version") + 1,
     )
-    Aggregate.objects.filter(
-        unit_id__in=missing, element_id=element_id, period_id=period_id
-    ).update(total=F("total") + total, count=F("count") + count)
 
 
 _REBUILD_SQL = """

@@ -18,12 +18,13 @@ from django.db.models import Q
 
 from namhoc.accounts.access import access_unit, visible_units
 from namhoc.accounts.selectors import home_unit
+from namhoc.core.clock import today as clock_today
 from namhoc.core.collation import collate_vi, vi_sort_key
 from namhoc.core.errors import DomainError, NotFound
 from namhoc.core.parsing import parse_decimal, parse_school_year
 from namhoc.core.text import fold
 from namhoc.core.types import Actor
-from namhoc.indicators import dashboards
+from namhoc.indicators import dashboards, pagecache
 from namhoc.indicators.access import (
     Scope,
     access_figures,
@@ -38,7 +39,7 @@ from namhoc.indicators.access import (
 )
 from namhoc.indicators.coverage import Catalogue
 from namhoc.indicators.dashboards import Cell, Dashboard, Row, Scorecard, ScoreGroup
-from namhoc.indicators.freshness import rollups_rebuild_request
+from namhoc.indicators.freshness import rollups_freshness, rollups_rebuild_request
 from namhoc.indicators.models import Approval, ApprovalEvent, DataSet, Indicator, Period, Target
 from namhoc.indicators.selectors.figures import (
     EntryForm,
@@ -383,13 +384,31 @@ def dashboard_page(
         if focus is None:
             raise NotFound("Không có chỉ tiêu này.")
     catalogue = Catalogue.load()
-    board = dashboards.dashboard(
-        unit,
-        period,
+    day = clock_today()
+    freshness = rollups_freshness()
+    key = pagecache.figures_key(
+        "dashboard",
+        unit=unit,
+        period=period,
+        day=day,
+        freshness=freshness,
         indicators=indicators,
-        focus=focus,
-        all_periods=all_periods,
         catalogue=catalogue,
+        all_periods=all_periods,
+        extra=(focus.pk if focus else None,),
+    )
+    board = pagecache.cached(
+        key,
+        lambda: dashboards.dashboard(
+            unit,
+            period,
+            indicators=indicators,
+            focus=focus,
+            day=day,
+            all_periods=all_periods,
+            catalogue=catalogue,
+        ),
+        Dashboard,
     )
     focus_row = next(
         (r for r in board.rows if board.focus and r.indicator.pk == board.focus.pk), None
@@ -419,7 +438,7 @@ def dashboard_page(
         kinds=_groups([u for u, _ in board.breakdown]),
         listing=listing,
         formulas=[(i, formula_text(i, names)) for i in indicators],
-        rollups_stale=rollups_rebuild_request(),
+        rollups_stale=rollups_rebuild_request(freshness),
     )
 
 
@@ -503,6 +522,7 @@ class ScorecardPage:
     listing: Listing
     shown: list[Indicator]  # the indicators with a target at some child
     rollups_stale: bool
+    shown_cells: dict[int, list[Cell]] = field(default_factory=dict)  # per child: shown columns
 
 
 def scorecard_page(
@@ -523,7 +543,30 @@ def scorecard_page(
     all_periods = periods()
     period = choose_period(period_code, all_periods)
     weights = parse_weights(w_attainment, w_on_time)
-    card = dashboards.scorecard(unit, period, weights=weights)
+    indicators = dashboards.all_indicators()
+    catalogue = Catalogue.load()
+    day = clock_today()
+    freshness = rollups_freshness()
+    key = pagecache.figures_key(
+        "scorecard",
+        unit=unit,
+        period=period,
+        day=day,
+        freshness=freshness,
+        indicators=indicators,
+        catalogue=catalogue,
+        all_periods=all_periods,
+    )
+    figures = pagecache.cached(
+        key,
+        lambda: dashboards.scorecard_figures(
+            unit, period, indicators=indicators, day=day, catalogue=catalogue
+        ),
+        dashboards.ScorecardFigures,
+    )
+    card = dashboards.scorecard(
+        unit, period, indicators=indicators, weights=weights, day=day, figures=figures
+    )
     listing = _listing(sort, direction, kind, search, sorts=SCORECARD_SORTS)
     keys: dict[str, Callable[[Any], Any]] = {
         "hang": lambda r: r.rank or None,
@@ -538,11 +581,12 @@ def scorecard_page(
         rows = _arrange(list(group.rows), listing, unit_of=lambda r: r.unit, keys=keys)
         if rows:
             groups.append(ScoreGroup(key=group.key, label=group.label, rows=rows))
-    shown = [
-        i
-        for n, i in enumerate(card.indicators)
+    columns = [
+        n
+        for n in range(len(card.indicators))
         if any(r.cells[n].target is not None for r in card.rows)
     ]
+    shown = [card.indicators[n] for n in columns]
     return ScorecardPage(
         unit=unit,
         period=period,
@@ -553,7 +597,8 @@ def scorecard_page(
         kinds=[(g.key, g.label, len(g.rows)) for g in card.groups],
         listing=listing,
         shown=shown,
-        rollups_stale=rollups_rebuild_request(),
+        rollups_stale=rollups_rebuild_request(freshness),
+        shown_cells={r.unit.pk: [r.cells[n] for n in columns] for r in card.rows},
     )
 
 

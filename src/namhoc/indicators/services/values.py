@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 
-from namhoc.core.audit import audit_record
+from namhoc.core.audit import AuditEntry, audit_record_many
 from namhoc.core.errors import Conflict, DomainError
 from namhoc.core.formats import format_number
 from namhoc.core.parsing import parse_int
@@ -27,7 +27,7 @@ from namhoc.core.types import Actor
 from namhoc.indicators.access import Scope, access_figures, enter_refusal, locked_error
 from namhoc.indicators.locking import hold_for_figures
 from namhoc.indicators.models import DataElement, DataSet, DataValue, Period
-from namhoc.indicators.rollup import apply_delta, rollup_targets
+from namhoc.indicators.rollup import apply_deltas, rollup_targets
 from namhoc.indicators.selectors.figures import data_set_members, lock_of
 from namhoc.indicators.validation import InvalidValue, check_rules, parse_value
 from namhoc.orgunits.models import OrgUnit
@@ -214,29 +214,33 @@ def values_write(
     lock = lock_of(unit, data_set, period, element_ids=[elements[c].pk for c in values])
     if lock is not None:
         raise locked_error(lock)
+    by_id = {element.pk: code for code, element in elements.items()}
+    # The unit's figures of this data set, held until commit: the versions compared below are
+    # the ones the batched writes then replace (on SQLite the transaction already runs alone).
     current = {
-        row.element.code: row
-        for row in DataValue.objects.filter(
-            unit=unit, period=period, element__in=list(elements.values())
-        ).select_related("element")
+        by_id[row.element_id]: row
+        for row in DataValue.objects.select_for_update()
+        .filter(unit=unit, period=period, element__in=list(elements.values()))
+        .order_by("pk")
     }
     _check_state(data_set, current, parsed, errors)
     _check_versions(current, parsed, versions)
     if not confirm_deletes:
         _check_deletes(current, parsed)
     result = SaveResult(versions={code: row.version for code, row in current.items()})
-    for code, value in parsed.items():
-        row = current.get(code)
-        old = None if row is None else row.value
-        if old == value:
-            continue
-        _write_one(
+    changes = {
+        code: value
+        for code, value in parsed.items()
+        if (None if current.get(code) is None else current[code].value) != value
+    }
+    if changes:
+        _write_changes(
             actor=actor,
             unit=unit,
-            element=elements[code],
             period=period,
-            row=row,
-            value=value,
+            elements=elements,
+            current=current,
+            changes=changes,
             targets=targets,
             result=result,
         )
@@ -299,71 +303,99 @@ def _check_deletes(current: Mapping[str, DataValue], parsed: Mapping[str, Decima
         raise ConfirmDeletes(gone)
 
 
-def _write_one(
+def _write_changes(
     *,
     actor: Actor | None,
     unit: OrgUnit,
-    element: DataElement,
     period: Period,
-    row: DataValue | None,
-    value: Decimal | None,
+    elements: Mapping[str, DataElement],
+    current: Mapping[str, DataValue],
+    changes: Mapping[str, Decimal | None],
     targets: list[int],
     result: SaveResult,
 ) -> None:
+    """Write every changed figure of one unit and period: one INSERT for the new figures, one
+    UPDATE for the changed ones, one DELETE for the removed ones, one UPDATE of the roll-ups
+    (``apply_deltas``) and one INSERT of the audit rows — one audit row per figure, as before.
+    Each UPDATE and DELETE still checks the version read (held) above."""
     user = _user(actor)
-    changes: dict[str, list[Any]]
-    if row is None:
-        assert value is not None
+    created = {code: v for code, v in changes.items() if code not in current and v is not None}
+    updated = {code: v for code, v in changes.items() if code in current and v is not None}
+    deleted = [code for code, v in changes.items() if code in current and v is None]
+    deltas: dict[int, tuple[Decimal, int]] = {}
+    audit: list[AuditEntry] = []
+    note = f" · {period.code}"
+    if created:
+        rows = [
+            DataValue(
+                unit=unit, element=elements[code], period=period, value=value, updated_by=user
+            )
+            for code, value in created.items()
+        ]
         try:
             with transaction.atomic():
-                row = DataValue.objects.create(
-                    unit=unit, element=element, period=period, value=value, updated_by=user
-                )
+                DataValue.objects.bulk_create(rows)
         except IntegrityError as exc:
             raise StaleValues(
-                {element.code: ["Vừa được người khác nhập; hãy tải lại biểu."]}
+                {code: ["Vừa được người khác nhập; hãy tải lại biểu."] for code in created}
             ) from exc
-        apply_delta(
-            targets=targets, element_id=element.pk, period_id=period.pk, total=value, count=1
+        for code, row in zip(created, rows, strict=True):
+            deltas[elements[code].pk] = (row.value, 1)
+            result.created += 1
+            result.versions[code] = row.version
+            audit.append(
+                AuditEntry(
+                    "indicators.value_create", row, {"value": [None, str(row.value)]},
+                    unit.pk, code + note,
+                )
+            )  # fmt: skip
+    if updated:
+        same_version = Q(pk__in=[])
+        whens = []
+        for code, value in updated.items():
+            row = current[code]
+            same_version |= Q(pk=row.pk, version=row.version)
+            whens.append(When(pk=row.pk, then=Value(value)))
+        new_value = Case(*whens, output_field=DataValue._meta.get_field("value"))
+        moved = DataValue.objects.filter(same_version).update(
+            value=new_value, version=F("version") + 1, updated_by=user
         )
-        result.created += 1
-        result.versions[element.code] = row.version
-        changes = {"value": [None, str(value)]}
-        action = "indicators.value_create"
-    elif value is None:
-        deleted, _ = DataValue.objects.filter(pk=row.pk, version=row.version).delete()
-        if not deleted:
-            raise StaleValues({element.code: ["Vừa được người khác sửa; hãy tải lại biểu."]})
-        apply_delta(
-            targets=targets, element_id=element.pk, period_id=period.pk, total=-row.value, count=-1
-        )
-        result.deleted += 1
-        result.deleted_codes.append(element.code)
-        result.versions.pop(element.code, None)
-        changes = {"value": [str(row.value), None]}
-        action = "indicators.value_delete"
-    else:
-        moved = DataValue.objects.filter(pk=row.pk, version=row.version).update(
-            value=value, version=F("version") + 1, updated_by=user
-        )
-        if not moved:
-            raise StaleValues({element.code: ["Vừa được người khác sửa; hãy tải lại biểu."]})
-        apply_delta(
-            targets=targets,
-            element_id=element.pk,
-            period_id=period.pk,
-            total=value - row.value,
-            count=0,
-        )
-        result.updated += 1
-        result.versions[element.code] = row.version + 1
-        changes = {"value": [str(row.value), str(value)], "version": [row.version, row.version + 1]}
-        action = "indicators.value_update"
-    audit_record(
-        actor=actor,
-        action=action,
-        target=row,
-        changes=changes,
-        unit_id=unit.pk,
-        note=f"{element.code} · {period.code}",
-    )
+        if moved != len(updated):
+            raise StaleValues(
+                {code: ["Vừa được người khác sửa; hãy tải lại biểu."] for code in updated}
+            )
+        for code, value in updated.items():
+            row = current[code]
+            deltas[elements[code].pk] = (value - row.value, 0)
+            result.updated += 1
+            result.versions[code] = row.version + 1
+            row_changes = {
+                "value": [str(row.value), str(value)],
+                "version": [row.version, row.version + 1],
+            }
+            audit.append(
+                AuditEntry("indicators.value_update", row, row_changes, unit.pk, code + note)
+            )
+    if deleted:
+        same_version = Q(pk__in=[])
+        for code in deleted:
+            same_version |= Q(pk=current[code].pk, version=current[code].version)
+        gone, _ = DataValue.objects.filter(same_version).delete()
+        if gone != len(deleted):
+            raise StaleValues(
+                {code: ["Vừa được người khác sửa; hãy tải lại biểu."] for code in deleted}
+            )
+        for code in deleted:
+            row = current[code]
+            deltas[elements[code].pk] = (-row.value, -1)
+            result.deleted += 1
+            result.deleted_codes.append(code)
+            result.versions.pop(code, None)
+            audit.append(
+                AuditEntry(
+                    "indicators.value_delete", row, {"value": [str(row.value), None]},
+                    unit.pk, code + note,
+                )
+            )  # fmt: skip
+    apply_deltas(targets=targets, period_id=period.pk, deltas=deltas)
+    audit_record_many(actor=actor, entries=audit)
