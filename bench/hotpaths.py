@@ -87,8 +87,9 @@ def run(rounds: int) -> None:  # noqa: PLR0915 - one list of paths
 
     from namhoc.accounts.models import Membership
     from namhoc.demo import DEMO_PROVINCE
-    from namhoc.demo.indicators import demo_years
+    from namhoc.indicators import pagecache
     from namhoc.indicators.models import DataSet, Period
+    from namhoc.indicators.selectors.figures import lock_of
     from namhoc.orgunits.models import OrgUnit
 
     setup_test_environment()
@@ -98,7 +99,12 @@ def run(rounds: int) -> None:  # noqa: PLR0915 - one list of paths
     data_set = DataSet.objects.get(
         code={"tieu_hoc": "DN_TH", "thcs": "DN_THCS"}[school.school_level]
     )
-    period = Period.objects.get(school_year=demo_years()[-1], kind=Period.Kind.START)
+    # The newest start-of-year period whose figures no approval locks (the demo approves some).
+    period = next(
+        p
+        for p in Period.objects.filter(kind=Period.Kind.START).order_by("-as_of")
+        if lock_of(school, data_set, p) is None
+    )
     entry = f"/so-lieu/{school.key}/ky/{period.code}/bieu/{data_set.code}/"
     figures = FIGURES[data_set.code]
     province = DEMO_PROVINCE
@@ -151,6 +157,9 @@ def run(rounds: int) -> None:  # noqa: PLR0915 - one list of paths
     def clear() -> None:
         for cache in caches.all(initialized_only=True):
             cache.clear()
+        forget = getattr(pagecache, "forget_local", None)  # absent before the page cache
+        if forget is not None:
+            forget()
 
     def cold(get: Callable[[], Any]) -> tuple[Callable[[], None], Callable[[Any], Any]]:
         return (clear, lambda _p: get())
