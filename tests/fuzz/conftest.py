@@ -26,6 +26,9 @@ def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[FuzzWor
     try:
         with django_db_blocker.unblock(), transaction.atomic():
             world = build_fuzz_world()
+            # Django's test client (used to sign in) connects them again after each request
+            request_started.disconnect(close_old_connections)
+            request_finished.disconnect(close_old_connections)
             POOLS.clear()
             POOLS.update(world.pools)
             yield world
@@ -34,6 +37,16 @@ def fuzz_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[FuzzWor
         POOLS.clear()
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_worlds_connection() -> None:
+    """Every fuzzed request runs inside the world's transaction: ``close_old_connections`` on a
+    request's start or end would close that connection on PostgreSQL (a connection inside an
+    atomic block is "unusable" to it), and a test that used Django's test client has connected
+    it again. On SQLite's in-memory database closing is a no-op, which hid this."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

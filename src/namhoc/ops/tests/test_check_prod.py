@@ -23,8 +23,10 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def production(settings: Any) -> Any:
-    """Settings as a production deployment behind nginx has them."""
+def production(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Settings as a production deployment behind nginx has them (and its environment: the
+    browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is not there, which check --deploy refuses)."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.PRODUCTION = True
     settings.NAMHOC_ENV = "production"
     settings.DEBUG = False
