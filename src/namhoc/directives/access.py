@@ -6,6 +6,9 @@
 - A *published* directive is also readable by the people of every unit below its issuer: a
   province's directive is addressed to its communes and schools, who implement it. They see it,
   they may not change it (403, not 404).
+- Except a directive addressed to one unit (``Directive.addressed_to``: an inspection's
+  conclusion, ADR 0011): below its issuer, only the people of that unit and of the units above
+  it read it — as they read the inspection — not a sibling, not a unit below it.
 - A source file is readable where a directive made from it is readable, or in its own unit.
 - Everything else is out of scope: NotFound, never a hint that it exists.
 
@@ -38,7 +41,7 @@ from namhoc.directives.models import (
     Target,
 )
 from namhoc.orgunits.models import OrgUnit
-from namhoc.orgunits.tree import ancestor_paths
+from namhoc.orgunits.tree import ancestor_paths, subtree_q
 
 __all__ = [
     "access_citation",
@@ -68,27 +71,28 @@ __all__ = [
 # --- what a viewer sees ---------------------------------------------------------------------
 
 
-def _ancestor_prefixes(viewer: Actor | None) -> list[str]:
-    prefixes: set[str] = set()
-    for path in member_paths(viewer):
-        prefixes.update(ancestor_paths(path))
-    return sorted(prefixes)
-
-
 def visible_directives(viewer: Actor | None) -> QuerySet[Directive]:
-    """Directives ``viewer`` may read: any in scope, plus published ones issued above them."""
+    """Directives ``viewer`` may read: any in scope, plus published ones issued above them —
+    those addressed to one unit only when that unit is in ``viewer``'s scope."""
     queryset = Directive.objects.all()
     if is_staff_superuser(viewer):
         return queryset
     own = scope_queryset(viewer, queryset, unit_field="unit")
-    above = _ancestor_prefixes(viewer)
+    paths = member_paths(viewer)
+    above = sorted({prefix for path in paths for prefix in ancestor_paths(path)})
     if not above:
         return own
+    addressee_in_scope = Q(addressed_to__isnull=True)
+    for path in paths:
+        addressee_in_scope |= subtree_q(path, field="addressed_to__path")
     return queryset.filter(
         Q(pk__in=own.values("pk"))
-        | Q(
-            unit__path__in=above,
-            status__in=[Directive.Status.PUBLISHED, Directive.Status.SUPERSEDED],
+        | (
+            Q(
+                unit__path__in=above,
+                status__in=[Directive.Status.PUBLISHED, Directive.Status.SUPERSEDED],
+            )
+            & addressee_in_scope
         )
     )
 

@@ -125,6 +125,19 @@ class Directive(models.Model):
         on_delete=models.PROTECT,
         related_name="lower_directives",
     )
+    # A document addressed to one unit only (an inspection's conclusion, ADR 0011): published,
+    # it is read below its issuer by that unit's people and those above it, not by every unit
+    # below the issuer (``access.visible_directives``); it is not announced to the child units
+    # nor listed on the issuer's public page. Set by the use case that issues it, never edited.
+    addressed_to = models.ForeignKey(
+        "orgunits.OrgUnit",
+        verbose_name="gửi riêng đơn vị",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     school_year = models.CharField("năm học", max_length=9, blank=True, db_index=True)
     doc_type = models.CharField("loại văn bản", max_length=60, blank=True)
     number = models.CharField("số, ký hiệu", max_length=80, blank=True)

@@ -353,7 +353,7 @@ class DisclosurePage:
     period: Period | None
     periods: list[Period]  # newest first
     figures: PublicFigures | None
-    directives: QuerySet[Directive]  # published by the unit in the period's school year
+    directives: QuerySet[Directive]  # published by the unit in the period's school year, to all
     rollups_stale: bool  # the org tree changed and the totals are being recomputed
 
 
@@ -396,7 +396,11 @@ def disclosure_page(unit_key: object, period_code: object = "") -> DisclosurePag
         else None
     )
     directives = (
-        Directive.objects.filter(unit=unit, status=Directive.Status.PUBLISHED)
+        # what the unit issued to the units below it; not a document addressed to one unit
+        # (an inspection's conclusion names the unit inspected and its shortcomings, ADR 0011)
+        Directive.objects.filter(
+            unit=unit, status=Directive.Status.PUBLISHED, addressed_to__isnull=True
+        )
         .filter(school_year=period.school_year if period else "-")
         .only("pk", "doc_type", "number", "issued_on", "title", "school_year", "unit_id")
         .order_by("-issued_on", "-pk")

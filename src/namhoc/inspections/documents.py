@@ -22,6 +22,7 @@ from namhoc.reporting.issuer import Issuer, issuer_of
 __all__ = [
     "NumberedHeader",
     "conclusion_document",
+    "conclusion_stem",
     "plain_text",
     "record_document",
     "render",
@@ -236,8 +237,13 @@ def conclusion_document(
         notes=[],
         signature=Signature(title=signer_title or issuer.signer_title, name=signer_name),
         recipients=[f"{inspection.unit.name} (để thực hiện)", "Lưu: VT, hồ sơ kiểm tra"],
-        context={"ten_tep": slug(f"ket luan {word} {inspection.unit.name}")},
+        context={"ten_tep": conclusion_stem(inspection)},
     )
+
+
+def conclusion_stem(inspection: Inspection) -> str:
+    """The conclusion's file name without ".docx": "ket-luan-kiem-tra-truong-tieu-hoc-an-lac"."""
+    return slug(f"ket luan {_kind_word(inspection)} {inspection.unit.name}")
 
 
 def render(document: Document) -> bytes:

@@ -8,9 +8,11 @@
   inspecting unit), a checklist (:class:`ChecklistItem`: items drawn from the inspected unit's
   tasks and indicators, or written freely, each with its result), the findings (kết luận) and
   the recommendations (:class:`Recommendation`, kiến nghị).
-- Concluding publishes the conclusion as a document of the inspecting unit (a ``Directive`` of
-  type "Kết luận") whose tasks are the recommendations, each assigned to the inspected unit with
-  its deadline: the follow-up is ordinary tracked work, in the same work lists and dashboards.
+- Concluding keeps the conclusion as issued (number, date, signer, the .docx) and, when there
+  are recommendations, publishes it as a document of the inspecting unit addressed to the
+  inspected unit (a ``Directive`` of type "Kết luận") whose tasks are the recommendations, each
+  assigned to the inspected unit with its deadline: the follow-up is ordinary tracked work, in
+  the same work lists and dashboards.
 """
 
 from __future__ import annotations
@@ -95,6 +97,15 @@ class Inspection(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="inspection",
+    )
+    # The conclusion as issued, kept whether or not it published a document with tasks: its
+    # number ("chưa có số" allowed), date and signer, and the .docx drawn on that day — what
+    # downloads afterwards, whatever the layout or the unit's name become.
+    conclusion_number = models.CharField("số kết luận", max_length=80, blank=True)
+    conclusion_date = models.DateField("ngày kết luận", null=True, blank=True)
+    conclusion_signer = models.CharField("người ký kết luận", max_length=120, blank=True)
+    conclusion_file = models.FileField(
+        "tệp kết luận đã ban hành", upload_to="inspections/", max_length=255, blank=True
     )
     concluded_at = models.DateTimeField("kết luận lúc", null=True, blank=True)
     concluded_by = models.ForeignKey(

@@ -282,26 +282,29 @@ def record_file(viewer: Actor | None, inspection_id: object) -> tuple[str, bytes
 
 
 def conclusion_file(viewer: Actor | None, inspection_id: object) -> tuple[str, bytes]:
-    """The conclusion as .docx: the one issued (kept as the conclusion document's original)
-    once concluded, a draft before."""
+    """The conclusion as .docx: once concluded, the file kept as issued (with its number, date
+    and signer, with or without recommendations); a draft (``du-thao-…``) before."""
     inspection = access_inspection(viewer, inspection_id)
-    directive = inspection.conclusion
-    if directive is not None:
-        source = directive.source
-        name = source.file.name or ""
-        if not default_storage.exists(name):
+    stem = documents.conclusion_stem(inspection)
+    kept = inspection.conclusion_file.name or ""
+    if kept:
+        if not default_storage.exists(kept):
             raise NotFound("Tệp không còn trên máy chủ.")
-        with default_storage.open(name, "rb") as handle:
-            return source.filename, handle.read()
+        with default_storage.open(kept, "rb") as handle:
+            return f"{stem}.docx", handle.read()
+    # before the conclusion; or concluded before namhoc kept the file (drawn again with what
+    # was kept of its header)
     document = documents.conclusion_document(
         inspection,
         items=list(inspection.items.order_by("position")),
         recommendations=list(inspection.recommendations.order_by("position")),
+        number=inspection.conclusion_number,
+        issued_on=inspection.conclusion_date,
+        signer_name=inspection.conclusion_signer,
     )
-    stem = (
-        document.filename_stem if inspection.is_concluded else f"du-thao-{document.filename_stem}"
+    return (f"{stem}.docx" if inspection.is_concluded else f"du-thao-{stem}.docx"), (
+        documents.render(document)
     )
-    return f"{stem}.docx", documents.render(document)
 
 
 # --- the year's results of a unit (emulation reads these) -----------------------------------

@@ -17,7 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from namhoc.accounts.models import Membership, User
+from namhoc.core.events import object_type_of
 from namhoc.core.models import Event
+from namhoc.directives.models import Directive
 from namhoc.notifications.kinds import KINDS, Mode
 from namhoc.notifications.models import Delivery, Notice, NoticeSettings, Preference, Webhook
 from namhoc.notifications.sql import execute, placeholders, table, when, yes
@@ -66,6 +68,21 @@ _SCOPES = {
 }
 
 
+def _not_addressed(kinds: list[str]) -> tuple[str, list[object]]:
+    """A directive addressed to one unit (an inspection's conclusion, ADR 0011) is announced to
+    no child unit: the unit it is addressed to hears of it through the work it is given
+    (``assignment.created``), and the others have nothing to carry out."""
+    if "directive.published" not in kinds:
+        return "", []
+    addressed = connection.ops.quote_name(Directive._meta.get_field("addressed_to").column)
+    sql = (
+        "AND NOT (e.kind = %s AND e.object_type = %s AND EXISTS ("  # noqa: S608 - names from the models
+        f"SELECT 1 FROM {table(Directive)} d WHERE d.id = e.object_id AND d.{addressed} "
+        "IS NOT NULL)) "
+    )
+    return sql, ["directive.published", object_type_of(Directive)]
+
+
 def _fan_out(ids: list[int], kinds: set[str]) -> int:
     groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for kind in sorted(kinds):
@@ -80,6 +97,7 @@ def _fan_out(ids: list[int], kinds: set[str]) -> int:
             membership=table(Membership), unit=table(OrgUnit), roles=placeholders(roles)
         )
         join_params: list[object] = list(roles) if scope == "everywhere" else []
+        unaddressed, unaddressed_params = _not_addressed(group)
         sql = (
             f"INSERT INTO {table(Notice)} "  # noqa: S608 - table names from the models; values are parameters
             "(user_id, event_id, kind, unit_id, email, created_at) "
@@ -91,6 +109,7 @@ def _fan_out(ids: list[int], kinds: set[str]) -> int:
             f"AND m.role IN ({placeholders(roles)}) AND u.is_active = %s "
             "AND (e.actor_id IS NULL OR e.actor_id <> m.user_id) "
             f"AND {mode} <> %s "
+            f"{unaddressed}"
             "ON CONFLICT DO NOTHING"
         )
         params = [
@@ -102,6 +121,7 @@ def _fan_out(ids: list[int], kinds: set[str]) -> int:
             yes(),
             *mode_params,
             Mode.OFF.value,
+            *unaddressed_params,
         ]
         written += execute(sql, params)
     return written

@@ -50,6 +50,7 @@ def directive_revise(*, actor: Actor | None, directive_id: object) -> Directive:
             revision=locked.revision + 1,
             previous=locked,
             upper_id=locked.upper_id,
+            addressed_to_id=locked.addressed_to_id,
             created_by=user_of(actor),
             updated_by=user_of(actor),
             **{name: getattr(locked, name) for name in HEADER_FIELDS},

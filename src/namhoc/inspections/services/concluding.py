@@ -3,11 +3,15 @@ recommendation follow-up work for the inspected unit (ADR 0011).
 
 In one transaction, with the inspection's row locked:
 
-1. the conclusion is drafted in the official layout (``inspections.documents``) and kept as the
-   original of a directive of the inspecting unit, of type "Kết luận", whose tasks are the
-   recommendations (position, text);
-2. the directive is published through ``tracking.services.directive_publish`` — the one public
-   way to publish, with its own checks and audit;
+1. the conclusion is drafted in the official layout (``inspections.documents``) with its number,
+   date and signer, and kept on the inspection (those three and the .docx) — with or without
+   recommendations: what downloads afterwards is what was issued;
+2. with recommendations, the same file is the original of a directive of the inspecting unit,
+   of type "Kết luận", addressed to the inspected unit (``Directive.addressed_to``: read there
+   and above it, not by its siblings, not announced to every child unit, not on the public
+   page), whose tasks are the recommendations (position, text); it is published through
+   ``tracking.services.directive_publish`` — the one public way to publish, with its own checks
+   and audit;
 3. each recommendation is given to the inspected unit through
    ``tracking.services.assignments_create``, with its deadline — the same work lists, dashboards,
    reminders and on-time figures as any other work. The unit reports progress with evidence; the
@@ -42,6 +46,7 @@ from namhoc.inspections.services.common import (
     refuse,
     user_of,
 )
+from namhoc.reporting.document import Document
 from namhoc.tracking import services as tracking
 from namhoc.tracking.models import Assignment
 
@@ -77,9 +82,17 @@ def inspection_conclude(
     refuse(conclude_refusal(actor, inspection))
     expected = parse_version(version)
     doc_number = clean_text(
-        number, field="number", label="Số kết luận", max_length=text_cap(Directive, "number")
+        number,
+        field="number",
+        label="Số kết luận",
+        max_length=text_cap(Inspection, "conclusion_number"),
     )
-    signer = clean_text(signer_name, field="signer_name", label="Người ký", max_length=120)
+    signer = clean_text(
+        signer_name,
+        field="signer_name",
+        label="Người ký",
+        max_length=text_cap(Inspection, "conclusion_signer"),
+    )
     day = _issued_on(issued_on, inspection)
     with transaction.atomic():
         locked = locked_inspection(inspection.pk)
@@ -103,12 +116,26 @@ def inspection_conclude(
                 "deadline_before_conclusion",
                 f"{len(late)} kiến nghị có thời hạn trước ngày kết luận; hãy sửa thời hạn.",
             )
+        document = conclusion_document(
+            locked,
+            items=items,
+            recommendations=recommendations,
+            number=doc_number,
+            issued_on=day,
+            signer_name=signer,
+        )
+        data = render(document)
+        kept = store_blob(data, folder="inspections", kind="docx")
         directive = None
         if recommendations:
             directive = _publish_conclusion(
-                actor, locked, items, recommendations, number=doc_number, day=day, signer=signer
+                actor, locked, document, data, recommendations, number=doc_number, day=day
             )
         locked.conclusion = directive
+        locked.conclusion_number = doc_number
+        locked.conclusion_date = day
+        locked.conclusion_signer = signer
+        locked.conclusion_file.name = kept.name
         locked.concluded_at = timezone.now()
         locked.concluded_by = user_of(actor)
         locked.version += 1
@@ -121,6 +148,9 @@ def inspection_conclude(
             target=locked,
             changes={
                 "conclusion": [None, directive.pk if directive else None],
+                "number": ["", doc_number],
+                "date": [None, day.isoformat()],
+                "signer": ["", signer],
                 "concluded_at": [None, locked.concluded_at.isoformat()],
                 "recommendations": [None, len(recommendations)],
             },
@@ -132,25 +162,17 @@ def inspection_conclude(
 def _publish_conclusion(
     actor: Actor | None,
     inspection: Inspection,
-    items: list,
+    document: Document,
+    data: bytes,
     recommendations: list[Recommendation],
     *,
     number: str,
     day: dt.date,
-    signer: str,
 ) -> Directive:
-    """The conclusion as a published directive of the inspecting unit, its recommendations as
-    tasks given to the inspected unit. Runs inside the caller's transaction."""
+    """The conclusion (``document``, drawn as ``data``) as a published directive of the
+    inspecting unit addressed to the inspected unit, its recommendations as tasks given to the
+    inspected unit. Runs inside the caller's transaction."""
     plan = inspection.plan
-    document = conclusion_document(
-        inspection,
-        items=items,
-        recommendations=recommendations,
-        number=number,
-        issued_on=day,
-        signer_name=signer,
-    )
-    data = render(document)
     blob = store_blob(data, folder="directives", kind="docx")
     user = user_of(actor)
     source, _ = SourceDocument.objects.get_or_create(
@@ -172,6 +194,7 @@ def _publish_conclusion(
     directive = Directive.objects.create(
         unit=plan.unit,
         source=source,
+        addressed_to=inspection.unit,
         doc_type=CONCLUSION_DOC_TYPE,
         number=number,
         unnumbered=not number,
