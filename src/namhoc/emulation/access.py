@@ -7,15 +7,24 @@
 - Register, withdraw, self-assess: for a collective title, ``specialist`` at the candidate unit;
   for an individual title, the person (a role at the unit they register from) or a
   ``specialist`` there. Only while the round is at that stage.
-- Vote: a member of the council, once per registration, while the council votes.
+- Vote: a member of the council, once per registration, while the council votes — not on a
+  registration they stand in (conflict of interest: the person registered, or a person of the
+  unit whose collective title it is), where they are not counted (``barred_voters``).
 - The tally (votes for and against) is read by the round unit's people; who voted what is never
   shown. Results are read by everyone who reads the registration, once decided.
+- The round's two documents are each one document, whoever downloads it: the award decision
+  names every registration it awards, read by the round unit's people (the draft) and, once
+  decided, by everyone who reads the round; the council's minutes (every candidate's votes)
+  are the council's record, read by the round unit's people (and above) only.
 
 Each action has a ``*_refusal`` (why not: a :class:`DomainError`, or None) and a ``can_*``
 predicate over it; use cases raise the refusal, selectors hand the predicate to the pages.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 
 from django.db.models import Q, QuerySet
 
@@ -35,21 +44,28 @@ from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = [
+    "ConflictOfInterest",
     "access_evidence",
     "access_registration",
     "access_round",
+    "barred_voters",
     "can_manage",
+    "can_read_decision",
+    "can_read_results",
     "can_read_tally",
     "can_register",
     "can_vote",
     "candidate_refusal",
     "council_candidates",
+    "decision_refusal",
     "manage_refusal",
     "member_of",
     "open_refusal",
     "people_of",
     "register_refusal",
     "registrations_visible_to",
+    "results_refusal",
+    "round_registrations",
     "rounds_visible_to",
     "stage_refusal",
     "vote_refusal",
@@ -203,10 +219,51 @@ def open_refusal(actor: Actor | None, unit: OrgUnit) -> DomainError | None:
 
 
 def can_read_tally(actor: Actor | None, emulation_round: EmulationRound) -> bool:
-    """The vote counts: the round unit's people, and everyone once decided."""
+    """The vote counts of the registrations ``actor`` reads: the round unit's people, and
+    everyone once decided."""
     if emulation_round.status == EmulationRound.Status.DECIDED:
         return True
     return bool(roles_at(actor, emulation_round.unit))
+
+
+def decision_refusal(actor: Actor | None, emulation_round: EmulationRound) -> DomainError | None:
+    """Why ``actor`` (who reads the round) may not download the award decision. It is one
+    document, naming every registration it awards whoever downloads it: the draft is the round
+    unit's (and above); once decided, it is addressed to every unit of the round ("Như Điều
+    3"), so everyone who reads the round reads it."""
+    if emulation_round.status == EmulationRound.Status.DECIDED or roles_at(
+        actor, emulation_round.unit
+    ):
+        return None
+    return Forbidden("Quyết định chỉ công bố khi đã có quyết định khen thưởng.")
+
+
+def results_refusal(actor: Actor | None, emulation_round: EmulationRound) -> DomainError | None:
+    """Why ``actor`` may not download the council's minutes (every candidate's votes, those not
+    awarded included): they are the council's record, kept by the round's unit — its people
+    and those above it read them, before and after the decision; a unit below reads its own
+    count on its registration's page."""
+    if roles_at(actor, emulation_round.unit):
+        return None
+    return Forbidden(
+        "Biên bản kết quả bỏ phiếu là hồ sơ của hội đồng thi đua – khen thưởng: chỉ người của "
+        f"{emulation_round.unit.name} (và cấp trên) xem được."
+    )
+
+
+def can_read_decision(actor: Actor | None, emulation_round: EmulationRound) -> bool:
+    return decision_refusal(actor, emulation_round) is None
+
+
+def can_read_results(actor: Actor | None, emulation_round: EmulationRound) -> bool:
+    return results_refusal(actor, emulation_round) is None
+
+
+def round_registrations(emulation_round: EmulationRound) -> QuerySet[Registration]:
+    """Every registration of the round, whoever asks: for the round's own documents, once
+    ``decision_refusal`` or ``results_refusal`` let the actor have them (a document of the
+    round is not cut to the reader's scope)."""
+    return Registration.objects.filter(round=emulation_round)
 
 
 def candidate_refusal(
@@ -261,10 +318,65 @@ def can_register(actor: Actor | None, registration: Registration) -> bool:
     )
 
 
-def vote_refusal(
-    actor: Actor | None, registration: Registration, member: CouncilMember | None
+class ConflictOfInterest(Forbidden):
+    """A council member standing in the registration: 403, code ``conflict_of_interest``."""
+
+    def __init__(self, message: str) -> None:
+        DomainError.__init__(self, "conflict_of_interest", message)
+
+
+def barred_voters(
+    registrations: Iterable[Registration], user_ids: Collection[int]
+) -> dict[int, frozenset[int]]:
+    """``{registration id: the people of user_ids who may not vote on it}`` — the conflict of
+    interest rule, in one place: the person registered for an individual title, and the people
+    of the unit (a role at the unit itself) registered for a collective one. One query."""
+    rows = list(registrations)
+    units = {r.unit_id for r in rows if r.kind == Registration.Kind.COLLECTIVE}
+    people_at: dict[int, set[int]] = defaultdict(set)
+    if units and user_ids:
+        for user_id, unit_id in Membership.objects.filter(
+            user_id__in=list(user_ids), unit_id__in=units
+        ).values_list("user_id", "unit_id"):
+            people_at[unit_id].add(user_id)
+    barred: dict[int, frozenset[int]] = {}
+    for r in rows:
+        standing = set(people_at[r.unit_id]) if r.kind == Registration.Kind.COLLECTIVE else set()
+        if r.person_id is not None and r.person_id in user_ids:
+            standing.add(r.person_id)
+        if standing:
+            barred[r.pk] = frozenset(standing)
+    return barred
+
+
+def _conflict(
+    registration: Registration,
+    member: CouncilMember,
+    barred: Mapping[int, frozenset[int]] | None,
 ) -> DomainError | None:
-    """Why ``actor`` (``member``: their seat, if any) may not vote on ``registration``."""
+    if barred is None:
+        barred = barred_voters([registration], {member.user_id})
+    if member.user_id not in barred.get(registration.pk, ()):
+        return None
+    if registration.person_id == member.user_id:
+        why = "bạn là người đăng ký danh hiệu"
+    else:
+        why = f"bạn là người của {registration.unit.name}, đơn vị đăng ký danh hiệu"
+    return ConflictOfInterest(
+        f"Bạn không bỏ phiếu được cho hồ sơ này: {why} (xung đột lợi ích). Hồ sơ được xét theo "
+        "phiếu của các thành viên hội đồng còn lại."
+    )
+
+
+def vote_refusal(
+    actor: Actor | None,
+    registration: Registration,
+    member: CouncilMember | None,
+    *,
+    barred: Mapping[int, frozenset[int]] | None = None,
+) -> DomainError | None:
+    """Why ``actor`` (``member``: their seat, if any) may not vote on ``registration``.
+    ``barred``: ``barred_voters`` of the page's registrations, when a page asks for many."""
     if member is None:
         return Forbidden("Chỉ thành viên hội đồng thi đua – khen thưởng mới bỏ phiếu được.")
     stage = stage_refusal(registration.round, EmulationRound.Status.VOTING)
@@ -274,8 +386,14 @@ def vote_refusal(
         return DomainError(
             "not_submitted", "Hồ sơ này chưa nộp tự đánh giá (hoặc đã rút): không bỏ phiếu được."
         )
-    return None
+    return _conflict(registration, member, barred)
 
 
-def can_vote(actor: Actor | None, registration: Registration, member: CouncilMember | None) -> bool:
-    return vote_refusal(actor, registration, member) is None
+def can_vote(
+    actor: Actor | None,
+    registration: Registration,
+    member: CouncilMember | None,
+    *,
+    barred: Mapping[int, frozenset[int]] | None = None,
+) -> bool:
+    return vote_refusal(actor, registration, member, barred=barred) is None

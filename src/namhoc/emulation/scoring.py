@@ -2,8 +2,10 @@
 council (advice: the council votes, and the vote decides).
 
 - ``attainment``, ``indicator``: :func:`namhoc.indicators.dashboards.cells_for` at the candidate
-  unit for the latest period of the school year whose figures are due (not reported is not zero:
-  a figure without complete data or without a target is left out, never scored 0);
+  unit for the latest period of the school year whose reference date (``Period.as_of``) has
+  passed — the rule of ``indicators.calendar.current_period``: the newest figures there can be,
+  even before their due date (not reported is not zero: a figure without complete data or
+  without a target is left out, never scored 0);
 - ``on_time``: :func:`namhoc.tracking.selectors.on_time_rates` (the unit's subtree);
 - ``inspection``: :func:`namhoc.inspections.selectors.inspection_results` (the unit's own
   concluded inspections of the year);
@@ -69,7 +71,9 @@ def _q(value: Decimal | float) -> Decimal:
 
 
 def _period(school_year: str, day: dt.date) -> Period | None:
-    """The latest period of ``school_year`` whose figures are due by ``day``."""
+    """The latest period of ``school_year`` whose reference date (``as_of``) is ``day`` or
+    earlier — not whose due date has passed: figures as of that date may be entered and
+    approved before it is due, and incomplete ones are left out of the score."""
     return (
         Period.objects.filter(school_year=school_year, as_of__lte=day)
         .order_by("-as_of", "-start")

@@ -13,22 +13,30 @@ from namhoc.accounts.models import Role, User
 from namhoc.accounts.selectors import home_unit
 from namhoc.core.clock import today
 from namhoc.core.collation import collate_vi, vi_sort_key
-from namhoc.core.errors import Forbidden, NotFound
+from namhoc.core.errors import NotFound
 from namhoc.core.parsing import parse_id, school_year_of
 from namhoc.core.types import Actor
 from namhoc.emulation import documents
 from namhoc.emulation.access import (
+    ConflictOfInterest,
     access_registration,
     access_round,
+    barred_voters,
     can_manage,
+    can_read_decision,
+    can_read_results,
     can_read_tally,
     can_register,
     can_vote,
     council_candidates,
+    decision_refusal,
     member_of,
     registrations_visible_to,
+    results_refusal,
+    round_registrations,
     rounds_visible_to,
     stage_refusal,
+    vote_refusal,
 )
 from namhoc.emulation.models import CouncilMember, EmulationRound, Registration, Vote
 from namhoc.emulation.scoring import Scored, score
@@ -127,6 +135,8 @@ class RoundPage:
     can_manage: bool
     can_read_tally: bool
     can_register: bool  # the stage lets people register (their right is checked per unit)
+    can_read_results: bool = False  # the council's minutes (Word)
+    can_read_decision: bool = False  # the award decision, or its draft (Word)
     candidates: list[User] = field(default_factory=list)  # for the council form
     home: OrgUnit | None = None
 
@@ -149,18 +159,21 @@ def round_page(viewer: Actor | None, round_id: object) -> RoundPage:
     tally_visible = can_read_tally(viewer, found)
     counts = tallies(found) if tally_visible else {}
     seat = member_of(viewer, found)
+    listed = _in_round(registrations_list(viewer, round_id=found.pk), found)
     voted: set[int] = set()
+    barred: dict[int, frozenset[int]] = {}
     if seat is not None:
         voted = set(Vote.objects.filter(member=seat).values_list("registration_id", flat=True))
+        barred = barred_voters(listed, {seat.user_id})
     rows = [
         Row(
             registration=r,
             title=title_by_code(r.title),
             tally=counts.get(r.pk),
             voted=r.pk in voted,
-            can_vote=r.pk not in voted and can_vote(viewer, r, seat),
+            can_vote=r.pk not in voted and can_vote(viewer, r, seat, barred=barred),
         )
-        for r in _in_round(registrations_list(viewer, round_id=found.pk), found)
+        for r in listed
     ]
     members = list(
         found.members.select_related("user").order_by("role", collate_vi("user__full_name"))
@@ -189,6 +202,8 @@ def round_page(viewer: Actor | None, round_id: object) -> RoundPage:
         can_manage=manage,
         can_read_tally=tally_visible,
         can_register=found.status == EmulationRound.Status.REGISTRATION,
+        can_read_results=can_read_results(viewer, found),
+        can_read_decision=can_read_decision(viewer, found),
         candidates=candidates,
         home=home_unit(viewer),
     )
@@ -215,6 +230,7 @@ class RegistrationPage:
     can_assess: bool
     can_withdraw: bool
     can_vote: bool
+    conflict: str = ""  # why this council member does not vote here (conflict of interest)
 
 
 def registration_page(viewer: Actor | None, registration_id: object) -> RegistrationPage:
@@ -242,6 +258,7 @@ def registration_page(viewer: Actor | None, registration_id: object) -> Registra
     voted = (
         seat is not None and Vote.objects.filter(registration=registration, member=seat).exists()
     )
+    refusal = vote_refusal(viewer, registration, seat)
     tally = tallies(found).get(registration.pk) if can_read_tally(viewer, found) else None
     active = registration.status != Registration.Status.WITHDRAWN
     return RegistrationPage(
@@ -255,7 +272,8 @@ def registration_page(viewer: Actor | None, registration_id: object) -> Registra
         can_edit=editable,
         can_assess=editable and active and open_for_assessment,
         can_withdraw=editable and active and withdrawable,
-        can_vote=not voted and can_vote(viewer, registration, seat),
+        can_vote=not voted and refusal is None,
+        conflict=refusal.message if isinstance(refusal, ConflictOfInterest) else "",
     )
 
 
@@ -306,33 +324,41 @@ def person_history(viewer: Actor | None, user_id: object) -> HistoryPage:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _decided_rows(viewer: Actor | None, found: EmulationRound) -> list[tuple[Registration, Tally]]:
+def _round_rows(found: EmulationRound) -> list[tuple[Registration, Tally]]:
+    """Every counted registration of the round (a document of the round is the same whoever
+    downloads it: ``access.round_registrations``), collectives first, in Vietnamese order."""
     counts = tallies(found)
     rows = [
-        (r, counts[r.pk]) for r in registrations_list(viewer, round_id=found.pk) if r.pk in counts
+        (r, counts[r.pk])
+        for r in _in_round(round_registrations(found).select_related("unit", "person"), found)
+        if r.pk in counts
     ]
     rows.sort(key=lambda pair: (pair[0].kind, vi_sort_key(str(pair[0].person or pair[0].unit))))
     return rows
 
 
 def results_file(viewer: Actor | None, round_id: object) -> tuple[str, bytes]:
-    """The council's results (biên bản kết quả bỏ phiếu) as .docx — for the round's people,
-    and for everyone who reads the round once decided."""
+    """The council's results (biên bản kết quả bỏ phiếu) as .docx: every candidate's votes, for
+    the round unit's people (``access.results_refusal``)."""
     found = access_round(viewer, round_id)
-    if not can_read_tally(viewer, found):
-        raise Forbidden("Kết quả bỏ phiếu chỉ công bố khi đã có quyết định khen thưởng.")
+    refusal = results_refusal(viewer, found)
+    if refusal is not None:
+        raise refusal
     document = documents.results_document(
-        found, rows=_decided_rows(viewer, found), members=list(found.members.select_related("user"))
+        found, rows=_round_rows(found), members=list(found.members.select_related("user"))
     )
     return f"{document.filename_stem}.docx", documents.render(document)
 
 
 def decision_file(viewer: Actor | None, round_id: object) -> tuple[str, bytes]:
-    """The award decision (Quyết định khen thưởng) as .docx: a draft until decided."""
+    """The award decision (Quyết định khen thưởng) as .docx — a draft (the registrations whose
+    count passes) until decided, then the decision as recorded: every registration it awards,
+    whoever downloads it (``access.decision_refusal``)."""
     found = access_round(viewer, round_id)
-    if not can_read_tally(viewer, found):
-        raise Forbidden("Quyết định chỉ công bố khi đã có quyết định khen thưởng.")
-    rows = _decided_rows(viewer, found)
+    refusal = decision_refusal(viewer, found)
+    if refusal is not None:
+        raise refusal
+    rows = _round_rows(found)
     if found.status == EmulationRound.Status.DECIDED:
         chosen = [r for r, _ in rows if r.result == Registration.Result.AWARDED]
     else:

@@ -14,9 +14,9 @@ the 2024-2025 round. The specialist of A1 sits on A1's 2023-2024 council.
 Who may do what: a round is read by its unit's people and by the units below it (they register
 in it); a registration by its unit's people (and above) and by its person. Running a round needs
 ``specialist`` at its unit; registering, withdrawing and self-assessing, ``specialist`` at the
-candidate's unit (or the person themself); voting, a seat on the council. The tally and the
-Word files are for the round unit's people until the decision. Out of scope: 404; in scope
-without the right: 403.
+candidate's unit (or the person themself); voting, a seat on the council (not on one's own
+registration). The tally and the Word files are for the round unit's people until the decision;
+the council's minutes stay theirs after it. Out of scope: 404; in scope without the right: 403.
 """
 
 from __future__ import annotations

@@ -403,3 +403,24 @@ def test_the_decision_date_is_not_in_the_future(world, people, client_of):
         )
     assert refused.value.field == "decision_date"
     assert _state() == before
+
+
+def test_the_score_reads_the_latest_period_whose_reference_date_has_passed():
+    """As ``indicators.calendar.current_period``: on 20/10 the start-of-year figures (as of
+    30/09, due 31/10) are the newest, though not yet due; the semester is not."""
+    from namhoc.emulation.scoring import _period
+    from namhoc.indicators.models import Period
+
+    start = Period.objects.create(
+        code=f"{YEAR}.DN", school_year=YEAR, kind="start", name="Đầu năm học",
+        start=dt.date(2025, 9, 5), end=dt.date(2025, 9, 30), as_of=dt.date(2025, 9, 30),
+        due=dt.date(2025, 10, 31),
+    )  # fmt: skip
+    Period.objects.create(
+        code=f"{YEAR}.HK1", school_year=YEAR, kind="hk1", name="Học kỳ I",
+        start=dt.date(2025, 9, 5), end=dt.date(2026, 1, 15), as_of=dt.date(2026, 1, 15),
+        due=dt.date(2026, 1, 31),
+    )  # fmt: skip
+    assert _period(YEAR, dt.date(2025, 9, 29)) is None
+    assert _period(YEAR, dt.date(2025, 10, 20)) == start
+    assert _period(YEAR, dt.date(2026, 1, 15)).kind == "hk1"
