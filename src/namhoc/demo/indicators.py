@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from namhoc.accounts.models import User
+from namhoc.core.models_events import Event
 from namhoc.indicators.catalogue import catalogue_load, periods_ensure
 from namhoc.indicators.models import (
     ApprovalEvent,
@@ -274,21 +275,29 @@ def load_demo_approvals(*, actor: User, province_key: str) -> int:
             "unit_id", "data_set_id", "period_id"
         )
     )
+    # The demo's approvals are history, not news: nobody is told of them (a first sign-in
+    # would otherwise open on a thousand "your turn to approve" notices). One transaction, and
+    # their events marked processed inside it: the relay woken by the commit finds none.
     approved = 0
-    for commune in communes:
-        for data_set in data_sets:
-            for period in periods:
-                if period.kind not in data_set.period_kinds:
-                    continue
-                if (commune.pk, data_set.pk, period.pk) in decided:
-                    continue
-                if approval_blocker(commune, data_set, period):
-                    continue  # nothing to approve there, or figures missing
-                approval_approve(
-                    actor=actor,
-                    unit_key=commune.key,
-                    period_code=period.code,
-                    data_set_code=data_set.code,
-                )
-                approved += 1
+    with transaction.atomic():
+        last_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for commune in communes:
+            for data_set in data_sets:
+                for period in periods:
+                    if period.kind not in data_set.period_kinds:
+                        continue
+                    if (commune.pk, data_set.pk, period.pk) in decided:
+                        continue
+                    if approval_blocker(commune, data_set, period):
+                        continue  # nothing to approve there, or figures missing
+                    approval_approve(
+                        actor=actor,
+                        unit_key=commune.key,
+                        period_code=period.code,
+                        data_set_code=data_set.code,
+                    )
+                    approved += 1
+        Event.objects.filter(
+            pk__gt=last_event, kind="figures.approved", processed_at__isnull=True
+        ).update(processed_at=timezone.now())
     return approved

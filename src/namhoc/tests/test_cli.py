@@ -108,6 +108,12 @@ def test_demo_is_idempotent_and_its_sign_in_works(
     from namhoc.legal.models import LegalDocument
 
     assert Approval.objects.filter(unit__parent__key="p2025-31").exists()
+    from namhoc.notifications.dispatch import dispatch_pending
+    from namhoc.notifications.models import Notice
+
+    dispatch_pending()  # what the worker does when serve starts
+    # the approvals are history, not a thousand notices
+    assert not Notice.objects.filter(user=demo, kind="figures.approved").exists()
     assert LegalDocument.objects.exists()
     # and an approval a person revoked
     revoked = Approval.objects.filter(unit__parent__key="p2025-31").order_by("pk").first()
