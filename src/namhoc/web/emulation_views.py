@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from namhoc.core.errors import DomainError
@@ -19,6 +20,7 @@ from namhoc.emulation import selectors, services
 from namhoc.emulation.access import access_evidence
 from namhoc.emulation.models import EmulationRound
 from namhoc.tracking.selectors import units_named
+from namhoc.web import emulation_exports as exports
 from namhoc.web.access import with_domain_errors
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.emulation_forms import (
@@ -31,6 +33,7 @@ from namhoc.web.emulation_forms import (
     assessment_form_class,
     assessment_initial,
 )
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.inspections_views import docx_response, refusal_on
 from namhoc.web.paging import paginate
 
@@ -62,6 +65,7 @@ def _index(
             "form": form,
             "chosen": chosen,
             "unit_errors": unit_errors or [],
+            "export_url": export_url(request),
             "rounds": paginate(request, page.rounds, per_page=PER_PAGE, noun="đợt thi đua"),
         },
         status=status,
@@ -74,6 +78,9 @@ def _index(
 def index(request: HttpRequest) -> HttpResponse:
     page = selectors.index_page(request.user, school_year=request.GET.get("nam_hoc", "")[:9])
     if request.method != "POST":
+        if wants_xlsx(request):
+            table = exports.rounds_table(page)
+            return xlsx_download([table], f"Thi đua năm học {page.school_year}")
         form = RoundForm(
             initial={
                 "school_year": page.school_year,
@@ -141,6 +148,7 @@ def _round(
             "chosen": chosen if chosen is not None else ([page.home] if page.home else []),
             "unit_errors": unit_errors or [],
             "statuses": EmulationRound.Status,
+            "export_url": reverse("emulation:round", args=[found.pk]) + "?xuat=xlsx",
         },
         status=status,
     )
@@ -152,7 +160,10 @@ def _round(
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     """GET: the round; POST: its name and its council's rules."""
     if request.method != "POST":
-        return _round(request, selectors.round_page(request.user, round_id))
+        page = selectors.round_page(request.user, round_id)
+        if wants_xlsx(request):
+            return xlsx_download([exports.round_table(page)], f"Đợt thi đua {round_id}")
+        return _round(request, page)
     try:
         services.round_update(
             actor=request.user,

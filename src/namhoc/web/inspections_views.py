@@ -11,13 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from namhoc.core.errors import Conflict, DomainError
 from namhoc.inspections import selectors, services
 from namhoc.inspections.models import InspectionKind
 from namhoc.tracking.selectors import units_named
+from namhoc.web import inspections_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.inspections_forms import (
     ChecklistForm,
     ConcludeForm,
@@ -81,6 +84,7 @@ def _index(
             "form": form,
             "chosen": chosen,
             "unit_errors": unit_errors or [],
+            "export_url": export_url(request),
             "plans": paginate(request, page.plans, per_page=PER_PAGE, noun="kế hoạch"),
             "inspections": paginate(
                 request, page.inspections, per_page=PER_PAGE, noun="cuộc kiểm tra", param="trang_kt"
@@ -96,6 +100,9 @@ def _index(
 def index(request: HttpRequest) -> HttpResponse:
     page = selectors.index_page(request.user, school_year=request.GET.get("nam_hoc", "")[:9])
     if request.method != "POST":
+        if wants_xlsx(request):
+            tables = exports.index_tables(page)
+            return xlsx_download(tables, f"Kiểm tra năm học {page.school_year}")
         form = PlanForm(initial={"school_year": page.school_year})
         return _index(request, page, form, chosen=[page.home] if page.home else [])
     unit_key = request.POST.get("unit", "")
@@ -148,6 +155,7 @@ def _plan(
             "chosen": chosen or [],
             "unit_errors": unit_errors or [],
             "error": error,
+            "export_url": reverse("inspections:plan", args=[plan.pk]) + "?xuat=xlsx",
         },
         status=status,
     )
@@ -160,6 +168,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """GET: the plan and its inspections; POST: correct the plan's name and text."""
     page = selectors.plan_page(request.user, plan_id)
     if request.method != "POST":
+        if wants_xlsx(request):
+            return xlsx_download([exports.plan_table(page)], f"Kế hoạch kiểm tra {plan_id}")
         return _plan(request, page)
     try:
         services.plan_update(
@@ -241,6 +251,7 @@ def _inspection(
     context: dict[str, Any] = {
         "page": page,
         "inspection": inspection,
+        "export_url": reverse("inspections:detail", args=[inspection.pk]) + "?xuat=xlsx",
         "error": error,
         "stale": error if isinstance(error, Conflict) and error.code == "stale" else None,
         "schedule_form": given.get("schedule")
@@ -300,7 +311,11 @@ def _again(
 def detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
     """GET: the inspection; POST: change its subject and dates."""
     if request.method != "POST":
-        return _inspection(request, selectors.inspection_page(request.user, inspection_id))
+        page = selectors.inspection_page(request.user, inspection_id)
+        if wants_xlsx(request):
+            tables = exports.inspection_tables(page)
+            return xlsx_download(tables, f"Cuộc kiểm tra {inspection_id}")
+        return _inspection(request, page)
     try:
         services.inspection_update(
             actor=request.user,

@@ -18,7 +18,9 @@ from namhoc.directives.selectors.citing import citation_graph, stale_citations
 from namhoc.legal import selectors, services
 from namhoc.legal.access import can_edit_registry, edit_refusal
 from namhoc.legal.models import LegalDocument
+from namhoc.web import legal_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.legal_forms import FIELDS, LegalDocumentForm, initial_of
 from namhoc.web.paging import paginate
 
@@ -31,6 +33,9 @@ def registry(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")[:200]
     status = request.GET.get("tinh_trang", "")
     documents = selectors.registry_list(request.user, search=search, status=status)
+    if wants_xlsx(request):
+        table = exports.registry_table(documents, search=search, status=status)
+        return xlsx_download([table], "Danh mục văn bản pháp lý")
     return render(
         request,
         "legal/registry.html",
@@ -40,6 +45,7 @@ def registry(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": LegalDocument.Status.choices,
             "can_edit": can_edit_registry(request.user),
+            "export_url": export_url(request),
         },
     )
 
@@ -156,12 +162,16 @@ def update(request: HttpRequest, document_id: int) -> HttpResponse:
 def stale(request: HttpRequest) -> HttpResponse:
     """Published directives of a unit's subtree still citing a replaced document."""
     result = stale_citations(request.user, unit_key=request.GET.get("don_vi", "")[:40])
+    if wants_xlsx(request):
+        table = exports.stale_table(result)
+        return xlsx_download([table], "Văn bản còn dẫn văn bản bị thay thế")
     return render(
         request,
         "legal/stale.html",
         {
             "result": result,
             "chosen": [result.unit] if result.unit else [],
+            "export_url": export_url(request),
             "pager": paginate(request, result.directives, per_page=PER_PAGE, noun="văn bản"),
         },
     )
