@@ -2077,3 +2077,18 @@ def prepare_world(world: Any) -> None:  # type: ignore[no-redef]
     _prepare_before_issue_16(world)
     _inspections.prepare(world)
     _emulation.prepare(world)
+
+
+# The later apps' table pages download as Excel too (issue 13): each workbook is asked like its
+# page, and shows what the page shows to that person.
+for _route in (
+    "kiem-tra/",
+    "kiem-tra/ke-hoach/<int:plan_id>/",
+    "kiem-tra/<int:inspection_id>/",
+    "thi-dua/",
+    "thi-dua/dot/<int:round_id>/",
+    "van-ban-phap-ly/",
+    "van-ban-phap-ly/van-ban-con-dan-van-ban-bi-thay-the/",
+):
+    _page = next(e for e in EXPECTATIONS[_route] if e.method == "GET")
+    EXPECTATIONS[_route] = [*EXPECTATIONS[_route], _exported(_page, None)]

@@ -20,7 +20,7 @@ from namhoc.reporting.xlsx import Table, xlsx_response
 __all__ = ["EXPORT_PARAM", "export_url", "wants_xlsx", "xlsx_download"]
 
 EXPORT_PARAM = "xuat"
-_PAGING = ("trang", "trang_dv", "trang_nv", "trang_vb")
+_PAGING = ("trang", "trang_dv", "trang_nv", "trang_vb", "trang_kt")
 
 
 def wants_xlsx(request: HttpRequest) -> bool:
