@@ -366,7 +366,10 @@ def _run_gunicorn(*, host: str, port: int, workers: int, threads: int = 4) -> No
         def load(self) -> object:
             return application
 
-    print(f"namhoc đang chạy tại / is serving at http://{host}:{port}/", flush=True)
+    print(
+        f"namhoc đang chạy tại / is serving at http://{host}:{port}/ (Ctrl+C để dừng / to stop)",
+        flush=True,
+    )
     _App().run()
 
 

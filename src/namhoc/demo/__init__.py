@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from namhoc.accounts.models import Membership, Role, User
 from namhoc.accounts.services import membership_grant, user_create, user_set_password
@@ -121,6 +121,14 @@ def _demo_people() -> list[DemoPerson]:
     ]  # fmt: skip
 
 
+def _first_load() -> bool:
+    """No unit loaded yet (or no table at all: a new database)."""
+    try:
+        return not OrgUnit.objects.exists()
+    except DatabaseError:
+        return True
+
+
 def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummary:
     from namhoc.demo.directives import load_demo_directives
     from namhoc.demo.indicators import load_demo_approvals, load_demo_indicators
@@ -128,6 +136,12 @@ def load_demo(*, verbose: bool = True, schools_scale: float = 1.0) -> DemoSummar
     from namhoc.legal.services import registry_load
 
     started = time.monotonic()
+    if verbose and _first_load():
+        print(
+            "Lần đầu nạp dữ liệu mẫu mất khoảng 2–3 phút (đơn vị hành chính, 50.000 trường, "
+            "số liệu). / The first demo load takes about 2–3 minutes.",
+            flush=True,
+        )
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
     summary = DemoSummary()
     with audit_context(source="cli"):

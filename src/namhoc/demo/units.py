@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from namhoc.core.audit import audit_context
+from namhoc.core.formats import format_number
 from namhoc.orgunits.national import LoadSummary
 from namhoc.orgunits.services import schools_generate, units_load_admin
 from namhoc.orgunits.synthetic import SchoolSummary
@@ -23,9 +24,9 @@ class DemoUnits:
 
     def notes(self) -> list[str]:
         return [
-            f"Đơn vị hành chính: +{sum(self.admin.created.values())} mới "
+            f"Đơn vị hành chính: +{format_number(sum(self.admin.created.values()))} mới "
             f"(34 tỉnh/3.321 xã từ 1/7/2025; 63 tỉnh/696 huyện/10.035 xã trước đó).",
-            f"Trường học mô phỏng (dữ liệu mô phỏng): +{self.schools.total}.",
+            f"Trường học mô phỏng (dữ liệu mô phỏng): +{format_number(self.schools.total)}.",
         ]
 
 
