@@ -21,12 +21,15 @@ Typical use in a view or endpoint::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeGuard, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Model, Q, QuerySet, Value
 
 from namhoc.accounts.models import Membership, Role, User
 from namhoc.core.errors import DomainError, Forbidden, NotFound
@@ -40,6 +43,7 @@ M = TypeVar("M", bound=Model)
 KEY_MAX = 40  # OrgUnit.key's length: a longer key names no unit
 
 __all__ = [
+    "access_memo",
     "access_object",
     "access_unit",
     "get_object_in_scope",
@@ -65,27 +69,96 @@ def _is_member(user: Actor | None) -> TypeGuard[Actor]:
     )
 
 
+# --- what a user holds, read once per request -------------------------------------------------
+#
+# Every answer below is derived from one list: the user's grants, ``(unit path, role)`` for each
+# membership plus ``(path, "")`` for each unit absorbed by one of their units (readable history).
+# One query reads it. Inside a request (``access_memo``, opened by the middleware) it is read once
+# per user and kept for the rest of the request — a page asks roles and scope 3-5 times — until
+# the request writes to a table the list comes from (memberships, units, successions): from then
+# on the request reads it afresh every time, so a grant, a revocation or a move of the tree made
+# by the request (and even one rolled back) is seen by the next check at once. Outside a request
+# (tasks, commands, tests calling the layer directly) nothing is kept.
+
+Grants = tuple[tuple[str, str], ...]
+_ABSORBED = ""  # the role column of a unit readable as history only
+
+
+class _Memo:
+    __slots__ = ("grants", "written")
+
+    def __init__(self) -> None:
+        self.grants: dict[int, Grants] = {}
+        self.written = False
+
+
+_memo: ContextVar[_Memo | None] = ContextVar("namhoc_access_memo", default=None)
+
+
+def _source_tables() -> tuple[str, ...]:
+    return (Membership._meta.db_table, OrgUnit._meta.db_table, OrgUnitSuccession._meta.db_table)
+
+
+def _writes_to(sql: str, tables: tuple[str, ...]) -> bool:
+    if sql.lstrip()[:6].upper() == "SELECT":
+        return False
+    return any(table in sql for table in tables)
+
+
+@contextmanager
+def access_memo() -> Iterator[None]:
+    """Keep each user's grants for the duration of the block (one request): see above."""
+    memo = _Memo()
+    tables = _source_tables()
+
+    def watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not memo.written and _writes_to(sql, tables):
+            memo.written = True  # never reused across a write: read afresh from now on
+            memo.grants.clear()
+        return execute(sql, params, many, context)
+
+    token = _memo.set(memo)
+    try:
+        with connection.execute_wrapper(watch):
+            yield
+    finally:
+        _memo.reset(token)
+
+
+def _load_grants(user_id: int) -> Grants:
+    memberships = Membership.objects.filter(user_id=user_id)
+    own = memberships.values_list("unit__path", "role")
+    absorbed = (
+        OrgUnitSuccession.objects.filter(successor_id__in=memberships.values("unit_id"))
+        .annotate(held=Value(_ABSORBED, output_field=CharField()))
+        .values_list("predecessor__path", "held")
+    )
+    return tuple(sorted(own.union(absorbed)))
+
+
+def _grants(user: Actor) -> Grants:
+    """The user's grants: from this request's memo, else one query."""
+    memo = _memo.get()
+    if memo is None or memo.written:
+        return _load_grants(user.pk)
+    grants = memo.grants.get(user.pk)
+    if grants is None:
+        grants = memo.grants[user.pk] = _load_grants(user.pk)
+    return grants
+
+
 def member_paths(user: Actor | None, *, role: Role | None = None) -> list[str]:
     """The paths of the units where ``user`` holds ``role`` (any role if None), minimal set.
 
     A path already covered by a shorter one in the list is dropped, so the result is the set of
-    subtree roots the user reaches. One query.
+    subtree roots the user reaches. Reading (``role`` None or viewer) reaches into history: the
+    people of a unit read the units it absorbed (a 2025 province its pre-reform provinces, with
+    their districts and communes; a commune the communes merged into it). One query at most.
     """
     if not _is_member(user):
         return []
-    memberships = Membership.objects.filter(user_id=user.pk)
-    if role is not None and role != Role.VIEWER:
-        memberships = memberships.filter(role=role)
-    unit_paths = memberships.values_list("unit__path", flat=True)
-    if role is None or role == Role.VIEWER:
-        # Reading reaches into history: the people of a unit read the units it absorbed (a 2025
-        # province its pre-reform provinces, with their districts and communes; a commune the
-        # communes merged into it). Same single query, as a UNION.
-        absorbed = OrgUnitSuccession.objects.filter(
-            successor_id__in=memberships.values("unit_id")
-        ).values_list("predecessor__path", flat=True)
-        unit_paths = unit_paths.union(absorbed)
-    paths = sorted(set(unit_paths))
+    reading = role is None or role == Role.VIEWER
+    paths = sorted({path for path, held in _grants(user) if reading or held == role})
     roots: list[str] = []
     for path in paths:  # sorted: an ancestor comes before its descendants
         if not roots or not path.startswith(roots[-1]):
@@ -122,11 +195,9 @@ def roles_at(user: Actor | None, unit: OrgUnit) -> set[Role]:
         return set(Role)
     if not _is_member(user):
         return set()
-    # Memberships on the unit or on one of its ancestors (the prefixes of its path): one query.
-    rows = Membership.objects.filter(
-        user_id=user.pk, unit__path__in=[*ancestor_paths(unit.path), unit.path]
-    ).values_list("role", flat=True)
-    return {Role(role) for role in rows}
+    # Memberships on the unit or on one of its ancestors (the prefixes of its path).
+    places = {*ancestor_paths(unit.path), unit.path}
+    return {Role(held) for path, held in _grants(user) if held != _ABSORBED and path in places}
 
 
 def has_role(user: Actor | None, unit: OrgUnit, role: Role) -> bool:
@@ -284,7 +355,7 @@ def administers_anywhere(actor: Actor | None) -> bool:
         return True
     if not _is_member(actor):
         return False
-    return Membership.objects.filter(user_id=actor.pk, role=Role.UNIT_ADMIN).exists()
+    return any(held == Role.UNIT_ADMIN for _path, held in _grants(actor))
 
 
 def admin_refusal(actor: Actor | None) -> DomainError | None:

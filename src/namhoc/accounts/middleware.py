@@ -13,6 +13,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from namhoc.accounts.access import access_memo
 from namhoc.accounts.http import client_ip
 from namhoc.accounts.sessions import user_session_record
 from namhoc.core.audit import audit_context
@@ -156,4 +157,17 @@ class AuditContextMiddleware:
             return self.get_response(request)
 
 
-__all__ = ["AuditContextMiddleware", "SessionTimeoutMiddleware"]
+class AccessMemoMiddleware:
+    """Reads each user's memberships once per request for the access layer (``access_memo``):
+    a page asks for roles and scope several times; a write to the memberships or the tree
+    during the request makes every later check read them afresh."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with access_memo():
+            return self.get_response(request)
+
+
+__all__ = ["AccessMemoMiddleware", "AuditContextMiddleware", "SessionTimeoutMiddleware"]

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "namhoc.accounts.middleware.AccessMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "namhoc.accounts.middleware.SessionTimeoutMiddleware",
     "namhoc.accounts.middleware.AuditContextMiddleware",
