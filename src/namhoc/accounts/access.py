@@ -21,6 +21,7 @@ Typical use in a view or endpoint::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -99,10 +100,21 @@ def _source_tables() -> tuple[str, ...]:
     return (Membership._meta.db_table, OrgUnit._meta.db_table, OrgUnitSuccession._meta.db_table)
 
 
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "TRUNCATE", "MERGE", "REPLACE"})
+_WRITE_WORDS = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
 def _writes_to(sql: str, tables: tuple[str, ...]) -> bool:
-    if sql.lstrip()[:6].upper() == "SELECT":
-        return False
-    return any(table in sql for table in tables)
+    """A statement that may change a row of ``tables``. Reads in any dress — a plain SELECT, a
+    server-side cursor's ``DECLARE … CURSOR FOR SELECT`` (PostgreSQL's ``.iterator()``), a
+    SAVEPOINT — are not writes; a ``WITH`` is one only if it holds a writing word."""
+    head = sql.lstrip()[:10].split(None, 1)
+    word = head[0].upper() if head else ""
+    if word == "WITH":
+        writes = bool(_WRITE_WORDS.search(sql))
+    else:
+        writes = word in _WRITES or word in {"ALTER", "DROP", "CREATE"}
+    return writes and any(table in sql for table in tables)
 
 
 @contextmanager

@@ -157,3 +157,29 @@ def test_a_page_reads_the_grants_once(org: OrgTree, people: People) -> None:
     ]
     assert len(grants) == 1, grants
     assert visible_units(people.commune_officer).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('SELECT "accounts_membership"."id" FROM "accounts_membership"', False),
+        (
+            'DECLARE "_c1" NO SCROLL CURSOR WITH HOLD FOR SELECT * FROM "orgunits_orgunit"',
+            False,
+        ),
+        ('SELECT "orgunits_orgunit"."id" FROM "orgunits_orgunit" FOR UPDATE', False),
+        ('SAVEPOINT "s1_x1"', False),
+        ('INSERT INTO "accounts_membership" ("user_id") VALUES (1)', True),
+        ('  update "orgunits_orgunit" SET "name" = %s', True),
+        ('DELETE FROM "orgunits_orgunitsuccession" WHERE "id" = 1', True),
+        ('WITH moved AS (UPDATE "orgunits_orgunit" SET "path" = %s RETURNING 1) SELECT 1', True),
+        ('WITH RECURSIVE up AS (SELECT 1) SELECT * FROM "orgunits_orgunit"', False),
+        ('INSERT INTO "core_event" ("kind") VALUES (%s)', False),
+    ],
+)
+def test_what_counts_as_a_write_to_the_grants_tables(sql: str, writes: bool) -> None:
+    """On PostgreSQL ``.iterator()`` reads through a server-side cursor (``DECLARE … FOR
+    SELECT``): a read, which must not throw the request's memo away."""
+    from namhoc.accounts.access import _source_tables, _writes_to
+
+    assert _writes_to(sql, _source_tables()) is writes
