@@ -115,6 +115,9 @@ class InspectionFields(Schema):
     ends_on: dt.date
     concluded_at: dt.datetime | None
     conclusion_id: int | None
+    conclusion_number: str = Field(description="as issued (blank: without a number)")
+    conclusion_date: dt.date | None
+    conclusion_signer: str
     version: int
     record_url: str
     conclusion_url: str
@@ -200,6 +203,9 @@ def _detail(page: selectors.InspectionPage) -> dict[str, Any]:
         "ends_on": inspection.ends_on,
         "concluded_at": inspection.concluded_at,
         "conclusion_id": inspection.conclusion_id,
+        "conclusion_number": inspection.conclusion_number,
+        "conclusion_date": inspection.conclusion_date,
+        "conclusion_signer": inspection.conclusion_signer,
         "version": inspection.version,
         "record_url": reverse("inspections:record", args=[inspection.pk]),
         "conclusion_url": reverse("inspections:conclusion", args=[inspection.pk]),

@@ -3,10 +3,13 @@ same number of queries whatever their length."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from namhoc.inspections import services
 from namhoc.inspections.tests.helpers import YEAR, build
@@ -64,9 +67,25 @@ def test_plan_inspect_and_conclude_through_the_api(org, people, client_of):
         "post", f"/{pk}/recommendations", {"text": "Lưu trữ chứng từ", "deadline": "31/12/2099"}
     )
     assert (status, rec["deadline"], rec["assignment_id"]) == (201, "2099-12-31", None)
-    status, detail = call("post", f"/{pk}/conclusion", {"version": 3, "number": "3/KL-TTr"})
-    assert status == 200
+    issued = timezone.localdate() - dt.timedelta(days=28)
+    status, detail = call(
+        "post",
+        f"/{pk}/conclusion",
+        {
+            "version": 3,
+            "number": "3/KL-TTr",
+            "issued_on": issued.strftime("%d/%m/%Y"),
+            "signer_name": "Lê Hà",
+        },
+    )
+    assert status == 200, detail
     assert detail["concluded_at"] is not None
+    # the conclusion as issued: its number, date and signer
+    assert (
+        detail["conclusion_number"],
+        detail["conclusion_date"],
+        detail["conclusion_signer"],
+    ) == ("3/KL-TTr", issued.isoformat(), "Lê Hà")
     follow = detail["recommendations"][0]["follow_up"]
     assert (follow["code"], follow["percent"], follow["evidence"]) == ("in_progress", 0, 0)
     assert detail["recommendations"][0]["assignment_id"] is not None
