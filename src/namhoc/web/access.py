@@ -14,6 +14,11 @@ from namhoc.core.errors import DomainError, Forbidden, NotFound
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
+def is_refusal(exc: DomainError) -> bool:
+    """A refusal the error page answers (out of scope, no right) rather than the form."""
+    return exc.status in (403, 404)
+
+
 def domain_error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, NotFound):
         template = "404.html"

@@ -25,6 +25,7 @@ from namhoc.directives.source_text import PAGE_PARAMETER as TEXT_PAGE_PARAMETER
 from namhoc.tracking import services as tracking_services
 from namhoc.web import directives_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.directives_forms import (
     CitationForm,
     HeaderForm,
@@ -41,11 +42,6 @@ from namhoc.web.exports import wants_xlsx, xlsx_download
 def _review_url(directive_id: int, anchor: str = "") -> str:
     url = reverse("directives:detail", args=[directive_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _refused(exc: DomainError) -> bool:
-    """A refusal the error page answers (out of scope, no right) rather than the form."""
-    return exc.status in (403, 404)
 
 
 # --- the review page ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from namhoc.directives.access import can_upload
 from namhoc.directives.models import Directive, SourceDocument
 from namhoc.web import directives_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.directives_forms import (
     UploadForm,
 )
@@ -36,11 +37,6 @@ DIRECTIVES_PER_PAGE = 50
 def _review_url(directive_id: int, anchor: str = "") -> str:
     url = reverse("directives:detail", args=[directive_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _refused(exc: DomainError) -> bool:
-    """A refusal the error page answers (out of scope, no right) rather than the form."""
-    return exc.status in (403, 404)
 
 
 # --- list, upload, reading progress ---------------------------------------------------------

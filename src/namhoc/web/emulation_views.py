@@ -21,6 +21,7 @@ from namhoc.emulation.access import access_evidence
 from namhoc.emulation.models import EmulationRound
 from namhoc.tracking.selectors import units_named
 from namhoc.web import emulation_exports as exports
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.access import with_domain_errors
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.emulation_forms import (
@@ -39,10 +40,6 @@ from namhoc.web.paging import paginate
 
 PER_PAGE = 30
 _DEFAULTS = {"quorum_percent": 67, "threshold_percent": 50}
-
-
-def _refused(exc: DomainError) -> bool:
-    return exc.status in (403, 404)
 
 
 # --- rounds ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from namhoc.indicators.excel import ImportRefused, ImportResult
 from namhoc.indicators.services import ConfirmDeletes, InvalidValues, StaleValues
 from namhoc.web import indicators_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.indicators_forms import (
     AllocationForm,
@@ -39,11 +40,6 @@ from namhoc.web.indicators_forms import (
 )
 
 _NOT_FIGURES = frozenset({"csrfmiddlewaretoken", "xac_nhan_xoa"})
-
-
-def _refused(exc: DomainError) -> bool:
-    """A refusal the error page answers (out of scope, no right) rather than the form."""
-    return exc.status in (403, 404)
 
 
 @login_required

@@ -20,6 +20,7 @@ from namhoc.inspections.models import InspectionKind
 from namhoc.tracking.selectors import units_named
 from namhoc.web import inspections_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.inspections_forms import (
     ChecklistForm,
@@ -37,11 +38,6 @@ from namhoc.web.inspections_forms import (
 from namhoc.web.paging import paginate
 
 PER_PAGE = 30
-
-
-def _refused(exc: DomainError) -> bool:
-    """A refusal the error page answers (out of scope, no right) rather than the form."""
-    return exc.status in (403, 404)
 
 
 def refusal_on(form: Any, exc: DomainError, *, apart: tuple[str, ...] = ()) -> Any:

@@ -21,6 +21,7 @@ from namhoc.notifications.delivery import MAX_ATTEMPTS
 from namhoc.notifications.kinds import KINDS
 from namhoc.web import notifications_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.notifications_forms import (
     MODE_PREFIX,
@@ -32,10 +33,6 @@ from namhoc.web.paging import paginate
 
 NOTICES_PER_PAGE = 50
 FAILURES_PER_PAGE = 50
-
-
-def _refused(exc: DomainError) -> bool:
-    return exc.status in (403, 404)
 
 
 # --- the notice centre ----------------------------------------------------------------------

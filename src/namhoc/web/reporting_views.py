@@ -18,6 +18,7 @@ from namhoc.reporting.models import ReportKind
 from namhoc.reporting.starter import starter_template
 from namhoc.web import reporting_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
@@ -25,11 +26,6 @@ from namhoc.web.reporting_forms import DraftForm, TemplateForm
 
 DRAFTS_PER_PAGE = 30
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _refused(exc: DomainError) -> bool:
-    """A refusal the error page answers (out of scope, no right) rather than the form."""
-    return exc.status in (403, 404)
 
 
 def _field_error(form: Any, exc: DomainError, picker: str = "unit") -> list[str]:

@@ -19,6 +19,7 @@ from namhoc.tracking.access import access_evidence
 from namhoc.tracking.models import AssignmentStatus
 from namhoc.web import tracking_exports as exports
 from namhoc.web.access import attach_error, with_domain_errors
+from namhoc.web.access import is_refusal as _refused
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
@@ -148,11 +149,6 @@ def _assignment_page(
 @with_domain_errors
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return _assignment_page(request, selectors.assignment_page(request.user, assignment_id))
-
-
-def _refused(exc: DomainError) -> bool:
-    """A refusal the error page answers (out of scope, no right) rather than the form."""
-    return exc.status in (403, 404)
 
 
 @login_required
