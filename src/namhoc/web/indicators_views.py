@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from namhoc.core.errors import DomainError
 from namhoc.indicators import selectors, services
+from namhoc.indicators.access import Scope
 from namhoc.indicators.charts import bar_chart, trend_chart
 from namhoc.indicators.excel import ImportRefused, ImportResult
 from namhoc.indicators.services import ConfirmDeletes, InvalidValues, StaleValues
@@ -66,10 +67,15 @@ def _entry(
     *,
     status: int = 200,
     partial: bool = False,
+    scope: Scope | None = None,
     **extra: Any,
 ) -> HttpResponse:
     page = selectors.entry_page(
-        request.user, unit_key=key, period_code=period_code, data_set_code=data_set_code
+        request.user,
+        unit_key=key,
+        period_code=period_code,
+        data_set_code=data_set_code,
+        scope=scope,
     )
     figures = extra.pop("figures_form", None)
     if figures is None and page.form is not None:
@@ -167,7 +173,15 @@ def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -
     )
     if result.deleted:
         notice += f" Trong đó {result.deleted} số liệu đã lưu được xóa theo xác nhận của bạn."
-    return _entry(request, key, period_code, data_set_code, partial=partial, notice=notice)
+    return _entry(
+        request,
+        key,
+        period_code,
+        data_set_code,
+        partial=partial,
+        scope=result.scope,
+        notice=notice,
+    )
 
 
 @login_required

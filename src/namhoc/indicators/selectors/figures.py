@@ -344,8 +344,22 @@ class EntryForm:
         return sum(1 for f in self.fields if f.member.required)
 
 
-def entry_form(unit: OrgUnit, data_set: DataSet, period: Period) -> EntryForm:
-    """The figures of ``unit`` for ``data_set`` and ``period`` with their versions (3 queries)."""
+class _Unread:
+    """Marker: the caller has not read the lock (``entry_form`` reads it)."""
+
+
+UNREAD = _Unread()
+
+
+def entry_form(
+    unit: OrgUnit,
+    data_set: DataSet,
+    period: Period,
+    *,
+    lock: Approval | _Unread | None = UNREAD,
+) -> EntryForm:
+    """The figures of ``unit`` for ``data_set`` and ``period`` with their versions (3 queries;
+    2 when the caller passes the ``lock_of`` it has just read for the same request)."""
     members = data_set_members(data_set)
     current = {
         element_id: (value, version)
@@ -366,7 +380,7 @@ def entry_form(unit: OrgUnit, data_set: DataSet, period: Period) -> EntryForm:
         data_set=data_set,
         period=period,
         fields=fields,
-        lock=lock_of(unit, data_set, period),
+        lock=lock_of(unit, data_set, period) if isinstance(lock, _Unread) else lock,
     )
 
 

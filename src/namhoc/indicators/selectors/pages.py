@@ -276,11 +276,24 @@ class EntryPage:
 
 
 def entry_page(
-    viewer: Actor | None, *, unit_key: object, period_code: object, data_set_code: object
+    viewer: Actor | None,
+    *,
+    unit_key: object,
+    period_code: object,
+    data_set_code: object,
+    scope: Scope | None = None,
 ) -> EntryPage:
-    scope = access_figures(
-        viewer, unit_key=unit_key, period_code=period_code, data_set_code=data_set_code
-    )
+    """The entry page of a unit, data set and period. ``scope`` is the one a use case of this
+    request has just loaded through ``access_figures`` for the same viewer and the same request
+    values (the page after a save): the unit, period and data set are not loaded again."""
+    if scope is None or (scope.unit.key, scope.period.code, scope.data_set.code) != (
+        unit_key,
+        period_code,
+        data_set_code,
+    ):
+        scope = access_figures(
+            viewer, unit_key=unit_key, period_code=period_code, data_set_code=data_set_code
+        )
     unit, data_set, period = scope.unit, scope.data_set, scope.period
     lock = lock_of(unit, data_set, period)
     refusal = enter_refusal(viewer, scope, lock=lock)
@@ -300,7 +313,7 @@ def entry_page(
         "history": approval_history(unit, data_set, period),
     }
     if reports:
-        return EntryPage(form=entry_form(unit, data_set, period), **common)
+        return EntryPage(form=entry_form(unit, data_set, period, lock=lock), **common)
     rows = status_rows(unit, data_set, period)
     approval = approval_of(unit, data_set, period)
     blocker = "" if approval else approval_blocker(unit, data_set, period, rows)

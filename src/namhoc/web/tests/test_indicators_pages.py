@@ -78,6 +78,36 @@ def test_saving_the_form_writes_figures_and_rollups(figures: Figures, client_of:
     assert aggregate(f.org.province_a, "TH_HS", f.start_2025) == (Decimal(1250), 1)
 
 
+def test_a_second_save_shows_the_new_figures_and_versions_and_moves_the_rollups(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    # Given two figures saved once through the page
+    f = figures
+    client = client_of(f.people.school_principal)
+    client.post(
+        entry_url(f, suffix="luu/"),
+        {"TH_HS": "1.250", "v-TH_HS": "", "TH_HS_NU": "600", "v-TH_HS_NU": ""},
+    )
+    # When one of them is changed at the version the form showed
+    response = client.post(
+        entry_url(f, suffix="luu/"),
+        {"TH_HS": "1.300", "v-TH_HS": "1", "TH_HS_NU": "600", "v-TH_HS_NU": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    # Then the form that comes back holds the new figure and versions, the other one unchanged
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Đã lưu 1 số liệu." in html
+    assert 'value="1.300"' in html
+    assert 'name="v-TH_HS" value="2"' in html
+    assert 'name="v-TH_HS_NU" value="1"' in html
+    # and every roll-up moved by the difference only (no new reporter), equal to a recomputation
+    assert aggregate(f.org.province_a, "TH_HS", f.start_2025) == (Decimal(1300), 1)
+    assert aggregate(f.org.province_a, "TH_HS_NU", f.start_2025) == (Decimal(600), 1)
+    assert aggregates_now() == recompute_from_raw()
+    assert DataValue.objects.get(element__code="TH_HS").updated_by == f.people.school_principal
+
+
 def test_htmx_save_returns_the_form_with_per_field_messages(
     figures: Figures, client_of: ClientOf
 ) -> None:
