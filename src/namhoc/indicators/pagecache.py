@@ -21,9 +21,12 @@ U first (out of scope: 404 before any cache is read) and compute every access-de
 figures; the figures themselves are in the key). A school (a leaf) has no aggregate rows of its
 own: its pages are computed every time, and cheaply — it has no children.
 
-Each process keeps its own cache (Django's default, local memory) unless the deployment sets a
-shared one; the key is read from the database every time, so a process never serves a value
-older than the database, whatever its cache holds.
+Each process keeps its latest values as objects; a deployment that sets a shared cache
+(``CACHES``) gets them through it too. Django's default, local memory, is not used: it is this
+process's again, and pickling a province's scorecard into it cost every computation ~10 ms more
+(issue 15: under a rush every save changes the province's key, so its pages are computed almost
+every time). The key is read from the database every time, so a process never serves a value
+older than the database, whatever its caches hold.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Max, Q, Sum
 
 from namhoc.indicators.coverage import Catalogue
@@ -120,7 +124,7 @@ _local_lock = threading.Lock()
 
 
 def cached(key: str | None, compute: Callable[[], T], kind: type) -> T:
-    """The value under ``key`` if this process or the cache holds one of ``kind``; else
+    """The value under ``key`` if this process or the shared cache holds one of ``kind``; else
     ``compute()``, kept in both."""
     if key is None:
         return compute()
@@ -128,15 +132,22 @@ def cached(key: str | None, compute: Callable[[], T], kind: type) -> T:
         found = _local.get(key)
         if found is not None:
             _local.move_to_end(key)
-    if not isinstance(found, kind):
+    shared = _shared()
+    if not isinstance(found, kind) and shared:
         found = cache.get(key)
     if isinstance(found, kind):
         _keep(key, found)
         return found  # type: ignore[return-value]
     value = compute()
-    cache.set(key, value, CACHE_SECONDS)
+    if shared:
+        cache.set(key, value, CACHE_SECONDS)
     _keep(key, value)
     return value
+
+
+def _shared() -> bool:
+    """Whether the default cache reaches beyond this process (not Django's local memory)."""
+    return not isinstance(caches["default"], LocMemCache)
 
 
 def _keep(key: str, value: Any) -> None:

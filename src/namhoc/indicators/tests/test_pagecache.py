@@ -112,6 +112,59 @@ def test_a_second_view_comes_from_the_cache_and_equals_a_fresh_one(
     assert _seen(read(officer)) == _fresh(lambda: read(officer))
 
 
+@pytest.mark.parametrize("read", PAGES)
+def test_with_django_local_memory_only_the_process_layer_holds_the_pages(
+    figures: Figures, read: Callable[..., Any]
+) -> None:
+    # Given the default cache (Django's local memory: this process's again)
+    f = figures
+    _save(f, TH_FIGURES)
+    officer = f.people.province_officer
+    cache.clear()
+    pagecache.forget_local()
+    # When a page is computed, then read again
+    first = _seen(read(officer))
+    # Then nothing was pickled into Django's cache, and the second view is the process's copy
+    assert not cache._cache  # type: ignore[attr-defined]
+    assert _queries(lambda: read(officer)) < _queries(lambda: _fresh(lambda: read(officer)))
+    assert _seen(read(officer)) == first
+    # and a save still shows at once
+    _save(f, {"TH_HS": 420})
+    assert _seen(read(officer)) == _fresh(lambda: read(officer)) != first
+
+
+@pytest.mark.parametrize("read", PAGES)
+def test_a_shared_cache_serves_another_process_and_never_a_stale_page(
+    figures: Figures, read: Callable[..., Any], settings: Any, tmp_path: Any
+) -> None:
+    # Given a cache shared between processes (a file cache stands for Redis or memcached)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    f = figures
+    _save(f, TH_FIGURES)
+    officer = f.people.province_officer
+    pagecache.forget_local()
+    first = _seen(read(officer))
+    # When another process (an empty process layer) opens the page
+    pagecache.forget_local()
+    queries = _queries(lambda: read(officer))
+    # Then it reads the computation from the shared cache, equal to a fresh one
+    pagecache.forget_local()
+    assert queries < _queries(lambda: _fresh(lambda: read(officer)))
+    assert first == _fresh(lambda: read(officer))
+    # and after a save in another process, it shows the new figures, not the shared entry
+    read(officer)
+    pagecache.forget_local()
+    _save(f, {"TH_HS": 420})
+    after = _seen(read(officer))
+    assert after != first
+    assert after == _fresh(lambda: read(officer))
+
+
 def test_a_saved_figure_shows_at_once(figures: Figures) -> None:
     f = figures
     officer = f.people.province_officer
