@@ -17,6 +17,7 @@ set).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -67,10 +68,17 @@ class Coverage:
 
 
 def _formula_codes(indicator: Indicator) -> set[str]:
-    codes = parse(indicator.numerator).codes
-    if indicator.denominator.strip():
-        codes |= parse(indicator.denominator).codes
-    return codes
+    return set(_codes_of(indicator.numerator, indicator.denominator))
+
+
+@functools.lru_cache(maxsize=1024)
+def _codes_of(numerator: str, denominator: str) -> tuple[str, ...]:
+    """The element codes of a formula, sorted (``status_of`` asks for every unit on a page: a
+    pure function of the formula's text, kept like ``parse``)."""
+    codes = parse(numerator).codes
+    if denominator.strip():
+        codes |= parse(denominator).codes
+    return tuple(sorted(codes))
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,18 @@ def expected_reporters(units: Sequence[OrgUnit], catalogue: Catalogue) -> dict[i
     for unit in units:
         by_length[len(unit.path)][unit.path].append(unit.pk)
     counts = {f"ds{ds.pk}": Count("pk", filter=_reporting_q(ds)) for ds in catalogue.data_sets}
+    # Each data set's count adds to every (kind of period, element code) it collects.
+    sums = [
+        (
+            f"ds{ds.pk}",
+            [
+                (kind, code)
+                for kind in ds.period_kinds
+                for code in catalogue.elements.get(ds.pk, ())
+            ],
+        )
+        for ds in catalogue.data_sets
+    ]
     for length, paths in by_length.items():
         rows = (
             OrgUnit.objects.filter(valid_to__isnull=True)
@@ -150,11 +170,12 @@ def expected_reporters(units: Sequence[OrgUnit], catalogue: Catalogue) -> dict[i
             .order_by()
         )
         for row in cast(Iterable[dict[str, Any]], rows):
-            per_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            for ds in catalogue.data_sets:
-                for kind in ds.period_kinds:
-                    for code in catalogue.elements.get(ds.pk, ()):
-                        per_kind[kind][code] += row[f"ds{ds.pk}"]
+            per_kind: dict[str, dict[str, int]] = {}
+            for column, pairs in sums:
+                n = row[column]
+                for kind, code in pairs:
+                    codes = per_kind.setdefault(kind, {})
+                    codes[code] = codes.get(code, 0) + n
             for pk in paths[row["prefix"]]:
                 result[pk] = {kind: dict(codes) for kind, codes in per_kind.items()}
     return result
@@ -187,7 +208,7 @@ def status_of(
     period collecting it (:func:`collected_kinds`); ``expected``: the units that must report
     each element, per kind of period (:func:`expected_reporters`); ``reported``: per element,
     the units that did (the roll-ups' counts)."""
-    codes = sorted(_formula_codes(indicator))
+    codes = _codes_of(indicator.numerator, indicator.denominator)
     if unit.valid_to is not None:  # a dissolved unit: its figures are history, nobody is due
         got = max((reported.get(code, 0) for code in codes), default=0)
         return Coverage("ok", got, got) if got else Coverage("none", label="không có số liệu")

@@ -16,6 +16,7 @@ These functions compute for units already checked by the caller; the page select
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -79,9 +80,12 @@ class _Compiled:
     numerator: Expression
     denominator: Expression | None
 
-    @property
-    def codes(self) -> set[str]:
-        return self.numerator.codes | (self.denominator.codes if self.denominator else set())
+    @functools.cached_property
+    def codes(self) -> frozenset[str]:
+        """The formula's element codes (read for every unit a page computes: kept once)."""
+        return frozenset(
+            self.numerator.codes | (self.denominator.codes if self.denominator else set())
+        )
 
 
 def _compile(indicators: Iterable[Indicator]) -> list[_Compiled]:
@@ -202,12 +206,15 @@ def _targets_for(
     ).values_list("indicator_id", "unit__path", "value")
     by_path: dict[tuple[int, str], Decimal] = {(i, p): v for i, p, v in rows}
     result = {}
+    indicator_ids = [i.pk for i in indicators]
     for unit in units:
+        unit_id = unit.pk
         chain = [unit.path, *reversed(ancestor_paths(unit.path))]
-        for indicator in indicators:
+        for indicator_id in indicator_ids:
             for depth, path in enumerate(chain):
-                if (indicator.pk, path) in by_path:
-                    result[(indicator.pk, unit.pk)] = (by_path[(indicator.pk, path)], depth > 0)
+                found = by_path.get((indicator_id, path))
+                if found is not None:
+                    result[(indicator_id, unit_id)] = (found, depth > 0)
                     break
     return result
 
@@ -254,27 +261,41 @@ def cells_for(
     expected = expected_reporters(units, catalogue)
     targets = _targets_for(indicators, units, period.school_year)
     result = {}
+    # What each unit brings, read once rather than once per indicator (a province's scorecard
+    # asks for ~100 units x ~40 indicators).
+    period_id = period.pk
+    per_unit = [
+        (
+            unit,
+            unit.pk,
+            counts.get((unit.pk, period_id), {}),
+            totals.get((unit.pk, period_id), {}),
+            expected.get(unit.pk, {}),
+        )
+        for unit in units
+    ]
     for c in compiled:
         indicator = c.indicator
-        for unit in units:
-            reported = counts.get((unit.pk, period.pk), {})
+        indicator_id = indicator.pk
+        indicator_kinds = kinds[indicator_id]
+        for unit, unit_id, reported, unit_totals, unit_expected in per_unit:
             coverage = status_of(
                 indicator,
                 unit=unit,
                 period=period,
-                kinds=kinds[indicator.pk],
-                expected=expected.get(unit.pk, {}),
+                kinds=indicator_kinds,
+                expected=unit_expected,
                 reported=reported,
                 day=day,
             )
             value = (
-                _evaluate(c, totals.get((unit.pk, period.pk), {}), reported)
+                _evaluate(c, unit_totals, reported)
                 if coverage.status in ("ok", "partial")
                 else NO_VALUE
             )
-            target, inherited = targets.get((indicator.pk, unit.pk), (None, False))
+            target, inherited = targets.get((indicator_id, unit_id), (None, False))
             attained = attainment(indicator, value.value, target) if coverage.counts else None
-            result[(indicator.pk, unit.pk)] = Cell(
+            result[(indicator_id, unit_id)] = Cell(
                 indicator=indicator,
                 value=value,
                 coverage=coverage,
