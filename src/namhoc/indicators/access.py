@@ -60,16 +60,22 @@ class Scope:
     data_set: DataSet
 
 
-def period_by_code(code: object) -> Period:
+def period_by_code(code: object, all_periods: list[Period] | None = None) -> Period:
     """The period with this code ("2025-2026.DN"), or for a blank code the default period —
     the one rule for pages and API: the latest whose figures' reference date has passed.
-    NotFound with a message otherwise."""
+    NotFound with a message otherwise. ``all_periods``: every period (``calendar.periods``),
+    when the caller has read them, to choose from instead of asking the database again."""
     if code is None or code == "":
-        period = current_period()
+        period = current_period(all_periods)
         if period is None:
             raise NotFound("Chưa có kỳ báo cáo nào; quản trị cần tạo kỳ báo cáo.")
         return period
-    period = Period.objects.filter(code=code).first() if isinstance(code, str) else None
+    if not isinstance(code, str):
+        period = None
+    elif all_periods is not None:
+        period = next((p for p in all_periods if p.code == code), None)
+    else:
+        period = Period.objects.filter(code=code).first()
     if period is None:
         raise NotFound("Không có kỳ báo cáo này.")
     return period
@@ -94,16 +100,23 @@ def access_indicator(code: object) -> Indicator:
 
 
 def access_figures(
-    actor: Actor | None, *, unit_key: object, period_code: object, data_set_code: object
+    actor: Actor | None,
+    *,
+    unit_key: object,
+    period_code: object,
+    data_set_code: object,
+    all_periods: list[Period] | None = None,
 ) -> Scope:
     """The unit (if ``actor`` sees it: else NotFound, as if it did not exist), the period (blank:
     the default one) and the data set of a figures request; an unknown period or data set is
-    NotFound too."""
+    NotFound too. ``all_periods`` as for :func:`period_by_code`."""
     if not isinstance(unit_key, str) or not unit_key or len(unit_key) > 40:
         raise NotFound()
     unit = access_unit(actor, unit_key)
     return Scope(
-        unit=unit, period=period_by_code(period_code), data_set=data_set_by_code(data_set_code)
+        unit=unit,
+        period=period_by_code(period_code, all_periods),
+        data_set=data_set_by_code(data_set_code),
     )
 
 

@@ -357,10 +357,13 @@ def entry_form(
     period: Period,
     *,
     lock: Approval | _Unread | None = UNREAD,
+    members: list[DataSetElement] | None = None,
 ) -> EntryForm:
     """The figures of ``unit`` for ``data_set`` and ``period`` with their versions (3 queries;
-    2 when the caller passes the ``lock_of`` it has just read for the same request)."""
-    members = data_set_members(data_set)
+    fewer when the caller passes the ``lock_of`` and the ``data_set_members`` it has just read
+    for the same request)."""
+    if members is None:
+        members = data_set_members(data_set)
     current = {
         element_id: (value, version)
         for element_id, value, version in DataValue.objects.filter(

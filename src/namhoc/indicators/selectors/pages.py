@@ -39,8 +39,18 @@ from namhoc.indicators.access import (
 )
 from namhoc.indicators.coverage import Catalogue
 from namhoc.indicators.dashboards import Cell, Dashboard, Row, Scorecard, ScoreGroup
+from namhoc.indicators.formulas import parse
 from namhoc.indicators.freshness import rollups_freshness, rollups_rebuild_request
-from namhoc.indicators.models import Approval, ApprovalEvent, DataSet, Indicator, Period, Target
+from namhoc.indicators.models import (
+    Approval,
+    ApprovalEvent,
+    DataSet,
+    DataSetElement,
+    Indicator,
+    Period,
+    Target,
+    ValidationRule,
+)
 from namhoc.indicators.selectors.figures import (
     EntryForm,
     StatusRow,
@@ -286,26 +296,33 @@ def entry_page(
     """The entry page of a unit, data set and period. ``scope`` is the one a use case of this
     request has just loaded through ``access_figures`` for the same viewer and the same request
     values (the page after a save): the unit, period and data set are not loaded again."""
+    all_periods = periods()
     if scope is None or (scope.unit.key, scope.period.code, scope.data_set.code) != (
         unit_key,
         period_code,
         data_set_code,
     ):
         scope = access_figures(
-            viewer, unit_key=unit_key, period_code=period_code, data_set_code=data_set_code
+            viewer,
+            unit_key=unit_key,
+            period_code=period_code,
+            data_set_code=data_set_code,
+            all_periods=all_periods,
         )
     unit, data_set, period = scope.unit, scope.data_set, scope.period
     lock = lock_of(unit, data_set, period)
     refusal = enter_refusal(viewer, scope, lock=lock)
     reports = data_set.applies_to(unit)
-    names = element_names()
+    members = data_set_members(data_set)
+    rules = list(data_set.rules.all())
+    names = _rule_names(rules, members)
     common: dict[str, Any] = {
         "scope": scope,
-        "periods": periods(),
+        "periods": all_periods,
         "crumbs": crumbs(viewer, unit),
         "reports": reports,
         "lock": lock,
-        "rules": [rule_text(r.left, r.operator, r.right, names) for r in data_set.rules.all()],
+        "rules": [rule_text(r.left, r.operator, r.right, names) for r in rules],
         "can_enter": reports and refusal is None,
         "enter_refusal": refusal.message if refusal is not None and reports else "",
         "can_import": can_import(viewer, scope, lock=lock),
@@ -313,7 +330,9 @@ def entry_page(
         "history": approval_history(unit, data_set, period),
     }
     if reports:
-        return EntryPage(form=entry_form(unit, data_set, period, lock=lock), **common)
+        return EntryPage(
+            form=entry_form(unit, data_set, period, lock=lock, members=members), **common
+        )
     rows = status_rows(unit, data_set, period)
     approval = approval_of(unit, data_set, period)
     blocker = "" if approval else approval_blocker(unit, data_set, period, rows)
@@ -321,7 +340,7 @@ def entry_page(
     may_approve = approve is None or approve.code in ("not_ready", "already_approved")
     return EntryPage(
         form=None,
-        totals=unit_totals(unit, period, data_set_members(data_set)),
+        totals=unit_totals(unit, period, members),
         rows=rows,
         approval=approval,
         blocker=blocker,
@@ -333,6 +352,16 @@ def entry_page(
         ),
         **common,
     )
+
+
+def _rule_names(rules: list[ValidationRule], members: list[DataSetElement]) -> dict[str, str]:
+    """The element names the rules' texts need: the data set's own (the catalogue keeps rules
+    within their data set), or every element's when a rule names another."""
+    names = {m.element.code: m.element.name for m in members}
+    for rule in rules:
+        if not (parse(rule.left).codes | parse(rule.right).codes) <= names.keys():
+            return element_names()
+    return names
 
 
 def figures_read(

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from namhoc.indicators.models import Aggregate, Approval, DataValue, Target
+from namhoc.indicators.models import Aggregate, Approval, DataValue, Target, ValidationRule
 from namhoc.indicators.rollup import recompute_from_raw
 from namhoc.indicators.services import rollups_rebuild
 from namhoc.indicators.tests.helpers import (
@@ -65,6 +65,22 @@ def test_the_entry_page_shows_fields_values_and_versions(
     assert 'name="TH_HS" inputmode="decimal" autocomplete="off"\n             value="1.250"' in html
     assert 'name="v-TH_HS" value="1"' in html
     assert "Tổng số học sinh tiểu học" in html
+
+
+def test_the_entry_page_states_its_rules_in_element_names(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    # Given the catalogue's rules and one added later that names an element of another form
+    f = figures
+    ValidationRule.objects.create(
+        data_set=f.dn_th, code="X", left="TH_HS", operator="<=", right="THCS_HS", message="x"
+    )
+    # When the school opens its form
+    html = client_of(f.people.school_principal).get(entry_url(f)).content.decode()
+    # Then every rule reads in the elements' names, the other form's element included
+    rules = html.split('data-testid="rules"', 1)[1].split("</ul>", 1)[0]
+    assert "<li>Số học sinh nữ tiểu học ≤ Tổng số học sinh tiểu học</li>" in rules
+    assert "<li>Tổng số học sinh tiểu học ≤ Tổng số học sinh trung học cơ sở</li>" in rules
 
 
 def test_saving_the_form_writes_figures_and_rollups(figures: Figures, client_of: ClientOf) -> None:
