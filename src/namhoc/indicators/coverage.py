@@ -212,13 +212,25 @@ def status_of(
     if unit.valid_to is not None:  # a dissolved unit: its figures are history, nobody is due
         got = max((reported.get(code, 0) for code in codes), default=0)
         return Coverage("ok", got, got) if got else Coverage("none", label="không có số liệu")
-    if not any(expected.get(kind, {}).get(code) for kind in kinds for code in codes):
+    if not _anyone_reports(expected, kinds, codes):
         return NOBODY  # not a figure this unit's subtree reports, in any period
     if period.kind not in kinds:
         return _outside(period, kinds)
     here = expected.get(period.kind, {})
     due = [(reported.get(code, 0), here[code]) for code in codes if here.get(code)]
     return _covered(due, period, day) if due else NOBODY
+
+
+def _anyone_reports(expected: Expected, kinds: set[str], codes: tuple[str, ...]) -> bool:
+    """Whether some unit must report one of ``codes`` in one of ``kinds`` (a plain loop: asked
+    for every unit and indicator of a page)."""
+    for kind in kinds:
+        here = expected.get(kind)
+        if here:
+            for code in codes:
+                if here.get(code):
+                    return True
+    return False
 
 
 NOBODY = Coverage("none", label="không có đơn vị báo cáo")

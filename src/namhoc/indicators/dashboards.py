@@ -103,7 +103,7 @@ def _evaluate(c: _Compiled, totals: dict[str, Decimal], counts: dict[str, int]) 
     # A missing element counts as zero when some figure of the formula exists at this unit
     # (a commune without THPT schools has no THPT rows), as "no data" when none does. Whether
     # the missing figures were due is the coverage's question, not the value's.
-    if not any(code in totals for code in c.codes):
+    if totals.keys().isdisjoint(c.codes):
         return NO_VALUE
     filled_totals = {code: totals.get(code, Decimal(0)) for code in c.codes}
     filled_counts = {code: counts.get(code, 0) for code in c.codes}
