@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import PASSWORD, make_user
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -430,20 +431,21 @@ def test_the_sweep_deletes_what_outlived_its_purpose_and_nothing_else(org, peopl
     live = SessionStore()
     live.create()
     UserSession.objects.create(user=officer, session_key=live.session_key)
+    user_type = ContentType.objects.get_for_model(get_user_model()).pk
     old_row = AuditEvent.objects.create(
         actor=officer,
         actor_label="commune_officer",
         action="x",
         source="web",
         ip="203.0.113.9",
-        content_type_id=1,
+        content_type_id=user_type,
         object_id="1",
         object_repr="x",
     )
     AuditEvent.objects.filter(pk=old_row.pk).update(occurred_at=now - 400 * day)
     new_row = AuditEvent.objects.create(
         actor=officer, actor_label="commune_officer", action="x", source="web", ip="203.0.113.9",
-        content_type_id=1, object_id="1", object_repr="x",
+        content_type_id=user_type, object_id="1", object_repr="x",
     )  # fmt: skip
     swept = privacy.privacy_sweep(now=now)
     assert swept.counts == {
