@@ -31,6 +31,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -319,3 +320,37 @@ def _caches_empty() -> None:
     for cache in caches.all():
         cache.clear()
     pagecache.forget_local()
+
+
+# --- the fuzzers' summary line (tests/fuzz), also under pytest-xdist ----------------------------
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A pytest-xdist worker hands its fuzz counts to the controller, which prints them."""
+    from tests.fuzz.counting import CASES, STATUSES
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fuzz_cases"] = dict(CASES)
+        workeroutput["fuzz_statuses"] = dict(STATUSES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    from tests.fuzz.counting import CASES, STATUSES
+
+    output = getattr(node, "workeroutput", None) or {}
+    CASES.update(output.get("fuzz_cases", {}))
+    STATUSES.update(output.get("fuzz_statuses", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.fuzz.counting import CASES, STATUSES
+
+    if not CASES:
+        return
+    parts = ", ".join(f"{name}: {count:,}" for name, count in sorted(CASES.items()))
+    terminalreporter.write_line(f"fuzz cases tried: {parts} (total {sum(CASES.values()):,})")
+    if os.environ.get("NAMHOC_FUZZ_STATUSES"):
+        for key, count in sorted(STATUSES.items()):
+            terminalreporter.write_line(f"  {key}: {count}")

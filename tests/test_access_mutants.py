@@ -44,6 +44,7 @@ def run_proof(tmp_path: Path, sites: str, routes: str) -> tuple[int, str, Path]:
         k: v
         for k, v in os.environ.items()
         if k not in ("NAMHOC_DATABASE_URL", "PYTEST_CURRENT_TEST", "PYTEST_ADDOPTS")
+        and not k.startswith("PYTEST_XDIST_")  # the child is a plain run, not a worker
     }
     env |= {
         "ACCESS_MUTANTS": sites,
