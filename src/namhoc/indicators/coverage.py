@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -38,6 +39,7 @@ __all__ = [
     "FigureStatus",
     "collected_kinds",
     "expected_reporters",
+    "forget_expected",
     "status_of",
 ]
 
@@ -137,10 +139,55 @@ Expected = dict[str, dict[str, int]]
 """Per kind of period, per element code: the units that must report it."""
 
 
-def expected_reporters(units: Sequence[OrgUnit], catalogue: Catalogue) -> dict[int, Expected]:
+# Who must report depends on the org tree and the catalogue only, not on any figure: a province
+# page computed again after every save (issue 15: the figures move its cache key) reads it from
+# here. Kept under the tree's marker (``freshness.rollups_freshness().tree``) that the page
+# cache's keys hold for the same reason — every change of the tree moves it — and the
+# catalogue's data sets and elements; a changed tree or catalogue asks anew.
+EXPECTED_ENTRIES = 64
+_expected: OrderedDict[tuple[Any, ...], dict[int, Expected]] = OrderedDict()
+_expected_lock = threading.Lock()
+
+
+def expected_reporters(
+    units: Sequence[OrgUnit], catalogue: Catalogue, *, tree: str | None = None
+) -> dict[int, Expected]:
     """``{unit id: {kind of period: {element code: current units in its subtree (itself
     included) that must report the element in that kind of period}}}``. One query per distinct
-    depth among ``units``, with one conditional count per data set."""
+    depth among ``units``, with one conditional count per data set — none when ``tree`` (the
+    tree marker read for this request) is given and this process has answered for the same
+    tree, catalogue and units. The answer is shared: read it, never change it."""
+    if tree is None:
+        return _expected_reporters(units, catalogue)
+    key = (
+        tree,
+        tuple(
+            (ds.pk, ds.unit_kind, tuple(ds.school_levels), tuple(ds.period_kinds))
+            for ds in catalogue.data_sets
+        ),
+        tuple(sorted((pk, tuple(sorted(codes))) for pk, codes in catalogue.elements.items())),
+        tuple((u.pk, u.path) for u in units),
+    )
+    with _expected_lock:
+        found = _expected.get(key)
+        if found is not None:
+            _expected.move_to_end(key)
+            return found
+    result = _expected_reporters(units, catalogue)
+    with _expected_lock:
+        _expected[key] = result
+        while len(_expected) > EXPECTED_ENTRIES:
+            _expected.popitem(last=False)
+    return result
+
+
+def forget_expected() -> None:
+    """Empty this process's answers (tests and benches that empty every cache)."""
+    with _expected_lock:
+        _expected.clear()
+
+
+def _expected_reporters(units: Sequence[OrgUnit], catalogue: Catalogue) -> dict[int, Expected]:
     result: dict[int, Expected] = {u.pk: {} for u in units}
     if not catalogue.data_sets or not units:
         return result

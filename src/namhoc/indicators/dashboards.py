@@ -248,6 +248,7 @@ def cells_for(
     day: dt.date | None = None,
     catalogue: Catalogue | None = None,
     figures: Figures | None = None,
+    tree: str | None = None,
 ) -> dict[tuple[int, int], Cell]:
     """``{(indicator_id, unit_id): Cell}`` for any units: about seven queries whatever their
     number (figures, expected reporters per depth, targets, the catalogue) — fewer when the
@@ -258,7 +259,7 @@ def cells_for(
     codes = set().union(*(c.codes for c in compiled)) if compiled else set()
     totals, counts = figures or _figures(codes, [u.pk for u in units], [period.pk], catalogue)
     kinds = collected_kinds(indicators, catalogue)
-    expected = expected_reporters(units, catalogue)
+    expected = expected_reporters(units, catalogue, tree=tree)
     targets = _targets_for(indicators, units, period.school_year)
     result = {}
     # What each unit brings, read once rather than once per indicator (a province's scorecard
@@ -392,6 +393,7 @@ def dashboard(
     day: dt.date | None = None,
     all_periods: Sequence[Period] | None = None,
     catalogue: Catalogue | None = None,
+    tree: str | None = None,
 ) -> Dashboard:
     """Every indicator at ``unit`` for ``period`` against its target, where each figure stands,
     the trend over school years (same kind of period), and ``focus`` (default: the first with a
@@ -408,7 +410,13 @@ def dashboard(
         codes, [unit.pk], sorted({period.pk, *(p.pk for p in trend_periods)}), catalogue
     )
     cells = cells_for(
-        indicator_list, [unit], period, day=day, catalogue=catalogue, figures=(totals, counts)
+        indicator_list,
+        [unit],
+        period,
+        day=day,
+        catalogue=catalogue,
+        figures=(totals, counts),
+        tree=tree,
     )
     kinds = collected_kinds(indicator_list, catalogue)
     rows = []
@@ -429,7 +437,7 @@ def dashboard(
     )
     breakdown: list[tuple[OrgUnit, Cell]] = []
     if focus is not None and children:
-        child_cells = cells_for([focus], children, period, day=day, catalogue=catalogue)
+        child_cells = cells_for([focus], children, period, day=day, catalogue=catalogue, tree=tree)
         breakdown = [
             (child, child_cells[(focus.pk, child.pk)])
             for child in children
@@ -585,6 +593,7 @@ def scorecard_figures(
     indicators: Sequence[Indicator],
     day: dt.date | None = None,
     catalogue: Catalogue | None = None,
+    tree: str | None = None,
 ) -> ScorecardFigures:
     """``unit``'s current children in Vietnamese order and every indicator at each."""
     children = list(
@@ -592,7 +601,7 @@ def scorecard_figures(
             collate_vi("name"), "pk"
         )
     )
-    cells = cells_for(indicators, children, period, day=day, catalogue=catalogue)
+    cells = cells_for(indicators, children, period, day=day, catalogue=catalogue, tree=tree)
     return ScorecardFigures(children=children, cells=cells)
 
 

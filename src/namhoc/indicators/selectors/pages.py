@@ -449,6 +449,7 @@ def dashboard_page(
             day=day,
             all_periods=all_periods,
             catalogue=catalogue,
+            tree=freshness.tree,
         ),
         Dashboard,
     )
@@ -602,7 +603,7 @@ def scorecard_page(
     figures = pagecache.cached(
         key,
         lambda: dashboards.scorecard_figures(
-            unit, period, indicators=indicators, day=day, catalogue=catalogue
+            unit, period, indicators=indicators, day=day, catalogue=catalogue, tree=freshness.tree
         ),
         dashboards.ScorecardFigures,
     )

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from namhoc.core.errors import NotFound
 from namhoc.core.models_audit import AuditEvent
 from namhoc.indicators import pagecache, selectors
-from namhoc.indicators.coverage import Catalogue
+from namhoc.indicators.coverage import Catalogue, expected_reporters, forget_expected
 from namhoc.indicators.freshness import rollups_freshness, rollups_rebuild
 from namhoc.indicators.models import DataValue, Indicator
 from namhoc.indicators.rollup import recompute_from_raw
@@ -29,6 +29,7 @@ from namhoc.indicators.tests.helpers import (
     TH_FIGURES,
     THCS_FIGURES,
     Figures,
+    add_school,
     aggregates_now,
     approve,
     merge_communes,
@@ -70,6 +71,7 @@ def _fresh(read: Callable[[], Any]) -> Any:
     """The same page computed with every cache emptied."""
     cache.clear()
     pagecache.forget_local()
+    forget_expected()
     return _seen(read())
 
 
@@ -163,6 +165,41 @@ def test_a_shared_cache_serves_another_process_and_never_a_stale_page(
     after = _seen(read(officer))
     assert after != first
     assert after == _fresh(lambda: read(officer))
+
+
+def test_a_new_school_is_due_at_once_though_who_must_report_was_kept(figures: Figures) -> None:
+    # Given the province's dashboard seen once (who must report is kept for this tree)
+    f = figures
+    _save(f, TH_FIGURES)
+    officer = f.people.province_officer
+    before = _row(_board(officer)).cell.coverage
+    _save(f, {"TH_HS": 420})  # a save: new figures, the same tree
+    assert _row(_board(officer)).cell.coverage.expected == before.expected
+    # When a primary school opens under a commune (the tree changes)
+    add_school(f.org.commune_a2, 2, "s-a2-th", "Trường Tiểu học Hòa Bình", "tieu_hoc")
+    # Then the province's figure counts it among the schools due, as a fresh computation does
+    after = _row(_board(officer)).cell.coverage
+    assert after.expected == before.expected + 1
+    assert after.label == f"chưa đủ số liệu ({after.reported}/{after.expected} đơn vị)"
+    assert _seen(_board(officer)) == _fresh(lambda: _board(officer))
+    # and so does the scorecard's row of that commune
+    assert _seen(_card(officer)) == _fresh(lambda: _card(officer))
+
+
+def test_who_must_report_is_kept_per_tree_catalogue_and_units(figures: Figures) -> None:
+    f = figures
+    units = [f.org.province_a, f.org.commune_a1, f.org.commune_a2]
+    catalogue = Catalogue.load()
+    tree = rollups_freshness().tree
+    first = expected_reporters(units, catalogue, tree=tree)
+    assert first == expected_reporters(units, catalogue)  # the same answer as asking anew
+    assert _queries(lambda: expected_reporters(units, catalogue, tree=tree)) == 0
+    assert _queries(lambda: expected_reporters(units[:1], catalogue, tree=tree)) > 0
+    add_school(f.org.commune_a2, 2, "s-a2-th", "Trường Tiểu học Hòa Bình", "tieu_hoc")
+    moved = rollups_freshness().tree
+    assert moved != tree
+    again = expected_reporters(units, catalogue, tree=moved)
+    assert again == expected_reporters(units, catalogue) != first
 
 
 def test_a_saved_figure_shows_at_once(figures: Figures) -> None:
