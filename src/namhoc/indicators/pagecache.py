@@ -42,7 +42,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Count, Max, Q, Sum
 
-from namhoc.indicators.coverage import Catalogue
+from namhoc.indicators.coverage import Catalogue, forget_expected
 from namhoc.indicators.freshness import RollupFreshness
 from namhoc.indicators.models import Aggregate, Indicator, Period, Target
 from namhoc.indicators.rollup import LEAF_KINDS
@@ -159,6 +159,9 @@ def _keep(key: str, value: Any) -> None:
 
 
 def forget_local() -> None:
-    """Empty this process's layer (tests and benches that empty the cache empty this too)."""
+    """Empty this process's layer, and what it keeps of who must report (``coverage``): tests
+    and benches that empty the cache empty these too (a rolled-back test can leave another test
+    the same tree marker with another tree)."""
     with _local_lock:
         _local.clear()
+    forget_expected()
