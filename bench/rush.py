@@ -388,7 +388,8 @@ def _wait_http(url: str, timeout: float = 120) -> None:
 
 
 def _cpu(pid: int) -> float:
-    """CPU seconds used so far by ``pid`` and every process below it."""
+    """CPU seconds used so far by ``pid`` and every process below it, those that have ended too
+    (PostgreSQL's backends come and go: without their reaped times the sum could go down)."""
     import psutil
 
     try:
@@ -402,8 +403,40 @@ def _cpu(pid: int) -> float:
             times = process.cpu_times()
         except psutil.Error:
             continue
-        total += times.user + times.system
+        total += times.user + times.system + times.children_user + times.children_system
     return total
+
+
+def _cpu_parts(pid: int) -> dict[str, float]:
+    """CPU seconds so far of ``namhoc serve``'s parts: the gunicorn workers (web), the
+    background worker (tasks: notices, reads), the scheduler and the serving process itself
+    (gunicorn's master, the supervisors)."""
+    import psutil
+
+    parts = {"web": 0.0, "tasks": 0.0, "scheduler": 0.0, "serve": 0.0}
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return parts
+    for process in processes:
+        try:
+            times = process.cpu_times()
+            command = " ".join(process.cmdline())
+        except psutil.Error:
+            continue
+        if process.pid == pid:
+            part = "serve"
+        elif "db_worker" in command:
+            part = "tasks"
+        elif "scheduler" in command:
+            part = "scheduler"
+        elif "gunicorn" in process.name() or process.ppid() == pid:
+            part = "web"
+        else:
+            part = "serve"
+        parts[part] += times.user + times.system + times.children_user + times.children_system
+    return parts
 
 
 def _stats(prefix: Path) -> list[dict[str, str]]:
@@ -524,9 +557,11 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
         )  # fmt: skip
         time.sleep(args.ramp + 2)
         cpu_start = _cpu(serve.pid), _cpu(pg.postmaster()), _cpu(load.pid), time.monotonic()
+        parts_start = _cpu_parts(serve.pid)
         load_start = os.getloadavg()[0]
         time.sleep(max(0, args.hold - 4))
         cpu_end = _cpu(serve.pid), _cpu(pg.postmaster()), _cpu(load.pid), time.monotonic()
+        parts_end = _cpu_parts(serve.pid)
         load.wait()
         total = _print_stats(_stats(prefix), args.hold)
         span = cpu_end[3] - cpu_start[3]
@@ -539,6 +574,11 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
                 f"of this mix. Machine load average at the hold: {load_start:.1f} "
                 f"(others' work on the same 2 cores counts in the wall times)"
             )
+            split = ", ".join(
+                f"{part} {(parts_end[part] - parts_start[part]) * 1000 / served:.1f} ms"
+                for part in parts_end
+            )
+            print(f"  namhoc's part by process: {split}")
         status = (
             json.loads((work / "status.json").read_text())
             if (work / "status.json").exists()
