@@ -13,6 +13,7 @@ The plan (who signs in where) comes from ``RUSH_PLAN``, a JSON file written by r
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import random
@@ -26,6 +27,7 @@ from rush_figures import FIGURES
 PLAN: dict[str, Any] = json.loads(open(os.environ["RUSH_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 PASSWORD = PLAN["password"]
 STATUS: Counter[str] = Counter()
+_SCHOOLS = itertools.cycle(random.sample(PLAN["schools"], len(PLAN["schools"])))
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _VERSION = re.compile(r'name="v-([A-Z0-9_]+)" value="(\d*)"')
 
@@ -71,7 +73,9 @@ class School(_Person):
     weight = 9
 
     def on_start(self) -> None:
-        self.who = random.choice(PLAN["schools"])
+        # One person per school, as in a real rush (two users drawn at random for one school
+        # would make each other's Excel templates stale, and the import rightly refuses those).
+        self.who = next(_SCHOOLS)
         self.entry = (
             f"/so-lieu/{self.who['unit']}/ky/{self.who['period']}/bieu/{self.who['data_set']}/"
         )
