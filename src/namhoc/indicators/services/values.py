@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from namhoc.core.audit import AuditEntry, audit_record_many
 from namhoc.core.errors import Conflict, DomainError
@@ -310,11 +311,11 @@ def _check_deletes(current: Mapping[str, DataValue], parsed: Mapping[str, Decima
 
 # One UPDATE for every changed figure, each row only at the version read: written out rather
 # than built with ``Case``/``Q``/``F`` — composing those cost a third of a save's CPU (issue 15).
-# The same statement the ORM wrote (``updated_at`` is left as ``QuerySet.update`` left it); the
-# table name comes from the model's metadata, every value is a parameter.
+# ``updated_at`` is set here (``auto_now`` acts only on ``save()``); the table name comes from
+# the model's metadata, every value is a parameter.
 _UPDATE_SQL = """
 UPDATE {table}
-SET value = (CASE id {whens} END), version = version + 1, updated_by_id = %s
+SET value = (CASE id {whens} END), version = version + 1, updated_by_id = %s, updated_at = %s
 WHERE {same_version}
 """
 
@@ -326,10 +327,10 @@ def _update_values(rows: list[tuple[int, int, Decimal]], *, user_id: int | None)
         whens=" ".join(["WHEN %s THEN CAST(%s AS NUMERIC)"] * len(rows)),
         same_version=" OR ".join(["(id = %s AND version = %s)"] * len(rows)),
     )
-    params: list[int | Decimal | None] = []
+    params: list[Any] = []
     for pk, _, value in rows:
         params += [pk, value]
-    params.append(user_id)
+    params += [user_id, connection.ops.adapt_datetimefield_value(timezone.now())]
     for pk, version, _ in rows:
         params += [pk, version]
     with connection.cursor() as cursor:

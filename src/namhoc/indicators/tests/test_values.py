@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -58,6 +60,24 @@ def test_every_change_is_audited_with_old_and_new(figures: Figures) -> None:
         ("indicators.value_delete", ["410.00", None], f.org.school_a1.pk),
     ]
     assert {r.actor_id for r in rows} == {f.people.school_principal.pk}
+
+
+def test_a_changed_figure_says_when_and_by_whom_it_was_last_changed(figures: Figures) -> None:
+    f = figures
+    first, later = (
+        dt.datetime(2026, 9, 28, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 9, 30, 15, 30, tzinfo=dt.UTC),
+    )
+    with mock.patch("django.utils.timezone.now", return_value=first):
+        save(f, {"TH_HS": 400, "TH_GV": 18})
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        save(f, {"TH_HS": 410})
+    stamps = {
+        v.element.code: (v.updated_at, v.updated_by_id)
+        for v in DataValue.objects.filter(unit=f.org.school_a1).select_related("element")
+    }
+    principal = f.people.school_principal.pk
+    assert stamps == {"TH_HS": (later, principal), "TH_GV": (first, principal)}
 
 
 @pytest.mark.parametrize(
