@@ -69,10 +69,6 @@ class Coverage:
         return self.status == "ok"
 
 
-def _formula_codes(indicator: Indicator) -> set[str]:
-    return set(_codes_of(indicator.numerator, indicator.denominator))
-
-
 @functools.lru_cache(maxsize=1024)
 def _codes_of(numerator: str, denominator: str) -> tuple[str, ...]:
     """The element codes of a formula, sorted (``status_of`` asks for every unit on a page: a
@@ -119,7 +115,7 @@ def collected_kinds(indicators: Iterable[Indicator], catalogue: Catalogue) -> di
     collected}``."""
     result = {}
     for indicator in indicators:
-        codes = _formula_codes(indicator)
+        codes = _codes_of(indicator.numerator, indicator.denominator)
         result[indicator.pk] = {
             kind
             for kind in Period.Kind.values

@@ -24,8 +24,7 @@ from namhoc.directives import selectors, services
 from namhoc.directives.source_text import PAGE_PARAMETER as TEXT_PAGE_PARAMETER
 from namhoc.tracking import services as tracking_services
 from namhoc.web import directives_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.directives_forms import (
     CitationForm,
     HeaderForm,
@@ -191,7 +190,7 @@ def _act(
     try:
         action()
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         bound: dict[str, forms.Form] = {}
         if form is not None:
@@ -456,7 +455,7 @@ def publish(request: HttpRequest, directive_id: int) -> HttpResponse:
                 actor=request.user, directive_id=directive_id, version=request.POST.get("version")
             )
         except DomainError as exc:
-            if _refused(exc):
+            if is_refusal(exc):
                 raise
             page = selectors.publish_page(request.user, directive_id)
             context = {"page": page, "directive": page.directive, "form": form, "error": exc}
@@ -474,7 +473,7 @@ def revise(request: HttpRequest, directive_id: int) -> HttpResponse:
     try:
         revision = services.directive_revise(actor=request.user, directive_id=directive_id)
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         return _review(request, directive_id, error=exc, status=exc.status)
     messages.success(request, f"Đã mở bản sửa đổi lần {revision.revision}.")

@@ -22,8 +22,7 @@ from namhoc.directives import selectors, services
 from namhoc.directives.access import can_upload
 from namhoc.directives.models import Directive, SourceDocument
 from namhoc.web import directives_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.directives_forms import (
     UploadForm,
 )
@@ -117,7 +116,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 actor=request.user, unit=unit, text=request.POST.get("text", "")
             )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         if exc.field == "unit":
             form.errors.setdefault("unit", form.error_class()).append(exc.message)
@@ -164,7 +163,7 @@ def source_retry(request: HttpRequest, source_id: int) -> HttpResponse:
     try:
         services.source_retry(actor=request.user, source_id=source_id)
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         messages.error(request, exc.message)
     return redirect("directives:source", source_id)

@@ -21,8 +21,7 @@ from namhoc.emulation.access import access_evidence
 from namhoc.emulation.models import EmulationRound
 from namhoc.tracking.selectors import units_named
 from namhoc.web import emulation_exports as exports
-from namhoc.web.access import is_refusal as _refused
-from namhoc.web.access import with_domain_errors
+from namhoc.web.access import is_refusal, with_domain_errors
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.emulation_forms import (
     CouncilForm,
@@ -97,7 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
             threshold_percent=request.POST.get("threshold_percent", ""),
         )
     except DomainError as exc:
-        if _refused(exc) and exc.field != "unit":
+        if is_refusal(exc) and exc.field != "unit":
             raise
         form = refusal_on(RoundForm(request.POST), exc, apart=("unit",))
         unit_errors = [exc.message] if exc.field == "unit" else []
@@ -171,7 +170,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             threshold_percent=request.POST.get("threshold_percent", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = refusal_on(RoundEditForm(request.POST), exc)
         page = selectors.round_page(request.user, round_id)
@@ -197,7 +196,7 @@ def round_advance(request: HttpRequest, round_id: int) -> HttpResponse:
             actor=request.user, round_id=round_id, version=request.POST.get("version", "")
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.round_page(request.user, round_id)
         return _round(request, page, error=exc, status=exc.status)
@@ -217,7 +216,7 @@ def council_add(request: HttpRequest, round_id: int) -> HttpResponse:
             role=request.POST.get("role", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.round_page(request.user, round_id)
         form = CouncilForm(request.POST, people=[(u.pk, str(u)) for u in page.candidates])
@@ -235,7 +234,7 @@ def council_remove(request: HttpRequest, round_id: int, member_id: int) -> HttpR
             actor=request.user, member_id=member_id, round_id=round_id
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         messages.error(request, exc.message)
         return redirect("emulation:round", round_id)
@@ -257,7 +256,7 @@ def register(request: HttpRequest, round_id: int) -> HttpResponse:
             person=request.POST.get("person", ""),
         )
     except DomainError as exc:
-        if _refused(exc) and exc.field != "unit":
+        if is_refusal(exc) and exc.field != "unit":
             raise
         form = refusal_on(RegisterForm(request.POST), exc, apart=("unit",))
         unit_errors = [exc.message] if exc.field == "unit" else []
@@ -287,7 +286,7 @@ def decide(request: HttpRequest, round_id: int) -> HttpResponse:
             decision_date=request.POST.get("decision_date", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         return _round_again(request, round_id, exc, "decide", DecideForm(request.POST))
     messages.success(request, f"Đã ghi quyết định khen thưởng năm học {decided.school_year}.")
@@ -364,7 +363,7 @@ def assess(request: HttpRequest, registration_id: int) -> HttpResponse:
             ],
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = refusal_on(assessment_form_class(page.title)(request.POST), exc)
         return _registration(request, page, form=form, error=exc, status=exc.status)
@@ -379,7 +378,7 @@ def withdraw(request: HttpRequest, registration_id: int) -> HttpResponse:
     try:
         services.registration_withdraw(actor=request.user, registration_id=registration_id)
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.registration_page(request.user, registration_id)
         return _registration(request, page, error=exc, status=exc.status)
@@ -398,7 +397,7 @@ def vote(request: HttpRequest, registration_id: int) -> HttpResponse:
             agree=request.POST.get("agree", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.registration_page(request.user, registration_id)
         return _registration(request, page, error=exc, status=exc.status)

@@ -26,8 +26,7 @@ from namhoc.indicators.charts import bar_chart, trend_chart
 from namhoc.indicators.excel import ImportRefused, ImportResult
 from namhoc.indicators.services import ConfirmDeletes, InvalidValues, StaleValues
 from namhoc.web import indicators_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.indicators_forms import (
     AllocationForm,
@@ -143,7 +142,7 @@ def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -
             confirm_deletes=bool(request.POST.get("xac_nhan_xoa")),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.entry_page(
             request.user, unit_key=key, period_code=period_code, data_set_code=data_set_code
@@ -208,7 +207,7 @@ def approve(request: HttpRequest, key: str, period_code: str, data_set_code: str
                 confirmed=bool(request.POST.get("xac_nhan")),
             )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form: Any = RevokeForm(request.POST) if revoking else ApproveForm(request.POST)
         form.is_valid()  # the use case's message replaces the form's own for its field
@@ -261,7 +260,7 @@ def template_upload(
         message = "Hãy chọn tệp Excel (.xlsx) để nhập." if upload is None else exc.message
         return _entry(request, key, period_code, data_set_code, status=400, import_error=message)
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         return _entry(
             request, key, period_code, data_set_code, status=exc.status, import_error=exc.message
@@ -378,7 +377,7 @@ def scorecard(request: HttpRequest, key: str) -> HttpResponse:
             **_listing(request),
         )
     except DomainError as exc:
-        if _refused(exc) or exc.field not in ("w_dat", "w_han"):
+        if is_refusal(exc) or exc.field not in ("w_dat", "w_han"):
             raise
         page = selectors.scorecard_page(
             request.user, unit_key=key, period_code=request.GET.get("ky", ""), **_listing(request)
@@ -476,7 +475,7 @@ def targets(request: HttpRequest, key: str) -> HttpResponse:
                 )
                 messages.success(request, "Đã lưu chỉ tiêu.")
         except DomainError as exc:
-            if _refused(exc):
+            if is_refusal(exc):
                 raise
             status = exc.status
             if allocating:

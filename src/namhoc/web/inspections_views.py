@@ -19,8 +19,7 @@ from namhoc.inspections import selectors, services
 from namhoc.inspections.models import InspectionKind
 from namhoc.tracking.selectors import units_named
 from namhoc.web import inspections_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.inspections_forms import (
     ChecklistForm,
@@ -111,7 +110,7 @@ def index(request: HttpRequest) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except DomainError as exc:
-        if _refused(exc) and exc.field != "unit":
+        if is_refusal(exc) and exc.field != "unit":
             raise
         form = PlanForm(request.POST)
         unit_errors = [exc.message] if exc.field == "unit" else []
@@ -176,7 +175,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = refusal_on(PlanEditForm(request.POST), exc)
         return _plan(request, page, edit_form=form, error=exc, status=exc.status)
@@ -201,7 +200,7 @@ def inspection_add(request: HttpRequest, plan_id: int) -> HttpResponse:
             ends_on=request.POST.get("ends_on", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = InspectionForm(request.POST, kinds=page.kinds)
         unit_errors = [exc.message] if exc.field == "unit" else []
@@ -322,7 +321,7 @@ def detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
             ends_on=request.POST.get("ends_on", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         return _again(request, inspection_id, exc, "schedule", ScheduleForm(request.POST))
     messages.success(request, "Đã lưu lịch kiểm tra.")
@@ -342,7 +341,7 @@ def team(request: HttpRequest, inspection_id: int) -> HttpResponse:
             lead=request.POST.get("lead", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.inspection_page(request.user, inspection_id)
         form = TeamForm(request.POST, people=_people(page))
@@ -364,7 +363,7 @@ def checklist_add(request: HttpRequest, inspection_id: int) -> HttpResponse:
             indicator_ids=request.POST.getlist("indicator_ids"),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.inspection_page(request.user, inspection_id)
         form = ChecklistForm(
@@ -386,7 +385,7 @@ def checklist_remove(request: HttpRequest, inspection_id: int, item_id: int) -> 
             actor=request.user, item_id=item_id, inspection_id=inspection_id
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         messages.error(request, exc.message)
         return redirect("inspections:detail", inspection_id)
@@ -410,7 +409,7 @@ def results(request: HttpRequest, inspection_id: int) -> HttpResponse:
     try:
         services.results_record(actor=request.user, inspection_id=inspection_id, results=posted)
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = results_form_class(page.items)(request.POST)
         return _again(request, inspection_id, exc, "results", form)
@@ -430,7 +429,7 @@ def findings(request: HttpRequest, inspection_id: int) -> HttpResponse:
             findings=request.POST.get("findings", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         return _again(request, inspection_id, exc, "findings", FindingsForm(request.POST))
     messages.success(request, "Đã lưu nhận xét, kết luận của đoàn.")
@@ -449,7 +448,7 @@ def recommendation_add(request: HttpRequest, inspection_id: int) -> HttpResponse
             deadline=request.POST.get("deadline", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = RecommendationForm(request.POST)
         return _again(request, inspection_id, exc, "recommendation", form)
@@ -473,7 +472,7 @@ def recommendation_save(
             deadline=request.POST.get(f"{prefix}-deadline", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = RecommendationForm(request.POST, prefix=prefix)
         return _again(request, inspection_id, exc, f"recommendation-{recommendation_id}", form)
@@ -492,7 +491,7 @@ def recommendation_delete(
             actor=request.user, recommendation_id=recommendation_id, inspection_id=inspection_id
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         messages.error(request, exc.message)
         return redirect("inspections:detail", inspection_id)
@@ -514,7 +513,7 @@ def conclude(request: HttpRequest, inspection_id: int) -> HttpResponse:
             signer_name=request.POST.get("signer_name", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         return _again(request, inspection_id, exc, "conclude", ConcludeForm(request.POST))
     count = inspection.recommendations.count()

@@ -20,8 +20,7 @@ from namhoc.notifications.access import access_webhook
 from namhoc.notifications.delivery import MAX_ATTEMPTS
 from namhoc.notifications.kinds import KINDS
 from namhoc.web import notifications_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.notifications_forms import (
     MODE_PREFIX,
@@ -127,7 +126,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             quiet_end=request.POST.get("quiet_end", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = PreferencesForm(request.POST)
         attach_error(form, exc)
@@ -224,7 +223,7 @@ def webhook_edit(request: HttpRequest, webhook_id: int) -> HttpResponse:
             active=request.POST.get("active", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = WebhookEditForm(request.POST)
         attach_error(form, exc)

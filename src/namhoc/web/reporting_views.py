@@ -17,8 +17,7 @@ from namhoc.reporting import selectors, services
 from namhoc.reporting.models import ReportKind
 from namhoc.reporting.starter import starter_template
 from namhoc.web import reporting_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
@@ -98,7 +97,7 @@ def index(request: HttpRequest) -> HttpResponse:
             signer_name=request.POST.get("signer_name", ""),
         )
     except DomainError as exc:
-        if _refused(exc) and exc.field != "unit":
+        if is_refusal(exc) and exc.field != "unit":
             raise
         form = DraftForm(request.POST, years=page.years, directives=page.upper_directives)
         unit_errors = _field_error(form, exc)
@@ -192,7 +191,7 @@ def templates(request: HttpRequest) -> HttpResponse:
             filename=upload.name,
         )
     except DomainError as exc:
-        if _refused(exc) and exc.field != "unit":
+        if is_refusal(exc) and exc.field != "unit":
             raise
         form = TemplateForm(request.POST, request.FILES)
         unit_errors = _field_error(form, exc)
@@ -212,7 +211,7 @@ def template_retire(request: HttpRequest, template_id: int) -> HttpResponse:
     try:
         retired = services.template_retire(actor=request.user, template_id=template_id)
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         messages.error(request, exc.message)
         return redirect("reporting:templates")

@@ -18,8 +18,7 @@ from namhoc.tracking import selectors, services
 from namhoc.tracking.access import access_evidence
 from namhoc.tracking.models import AssignmentStatus
 from namhoc.web import tracking_exports as exports
-from namhoc.web.access import attach_error, with_domain_errors
-from namhoc.web.access import is_refusal as _refused
+from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.downloads import stored_file_response
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
 from namhoc.web.paging import paginate
@@ -167,7 +166,7 @@ def update_post(request: HttpRequest, assignment_id: int) -> HttpResponse:
             ],
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = UpdateForm(request.POST)
         attach_error(form, exc)
@@ -190,7 +189,7 @@ def update_review(request: HttpRequest, update_id: int) -> HttpResponse:
             comment=request.POST.get("comment", ""),
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         page = selectors.update_page(request.user, update_id)
         return _assignment_page(
@@ -216,7 +215,7 @@ def terms_update(request: HttpRequest, assignment_id: int) -> HttpResponse:
             **{name: request.POST.get(name, "") for name in _TERMS},
         )
     except DomainError as exc:
-        if _refused(exc):
+        if is_refusal(exc):
             raise
         form = TermsForm(request.POST)
         if not isinstance(exc, Conflict):

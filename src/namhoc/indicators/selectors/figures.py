@@ -344,24 +344,17 @@ class EntryForm:
         return sum(1 for f in self.fields if f.member.required)
 
 
-class _Unread:
-    """Marker: the caller has not read the lock (``entry_form`` reads it)."""
-
-
-UNREAD = _Unread()
-
-
 def entry_form(
     unit: OrgUnit,
     data_set: DataSet,
     period: Period,
     *,
-    lock: Approval | _Unread | None = UNREAD,
+    lock: Approval | None,
     members: list[DataSetElement] | None = None,
 ) -> EntryForm:
-    """The figures of ``unit`` for ``data_set`` and ``period`` with their versions (3 queries;
-    fewer when the caller passes the ``lock_of`` and the ``data_set_members`` it has just read
-    for the same request)."""
+    """The figures of ``unit`` for ``data_set`` and ``period`` with their versions, under
+    ``lock`` (the ``lock_of`` the caller has read for this request): 2 queries, 1 when the caller
+    passes the ``data_set_members`` it has read too."""
     if members is None:
         members = data_set_members(data_set)
     current = {
@@ -383,7 +376,7 @@ def entry_form(
         data_set=data_set,
         period=period,
         fields=fields,
-        lock=lock_of(unit, data_set, period) if isinstance(lock, _Unread) else lock,
+        lock=lock,
     )
 
 

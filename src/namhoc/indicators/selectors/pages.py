@@ -374,7 +374,8 @@ def figures_read(
         period_code=period_code,
         data_set_code=data_set_code,
     )
-    return entry_form(scope.unit, scope.data_set, scope.period)
+    lock = lock_of(scope.unit, scope.data_set, scope.period)
+    return entry_form(scope.unit, scope.data_set, scope.period, lock=lock)
 
 
 # --- dashboard --------------------------------------------------------------------------------
