@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from namhoc.core.clock import today as clock_today
 from namhoc.core.collation import collate_vi
+from namhoc.indicators import pagecache
 from namhoc.indicators.coverage import (
     Catalogue,
     Coverage,
@@ -249,17 +250,47 @@ def cells_for(
     catalogue: Catalogue | None = None,
     figures: Figures | None = None,
     tree: str | None = None,
+    context: str | None = None,
 ) -> dict[tuple[int, int], Cell]:
     """``{(indicator_id, unit_id): Cell}`` for any units: about seven queries whatever their
     number (figures, expected reporters per depth, targets, the catalogue) — fewer when the
-    caller passes the catalogue and the units' figures for the period."""
+    caller passes the catalogue and the units' figures for the period.
+
+    ``context``: the page's key for its children's cells (``pagecache.figures_keys``): each
+    unit's cells are then kept by this process and computed again only when its own figures
+    for the period change (``pagecache.unit_cells``)."""
     day = day or clock_today()
     catalogue = catalogue or Catalogue.load()
+    if context is None or figures is not None:
+        return _cells(indicators, units, period, day=day, catalogue=catalogue, figures=figures,
+                      expected=expected_reporters(units, catalogue, tree=tree))  # fmt: skip
+    # Who must report is kept for the whole list of units (the same list every time).
+    expected = expected_reporters(units, catalogue, tree=tree)
+    return pagecache.unit_cells(
+        context,
+        units,
+        period,
+        [i.pk for i in indicators],
+        lambda some: _cells(
+            indicators, some, period, day=day, catalogue=catalogue, figures=None, expected=expected
+        ),
+    )
+
+
+def _cells(
+    indicators: Sequence[Indicator],
+    units: Sequence[OrgUnit],
+    period: Period,
+    *,
+    day: dt.date,
+    catalogue: Catalogue,
+    figures: Figures | None,
+    expected: dict[int, Any],
+) -> dict[tuple[int, int], Cell]:
     compiled = _compile(indicators)
     codes = set().union(*(c.codes for c in compiled)) if compiled else set()
     totals, counts = figures or _figures(codes, [u.pk for u in units], [period.pk], catalogue)
     kinds = collected_kinds(indicators, catalogue)
-    expected = expected_reporters(units, catalogue, tree=tree)
     targets = _targets_for(indicators, units, period.school_year)
     result = {}
     # What each unit brings, read once rather than once per indicator (a province's scorecard
@@ -394,6 +425,7 @@ def dashboard(
     all_periods: Sequence[Period] | None = None,
     catalogue: Catalogue | None = None,
     tree: str | None = None,
+    context: str | None = None,
 ) -> Dashboard:
     """Every indicator at ``unit`` for ``period`` against its target, where each figure stands,
     the trend over school years (same kind of period), and ``focus`` (default: the first with a
@@ -437,7 +469,9 @@ def dashboard(
     )
     breakdown: list[tuple[OrgUnit, Cell]] = []
     if focus is not None and children:
-        child_cells = cells_for([focus], children, period, day=day, catalogue=catalogue, tree=tree)
+        child_cells = cells_for(
+            [focus], children, period, day=day, catalogue=catalogue, tree=tree, context=context
+        )
         breakdown = [
             (child, child_cells[(focus.pk, child.pk)])
             for child in children
@@ -594,6 +628,7 @@ def scorecard_figures(
     day: dt.date | None = None,
     catalogue: Catalogue | None = None,
     tree: str | None = None,
+    context: str | None = None,
 ) -> ScorecardFigures:
     """``unit``'s current children in Vietnamese order and every indicator at each."""
     children = list(
@@ -601,7 +636,9 @@ def scorecard_figures(
             collate_vi("name"), "pk"
         )
     )
-    cells = cells_for(indicators, children, period, day=day, catalogue=catalogue, tree=tree)
+    cells = cells_for(
+        indicators, children, period, day=day, catalogue=catalogue, tree=tree, context=context
+    )
     return ScorecardFigures(children=children, cells=cells)
 
 
@@ -630,8 +667,10 @@ def scorecard(
     children, cells = figures.children, figures.cells
     rates = _on_time_rates([c.pk for c in children], period.school_year)
     groups: dict[str, ScoreGroup] = {}
+    indicator_ids = [i.pk for i in indicator_list]
     for child in children:
-        row_cells = [cells[(i.pk, child.pk)] for i in indicator_list]
+        child_id = child.pk
+        row_cells = [cells[(indicator_id, child_id)] for indicator_id in indicator_ids]
         attained = [c.attained for c in row_cells if c.attained is not None]
         applicable = sum(
             1

@@ -21,6 +21,18 @@ U first (out of scope: 404 before any cache is read) and compute every access-de
 figures; the figures themselves are in the key). A school (a leaf) has no aggregate rows of its
 own: its pages are computed every time, and cheaply — it has no children.
 
+A page's children are kept one by one as well (``unit_cells``): under a deadline rush every
+save in a province moves the province's key, and recomputing its ~100 communes' cells for every
+view was most of the province pages' CPU. A child's cells are a function of its own figures
+for the period and of the page's *context* — everything in the key above except the unit's own
+aggregate rows (``figures_keys``): the targets near the unit (the unit's, its ancestors' and its
+children's, so every child's chain), the tree, the rebuild, the day, the catalogue, the
+indicators and the periods. A child's own figures are stamped by the sum and the count of the
+versions of its aggregate rows for the period (one grouped query for all children), which every
+write below it moves; so a save recomputes the one commune it is in, not the province. A school
+(a province runs some itself) has no aggregate rows: its stamp is its figures for the period
+themselves (one query for all of them), so its cells are kept until one of its figures changes.
+
 Each process keeps its latest values as objects; a deployment that sets a shared cache
 (``CACHES``) gets them through it too. Django's default, local memory, is not used: it is this
 process's again, and pickling a province's scorecard into it cost every computation ~10 ms more
@@ -36,7 +48,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -44,12 +56,20 @@ from django.db.models import Count, Max, Q, Sum
 
 from namhoc.indicators.coverage import Catalogue, forget_expected
 from namhoc.indicators.freshness import RollupFreshness
-from namhoc.indicators.models import Aggregate, Indicator, Period, Target
+from namhoc.indicators.models import Aggregate, DataValue, Indicator, Period, Target
 from namhoc.indicators.rollup import LEAF_KINDS
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
-__all__ = ["CACHE_SECONDS", "cached", "figures_key", "forget_local"]
+__all__ = [
+    "CACHE_SECONDS",
+    "PageKeys",
+    "cached",
+    "figures_key",
+    "figures_keys",
+    "forget_local",
+    "unit_cells",
+]
 
 CACHE_SECONDS = 600  # an entry no key asks for again goes; a changed figure changes the key
 PREFIX = "indicators:figures:v1"
@@ -74,7 +94,15 @@ def _catalogue_rows(catalogue: Catalogue) -> tuple[Any, ...]:
     )
 
 
-def figures_key(
+class PageKeys(NamedTuple):
+    """The keys of a page's computation: ``page`` — the whole of it at the unit; ``context`` —
+    what its children's cells share (``unit_cells``). Both None for a school."""
+
+    page: str | None
+    context: str | None
+
+
+def figures_keys(
     page: str,
     *,
     unit: OrgUnit,
@@ -85,19 +113,16 @@ def figures_key(
     catalogue: Catalogue,
     all_periods: Sequence[Period],
     extra: tuple[Any, ...] = (),
-) -> str | None:
-    """The cache key of ``page``'s computation at ``unit`` for ``period`` (two queries), or None
-    for a school, whose pages are not cached."""
+) -> PageKeys:
+    """The cache keys of ``page``'s computation at ``unit`` for ``period`` (two queries)."""
     if unit.kind in LEAF_KINDS:
-        return None
+        return PageKeys(None, None)
     figures = Aggregate.objects.filter(unit=unit).aggregate(v=Sum("version"), n=Count("pk"))
     near = Q(unit__parent=unit) | Q(unit__path__in=[*ancestor_paths(unit.path), unit.path])
     targets = Target.objects.filter(near, school_year=period.school_year).aggregate(
         n=Count("pk"), last=Max("pk"), changed=Max("updated_at")
     )
-    state = (
-        figures["v"] or 0,
-        figures["n"],
+    context = (
         freshness.built_for,
         freshness.built_at.isoformat() if freshness.built_at else None,
         freshness.tree,
@@ -111,8 +136,17 @@ def figures_key(
         _catalogue_rows(catalogue),
         _rows(all_periods),
     )
-    digest = hashlib.sha256(repr(state).encode()).hexdigest()
-    return f"{PREFIX}:{page}:{unit.pk}:{period.pk}:{digest}"
+    shared = hashlib.sha256(repr((page, unit.pk, context)).encode()).hexdigest()
+    own = hashlib.sha256(repr((figures["v"] or 0, figures["n"], shared)).encode()).hexdigest()
+    return PageKeys(
+        f"{PREFIX}:{page}:{unit.pk}:{period.pk}:{own}",
+        f"{PREFIX}:{page}:{unit.pk}:{period.pk}:children:{shared}",
+    )
+
+
+def figures_key(page: str, *, unit: OrgUnit, **kwargs: Any) -> str | None:
+    """The key of ``page``'s whole computation at ``unit`` (``figures_keys(...).page``)."""
+    return figures_keys(page, unit=unit, **kwargs).page
 
 
 # The latest values of this process, as objects: unpickling a province's scorecard from
@@ -164,4 +198,83 @@ def forget_local() -> None:
     the same tree marker with another tree)."""
     with _local_lock:
         _local.clear()
+        _units.clear()
     forget_expected()
+
+
+# --- each child's cells --------------------------------------------------------------------
+
+# A province's page has ~100 children; a few provinces' scorecards and dashboards over two or
+# three periods fit. An entry holds one unit's cells (~40 small objects per indicator set).
+UNIT_ENTRIES = 1024
+_units: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
+
+
+def _stamps(units: Sequence[OrgUnit], period_id: int) -> dict[int, tuple[Any, ...]]:
+    """What each unit's cells for the period read of its figures, in short: for an inner unit
+    the sum and the count of the versions of its aggregate rows (one grouped query: every write
+    below it moves them), for a school its figures themselves (one query); ``()`` for none."""
+    inner = [u.pk for u in units if u.kind not in LEAF_KINDS]
+    leaves = [u.pk for u in units if u.kind in LEAF_KINDS]
+    stamps: dict[int, tuple[Any, ...]] = {}
+    if inner:
+        rows = (
+            Aggregate.objects.filter(unit_id__in=inner, period_id=period_id)
+            .order_by()
+            .values("unit_id")
+            .annotate(v=Sum("version"), n=Count("pk"))
+            .values_list("unit_id", "v", "n")
+        )
+        stamps.update((unit_id, (int(v or 0), int(n))) for unit_id, v, n in rows)
+    if leaves:
+        values: dict[int, list[tuple[int, Any]]] = {}
+        for unit_id, element_id, value in DataValue.objects.filter(
+            unit_id__in=leaves, period_id=period_id
+        ).values_list("unit_id", "element_id", "value"):
+            values.setdefault(unit_id, []).append((element_id, value))
+        stamps.update((unit_id, tuple(sorted(rows))) for unit_id, rows in values.items())
+    return stamps
+
+
+def unit_cells(
+    context: str | None,
+    units: Sequence[OrgUnit],
+    period: Period,
+    indicator_ids: Sequence[int],
+    compute: Callable[[list[OrgUnit]], dict[tuple[int, int], T]],
+) -> dict[tuple[int, int], T]:
+    """``{(indicator id, unit id): cell}`` for ``units``: the cells this process keeps for each
+    unit under ``context`` and the unit's own figures' stamp, and ``compute(the others)`` —
+    units first seen or whose figures changed since — kept for next time. Without a context
+    (a school's page) everything is computed."""
+    if context is None or not units:
+        return compute(list(units))
+    stamps = _stamps(units, period.pk)
+    which = tuple(indicator_ids)
+    result: dict[tuple[int, int], T] = {}
+    missing: list[OrgUnit] = []
+    keys: dict[int, tuple[Any, ...]] = {}
+    with _local_lock:
+        for unit in units:
+            key = (context, which, unit.pk, unit.kind in LEAF_KINDS, stamps.get(unit.pk, ()))
+            found = _units.get(key)
+            if found is None:
+                keys[unit.pk] = key
+                missing.append(unit)
+            else:
+                _units.move_to_end(key)
+                result.update(found)
+    if missing:
+        computed = compute(missing)
+        result.update(computed)
+        fresh: dict[int, dict[tuple[int, int], T]] = {pk: {} for pk in keys}
+        for (indicator_id, unit_id), cell in computed.items():
+            if unit_id in fresh:
+                fresh[unit_id][(indicator_id, unit_id)] = cell
+        with _local_lock:
+            for pk, key in keys.items():
+                _units[key] = fresh[pk]
+                _units.move_to_end(key)
+            while len(_units) > UNIT_ENTRIES:
+                _units.popitem(last=False)
+    return result

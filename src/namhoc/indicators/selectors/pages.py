@@ -429,7 +429,7 @@ def dashboard_page(
     catalogue = Catalogue.load()
     day = clock_today()
     freshness = rollups_freshness()
-    key = pagecache.figures_key(
+    cache_keys = pagecache.figures_keys(
         "dashboard",
         unit=unit,
         period=period,
@@ -441,7 +441,7 @@ def dashboard_page(
         extra=(focus.pk if focus else None,),
     )
     board = pagecache.cached(
-        key,
+        cache_keys.page,
         lambda: dashboards.dashboard(
             unit,
             period,
@@ -451,6 +451,7 @@ def dashboard_page(
             all_periods=all_periods,
             catalogue=catalogue,
             tree=freshness.tree,
+            context=cache_keys.context,
         ),
         Dashboard,
     )
@@ -591,7 +592,7 @@ def scorecard_page(
     catalogue = Catalogue.load()
     day = clock_today()
     freshness = rollups_freshness()
-    key = pagecache.figures_key(
+    cache_keys = pagecache.figures_keys(
         "scorecard",
         unit=unit,
         period=period,
@@ -602,9 +603,15 @@ def scorecard_page(
         all_periods=all_periods,
     )
     figures = pagecache.cached(
-        key,
+        cache_keys.page,
         lambda: dashboards.scorecard_figures(
-            unit, period, indicators=indicators, day=day, catalogue=catalogue, tree=freshness.tree
+            unit,
+            period,
+            indicators=indicators,
+            day=day,
+            catalogue=catalogue,
+            tree=freshness.tree,
+            context=cache_keys.context,
         ),
         dashboards.ScorecardFigures,
     )

@@ -426,5 +426,8 @@ def _write_changes(
                     unit.pk, code + note,
                 )
             )  # fmt: skip
-    apply_deltas(targets=targets, period_id=period.pk, deltas=deltas)
     audit_record_many(actor=actor, entries=audit)
+    # Last: the roll-up rows of the commune, the province and the Ministry are shared by every
+    # writer below them and stay held until commit, so they are taken when nothing else is left
+    # to do (issue 15: under a rush, every save in a province waits for these rows).
+    apply_deltas(targets=targets, period_id=period.pk, deltas=deltas)

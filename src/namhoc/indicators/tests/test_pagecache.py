@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from namhoc.core.errors import NotFound
 from namhoc.core.models_audit import AuditEvent
-from namhoc.indicators import pagecache, selectors
+from namhoc.indicators import dashboards, pagecache, selectors
 from namhoc.indicators.coverage import Catalogue, expected_reporters, forget_expected
 from namhoc.indicators.freshness import rollups_freshness, rollups_rebuild
 from namhoc.indicators.models import DataValue, Indicator
@@ -37,6 +37,7 @@ from namhoc.indicators.tests.helpers import (
     save_values,
     set_target,
 )
+from namhoc.orgunits.models import OrgUnit
 
 ClientOf = Callable[[Any], Client]
 PERIOD = "2025-2026.DN"
@@ -228,6 +229,70 @@ def test_a_figure_saved_after_the_page_was_cached_changes_the_page(
     after = _seen(read(officer))
     assert after != before
     assert after == _fresh(lambda: read(officer))
+
+
+def _computed_units(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The units whose cells each computation computes (not found kept), by key."""
+    computed: list[list[str]] = []
+    real = dashboards._cells
+
+    def spy(indicators: Any, units: Any, *args: Any, **kwargs: Any) -> Any:
+        computed.append(sorted(u.key for u in units))
+        return real(indicators, units, *args, **kwargs)
+
+    monkeypatch.setattr(dashboards, "_cells", spy)
+    return computed
+
+
+@pytest.mark.parametrize("read", PAGES)
+def test_a_save_recomputes_the_cells_of_the_one_child_it_moved(
+    figures: Figures, read: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = figures
+    officer = f.people.province_officer
+    _save(f, TH_FIGURES)
+    _save(f, THCS_FIGURES, unit=f.org.school_a2, data_set=f.dn_thcs)
+    computed = _computed_units(monkeypatch)
+    first = _seen(read(officer))
+    children = sorted(
+        OrgUnit.objects.filter(parent=f.org.province_a, valid_to__isnull=True).values_list(
+            "key", flat=True
+        )
+    )
+    assert children == ["c-a1", "c-a2"]
+    assert children in computed  # the first view computes every child
+    computed.clear()
+    _save(f, {"TH_HS": 420})  # s-a1, in c-a1 only
+    after = read(officer)
+    # The province's own row (the dashboard) is computed again; of its children only c-a1.
+    assert [units for units in computed if units != ["p-a"]] == [["c-a1"]]
+    assert _seen(after) != first
+    assert _seen(after) == _fresh(lambda: read(officer))
+
+
+def test_a_schools_cells_are_kept_until_one_of_its_figures_changes(
+    figures: Figures, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commune's children are schools, which have no roll-ups: their figures are the stamp,
+    so a removed figure (same count of rows, same versions elsewhere) is seen as well."""
+    f = figures
+    officer = f.people.commune_officer
+    _save(f, TH_FIGURES)
+    read = lambda: _card(officer, "c-a1")  # noqa: E731
+    computed = _computed_units(monkeypatch)
+    first = _seen(read())
+    assert ["s-a1"] in computed
+    computed.clear()
+    assert _seen(read()) == first
+    assert computed == []  # the whole computation was kept
+    _save(f, {"TH_HS_NU": ""}, confirm_deletes=True)
+    _save(f, {"TH_HS_KT": 5})
+    assert _seen(read()) == _fresh(read)
+    computed.clear()
+    _save(f, {"TH_HS": 401, "TH_LOP": 13})
+    after = read()
+    assert computed == [["s-a1"]]
+    assert _seen(after) == _fresh(read)
 
 
 @pytest.mark.parametrize("read", PAGES)
