@@ -30,7 +30,7 @@ from typing import Any, TypeGuard, TypeVar
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
-from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.db.models import Model, Q, QuerySet
 
 from namhoc.accounts.models import Membership, Role, User
 from namhoc.core.errors import DomainError, Forbidden, NotFound
@@ -38,7 +38,7 @@ from namhoc.core.models_audit import AuditEvent
 from namhoc.core.parsing import ID_MAX, parse_id
 from namhoc.core.types import Actor
 from namhoc.orgunits.models import OrgUnit, OrgUnitSuccession
-from namhoc.orgunits.tree import ancestor_paths, subtree_q
+from namhoc.orgunits.tree import ancestor_paths, path_upper, subtree_q
 
 M = TypeVar("M", bound=Model)
 KEY_MAX = 40  # OrgUnit.key's length: a longer key names no unit
@@ -54,6 +54,7 @@ __all__ = [
     "require_role",
     "roles_at",
     "scope_queryset",
+    "visible_paths",
     "visible_units",
 ]
 
@@ -137,15 +138,28 @@ def access_memo() -> Iterator[None]:
         _memo.reset(token)
 
 
+# The user's memberships and the units their units absorbed, in one query written out: every
+# signed-in request reads it once, and composing the ORM's union cost more than running it
+# (issue 15). Table names come from the models' metadata, every value is a parameter.
+_GRANTS_SQL = """
+SELECT u.path, m.role FROM {membership} m JOIN {unit} u ON u.id = m.unit_id
+WHERE m.user_id = %s
+UNION
+SELECT p.path, CAST(%s AS VARCHAR(20)) FROM {succession} s JOIN {unit} p ON p.id = s.predecessor_id
+WHERE s.successor_id IN (SELECT m2.unit_id FROM {membership} m2 WHERE m2.user_id = %s)
+"""
+
+
 def _load_grants(user_id: int) -> Grants:
-    memberships = Membership.objects.filter(user_id=user_id)
-    own = memberships.values_list("unit__path", "role")
-    absorbed = (
-        OrgUnitSuccession.objects.filter(successor_id__in=memberships.values("unit_id"))
-        .annotate(held=Value(_ABSORBED, output_field=CharField()))
-        .values_list("predecessor__path", "held")
+    sql = _GRANTS_SQL.format(
+        membership=Membership._meta.db_table,
+        unit=OrgUnit._meta.db_table,
+        succession=OrgUnitSuccession._meta.db_table,
     )
-    return tuple(sorted(own.union(absorbed)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, _ABSORBED, user_id])
+        rows = cursor.fetchall()
+    return tuple(sorted((str(path), str(role)) for path, role in rows))
 
 
 def _grants(user: Actor) -> Grants:
@@ -199,6 +213,17 @@ def visible_units(user: Actor | None, *, role: Role | None = None) -> QuerySet[O
     if not paths:
         return OrgUnit.objects.none()
     return OrgUnit.objects.filter(_subtrees_q(paths))
+
+
+def visible_paths(user: Actor | None, paths: Iterable[str]) -> list[str]:
+    """Which of ``paths`` lie in the units ``user`` may see — ``visible_units`` asked of paths
+    already known (a breadcrumb's ancestors), from the grants alone: no query of its own."""
+    if is_staff_superuser(user):
+        return list(paths)
+    if not _is_member(user):
+        return []
+    roots = [(root, path_upper(root)) for root in member_paths(user)]
+    return [path for path in paths if any(low <= path < high for low, high in roots)]
 
 
 def roles_at(user: Actor | None, unit: OrgUnit) -> set[Role]:

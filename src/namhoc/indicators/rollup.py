@@ -173,10 +173,7 @@ def apply_deltas(
     moving = {e: d for e, d in deltas.items() if d != (0, 0)}
     if not targets or not moving:
         return
-    rows = Aggregate.objects.filter(
-        unit_id__in=targets, element_id__in=list(moving), period_id=period_id
-    )
-    present = set(rows.select_for_update().order_by("pk").values_list("unit_id", "element_id"))
+    present = _hold_rows(targets=targets, period_id=period_id, elements=list(moving))
     missing = [(t, e) for t in targets for e in moving if (t, e) not in present]
     if missing:
         Aggregate.objects.bulk_create(
@@ -184,6 +181,28 @@ def apply_deltas(
             ignore_conflicts=True,
         )
     _move_rows(targets=targets, period_id=period_id, moving=moving)
+
+
+# The rows a write moves, held in primary-key order until commit (PostgreSQL; SQLite runs one
+# writer at a time and has no FOR UPDATE): written out, as every save asks it (issue 15).
+_HOLD_SQL = """
+SELECT unit_id, element_id FROM {table}
+WHERE period_id = %s AND unit_id IN ({units}) AND element_id IN ({elements})
+ORDER BY id{lock}
+"""
+
+
+def _hold_rows(*, targets: list[int], period_id: int, elements: list[int]) -> set[tuple[int, int]]:
+    """The ``(unit, element)`` rows present among those a write moves, held until commit."""
+    sql = _HOLD_SQL.format(
+        table=Aggregate._meta.db_table,
+        units=", ".join(["%s"] * len(targets)),
+        elements=", ".join(["%s"] * len(elements)),
+        lock=" FOR UPDATE" if connection.features.has_select_for_update else "",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period_id, *targets, *elements])
+        return {(int(unit_id), int(element_id)) for unit_id, element_id in cursor.fetchall()}
 
 
 # One UPDATE moving every (target, element) row: written out rather than built with ``Case``

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from namhoc.core.clock import today
@@ -132,12 +133,49 @@ def lock_of(
     """The approval locking ``unit``'s figures of ``data_set`` for ``period`` (its own or one
     above), if any. With ``element_ids``: an approval of any data set holding one of these
     elements (a figure shared by two forms is locked by either form's approval)."""
-    approvals = Approval.objects.filter(above_q(unit), period=period)
-    if element_ids is None:
-        approvals = approvals.filter(data_set=data_set)
-    else:
-        approvals = approvals.filter(data_set__members__element_id__in=list(element_ids))
-    return approvals.select_related("unit", "approved_by").order_by("unit__depth").first()
+    # Asked on every entry page, save and import (issue 15): written out — composing the ORM's
+    # query cost more CPU than the rest of the lookup — and the approval loaded only when one
+    # locks (rarely, and then with its unit and approver).
+    ids = None if element_ids is None else list(element_ids)
+    if ids is not None and not ids:
+        return None
+    paths = [*ancestor_paths(unit.path), unit.path]
+    which = (
+        _ONE_DATA_SET
+        if ids is None
+        else _ANY_DATA_SET_WITH.format(
+            member=DataSetElement._meta.db_table, elements=", ".join(["%s"] * len(ids))
+        )
+    )
+    sql = _LOCK_SQL.format(
+        approval=Approval._meta.db_table,
+        unit=OrgUnit._meta.db_table,
+        edge=RollupEdge._meta.db_table,
+        which=which,
+        paths=", ".join(["%s"] * len(paths)),
+    )
+    params: list[int | str] = [period.pk, *([data_set.pk] if ids is None else ids), *paths, unit.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    return Approval.objects.select_related("unit", "approved_by").get(pk=found[0])
+
+
+# Table names come from the models' metadata, every value is a parameter. The nearest approval
+# (by depth) on the unit's approval chain: itself, its ancestors, the units it counts toward.
+_LOCK_SQL = """
+SELECT a.id FROM {approval} a JOIN {unit} u ON u.id = a.unit_id
+WHERE a.period_id = %s AND {which}
+  AND (u.path IN ({paths}) OR a.unit_id IN (SELECT e.target_id FROM {edge} e WHERE e.unit_id = %s))
+ORDER BY u.depth, a.id
+LIMIT 1
+"""
+_ONE_DATA_SET = "a.data_set_id = %s"
+_ANY_DATA_SET_WITH = (
+    "a.data_set_id IN (SELECT m.data_set_id FROM {member} m WHERE m.element_id IN ({elements}))"
+)
 
 
 @dataclass(frozen=True)
@@ -262,11 +300,22 @@ def approval_history(
 ) -> list[ApprovalEvent]:
     """The unit's approvals and un-approvals (with reasons) of ``data_set`` for ``period``,
     newest first (the last ``limit``; the audit log keeps every one)."""
-    return list(
-        ApprovalEvent.objects.filter(unit=unit, data_set=data_set, period=period)
-        .select_related("actor")
-        .order_by("-at", "-id")[:limit]
-    )
+    # Asked on every entry page, where there is mostly none (issue 15): the ids first, in a
+    # query written out, then the events with their actors only when there are some.
+    sql = _HISTORY_SQL.format(event=ApprovalEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit.pk, data_set.pk, period.pk, limit])
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    found = ApprovalEvent.objects.select_related("actor").in_bulk(ids)
+    return [found[pk] for pk in ids]
+
+
+_HISTORY_SQL = """
+SELECT id FROM {event} WHERE unit_id = %s AND data_set_id = %s AND period_id = %s
+ORDER BY at DESC, id DESC LIMIT %s
+"""
 
 
 def expression_text(text: str, names: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.db.models import Q
 
-from namhoc.accounts.access import access_unit, visible_units
+from namhoc.accounts.access import access_unit, visible_paths, visible_units
 from namhoc.accounts.selectors import home_unit
 from namhoc.core.clock import today as clock_today
 from namhoc.core.collation import collate_vi, vi_sort_key
@@ -140,10 +140,10 @@ def _unit(viewer: Actor | None, unit_key: object) -> OrgUnit:
 def crumbs(viewer: Actor | None, unit: OrgUnit) -> list[OrgUnit]:
     """The units above ``unit`` that ``viewer`` may open, top first: a breadcrumb never leads to
     a page that would answer 404."""
-    paths = ancestor_paths(unit.path)
-    if not paths:
+    paths = visible_paths(viewer, ancestor_paths(unit.path))
+    if not paths:  # a school principal sees nothing above the school: no query
         return []
-    return list(visible_units(viewer).filter(path__in=paths).order_by("path"))
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("path"))
 
 
 Direction = Literal["asc", "desc"]
