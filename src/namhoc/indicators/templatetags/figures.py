@@ -138,3 +138,28 @@ def bar_rows(chart: Any) -> SafeString:
             "        "
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped
+
+
+@register.simple_tag
+def spark(chart: Any) -> SafeString:
+    """A dashboard row's sparkline (a ``charts.TrendChart`` without axis): what the included
+    template wrote, whitespace included, built here because a dashboard has one per indicator
+    (an include per row was most of the indicator table's rendering; issue 15)."""
+    width, height = _svg_number(chart.width), _svg_number(chart.height)
+    line = ""
+    if chart.target_y is not None:
+        y = _svg_number(chart.target_y)
+        line = f'<line class="ind-target-line" x1="0" x2="{width}" y1="{y}" y2="{y}"/>'
+    polyline = (
+        f'<polyline class="ind-line" points="{escape(chart.polyline)}"/>' if chart.polyline else ""
+    )
+    dots = "".join(
+        f'<circle class="ind-dot" cx="{_svg_number(p.x)}" cy="{_svg_number(p.y)}" r="2"/>'
+        for p in chart.points
+        if p.value is not None
+    )
+    return mark_safe(  # noqa: S308 - every value in it escaped
+        f'<svg class="ind-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="Xu hướng qua các năm học">\n  {line}\n  {polyline}\n  {dots}\n'
+        "</svg>\n"
+    )
