@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from namhoc.core.formats import format_number
@@ -162,4 +162,50 @@ def spark(chart: Any) -> SafeString:
         f'<svg class="ind-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="Xu hướng qua các năm học">\n  {line}\n  {polyline}\n  {dots}\n'
         "</svg>\n"
+    )
+
+
+_KEEP_TITLE = "; để trống ô này sẽ xóa số liệu đã lưu (namhoc hỏi lại trước khi xóa)."
+
+
+@register.simple_tag
+def entry_field(entry: Any, form: Any, errors: Any, can_enter: bool) -> SafeString:
+    """One box of the figures entry form (a ``selectors.EntryField``, its bound field in
+    ``form``, its messages in ``errors``): what the form's loop wrote, whitespace included,
+    built here because the entry page is the rush's most asked page and its boxes were most of
+    its rendering (issue 15)."""
+    element = entry.element
+    code = escape(element.code)
+    messages = errors.get(element.code) if errors else None
+    box = field(form, element.code)
+    shown = conditional_escape(vn_input_or_text(box.value() if box is not None else None))
+    unit = (
+        f' <span class="muted">({conditional_escape(element.unit_label)})</span>'
+        if element.unit_label
+        else ""
+    )
+    title = (
+        f'title="Đã lưu {conditional_escape(vn(entry.value))}{_KEEP_TITLE}"'
+        if entry.value is not None and can_enter
+        else ""
+    )
+    invalid = f'aria-invalid="true" aria-describedby="e-{code}"' if messages else ""
+    version = "" if entry.version is None else conditional_escape(entry.version)
+    spans = "".join(
+        f'<span class="field-error" id="e-{code}">{conditional_escape(m)}</span>'
+        for m in messages or ()
+    )
+    return mark_safe(  # noqa: S308 - every value in it escaped
+        "\n"
+        f'    <div class="field ind-field{" has-error" if messages else ""}">\n'
+        f'      <label for="f-{code}">{conditional_escape(element.name)}{unit}</label>\n'
+        f'      <input id="f-{code}" name="{code}" inputmode="decimal" autocomplete="off"\n'
+        f'             value="{shown}"\n'
+        f"             {'' if can_enter else 'disabled'}\n"
+        f"             {title}\n"
+        f"             {invalid}>\n"
+        f'      <input type="hidden" name="v-{code}" value="{version}">\n'
+        f"      {spans}\n"
+        "    </div>\n"
+        "    "
     )
