@@ -632,11 +632,8 @@ def scorecard_page(
         rows = _arrange(list(group.rows), listing, unit_of=lambda r: r.unit, keys=keys)
         if rows:
             groups.append(ScoreGroup(key=group.key, label=group.label, rows=rows))
-    columns = [
-        n
-        for n in range(len(card.indicators))
-        if any(r.cells[n].target is not None for r in card.rows)
-    ]
+    targeted = {n for r in card.rows for n, cell in enumerate(r.cells) if cell.target is not None}
+    columns = sorted(targeted)
     shown = [card.indicators[n] for n in columns]
     return ScorecardPage(
         unit=unit,

@@ -3,16 +3,28 @@ fields by name, the links that sort a table by one of its columns, and a scoreca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from html import escape as _html_escape
 from typing import Any
+from urllib.parse import quote
 
 from django import template
-from django.utils.html import conditional_escape, escape, format_html
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from namhoc.core.formats import format_number
 
 register = template.Library()
+
+
+def _esc(value: object) -> str:
+    """``django.utils.html.escape`` without its lazy-string check and SafeString wrapper (the
+    same characters escaped the same way): the tags below call it thousands of times a page."""
+    return _html_escape(str(value))
 
 
 @register.filter
@@ -89,13 +101,13 @@ def score_cells(cells: list[Any] | None) -> SafeString:
         label = c.coverage.label
         if c.shown is not None:
             inner = (
-                f'<span class="ind-badge {escape(c.colour)}">'
-                f"{escape(vn(c.shown, c.indicator.decimals))}</span>"
+                f'<span class="ind-badge {_esc(c.colour)}">'
+                f"{_esc(vn(c.shown, c.indicator.decimals))}</span>"
             )
             if c.coverage.status == "partial":
-                inner += f' <span class="muted">{escape(label)}</span>'
+                inner += f' <span class="muted">{_esc(label)}</span>'
         elif label:
-            inner = f'<span class="muted">{escape(label)}</span>'
+            inner = f'<span class="muted">{_esc(label)}</span>'
         else:
             inner = "—"
         parts.append(f'<td class="num">{inner}</td>')
@@ -104,7 +116,7 @@ def score_cells(cells: list[Any] | None) -> SafeString:
 
 def _svg_number(value: object) -> str:
     """A coordinate as ``{% localize off %}`` wrote it (``str``; a bool is not one)."""
-    return escape(str(value))
+    return _esc(str(value))
 
 
 @register.simple_tag
@@ -117,8 +129,8 @@ def bar_rows(chart: Any) -> SafeString:
     for b in chart.bars:
         y = _svg_number(b.y)
         width = _svg_number(b.width)
-        note = escape(b.note) if b.note else ""
-        value = escape(vn(b.value))
+        note = _esc(b.note) if b.note else ""
+        value = _esc(vn(b.value))
         tick = (
             f'<line class="ind-target-tick" x1="{_svg_number(b.target_x)}" '
             f'x2="{_svg_number(b.target_x)}" y1="{y}" y2="{_svg_number(b.y + 20)}"/>'
@@ -128,9 +140,9 @@ def bar_rows(chart: Any) -> SafeString:
         parts.append(
             "\n"
             f'          <text class="ind-label" x="{x}" y="{y}" dx="-6" dy="17" '
-            f'text-anchor="end">{escape(b.short)}</text>\n'
-            f'          <rect class="ind-bar ind-{escape(b.colour)}" x="{x}" y="{y}" '
-            f'width="{width}" height="18"><title>{escape(b.label)}: {value}'
+            f'text-anchor="end">{_esc(b.short)}</text>\n'
+            f'          <rect class="ind-bar ind-{_esc(b.colour)}" x="{x}" y="{y}" '
+            f'width="{width}" height="18"><title>{_esc(b.label)}: {value}'
             f"{f' ({note})' if note else ''}</title></rect>\n"
             f'          <text class="ind-label" x="{x}" y="{y}" dx="{width}" dy="14">&nbsp;'
             f"{value if b.value is not None else ''}{f' {note}' if note else ''}</text>\n"
@@ -151,7 +163,7 @@ def spark(chart: Any) -> SafeString:
         y = _svg_number(chart.target_y)
         line = f'<line class="ind-target-line" x1="0" x2="{width}" y1="{y}" y2="{y}"/>'
     polyline = (
-        f'<polyline class="ind-line" points="{escape(chart.polyline)}"/>' if chart.polyline else ""
+        f'<polyline class="ind-line" points="{_esc(chart.polyline)}"/>' if chart.polyline else ""
     )
     dots = "".join(
         f'<circle class="ind-dot" cx="{_svg_number(p.x)}" cy="{_svg_number(p.y)}" r="2"/>'
@@ -175,7 +187,7 @@ def entry_field(entry: Any, form: Any, errors: Any, can_enter: bool) -> SafeStri
     built here because the entry page is the rush's most asked page and its boxes were most of
     its rendering (issue 15)."""
     element = entry.element
-    code = escape(element.code)
+    code = _esc(element.code)
     messages = errors.get(element.code) if errors else None
     box = field(form, element.code)
     shown = conditional_escape(vn_input_or_text(box.value() if box is not None else None))
@@ -209,3 +221,129 @@ def entry_field(entry: Any, form: Any, errors: Any, can_enter: bool) -> SafeStri
         "    </div>\n"
         "    "
     )
+
+
+# --- whole table rows of the province pages (issue 15) ---------------------------------------
+#
+# A province's dashboard and scorecard have a row per child unit (~100–200) and per indicator:
+# rendered through template nodes they were most of those pages' CPU under a deadline rush.
+# These tags write what the templates' loops wrote, byte for byte (tests render the old loops
+# beside them).
+
+
+def _out(value: object) -> str:
+    """What ``{{ value }}`` writes (localized, escaped unless safe)."""
+    if type(value) is str:  # not a SafeString: escaped
+        return _esc(value)
+    shown = localize(value)
+    return conditional_escape(shown if isinstance(shown, str) else str(shown))
+
+
+_KEY_MARK = "namhoc0key0mark"
+
+
+def _unit_url(name: str) -> Callable[[str], str]:
+    """``reverse(name, args=[key])`` for many keys at the price of one ``reverse``: the key is
+    quoted as ``reverse`` quotes it."""
+    head, tail = reverse(name, args=[_KEY_MARK]).split(_KEY_MARK)
+    safe = RFC3986_SUBDELIMS + "/~:@"
+    return lambda key: head + quote(str(key), safe=safe) + tail
+
+
+def _target_cell(c: Any, inherited_note: str) -> str:
+    if c.target is None:
+        return "—"
+    return _out(vn(c.target)) + (inherited_note if c.inherited else "")
+
+
+def _attained_cell(c: Any) -> str:
+    inner = f"{_out(vn(c.attained))}%" if c.attained is not None else "—"
+    return f'<span class="ind-badge {_out(c.colour)}">{inner}</span>'
+
+
+@register.simple_tag
+def child_rows(children: Any, period: Any, indicator: Any) -> SafeString:
+    """The dashboard's table of the focus indicator by child unit (``(unit, Cell)`` pairs)."""
+    if not children:
+        return mark_safe(
+            '<tr><td colspan="5" class="muted">Không có đơn vị nào khớp bộ lọc.</td></tr>\n    '
+        )
+    url = _unit_url("indicators-dashboard")
+    query = f"?ky={_out(period.code)}&amp;chi_tieu={_out(indicator.code)}"
+    inherited = ' <span class="muted">(kế thừa)</span>'
+    parts = []
+    for child, c in children:
+        coverage = c.coverage
+        covered = (
+            _out(coverage.label)
+            if coverage.label
+            else f"đủ ({_out(coverage.reported)}/{_out(coverage.expected)} đơn vị)"
+        )
+        parts.append(
+            "\n      <tr>\n"
+            f'        <td><a href="{_out(url(child.key))}{query}">{_out(child.name)}</a></td>\n'
+            f'        <td class="num">{_out(vn(c.shown, indicator.decimals))}</td>\n'
+            f'        <td class="num">{_target_cell(c, inherited)}</td>\n'
+            f'        <td class="num">{_attained_cell(c)}</td>\n'
+            f"        <td>{covered}</td>\n"
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped
+
+
+@register.simple_tag
+def indicator_rows(rows: Any, period: Any, sparks: Any) -> SafeString:
+    """The dashboard's table of every indicator at the unit (``dashboards.Row``), sparklines
+    included."""
+    inherited = ' <span class="muted" title="chỉ tiêu của cấp trên">(kế thừa)</span>'
+    period_code = _out(period.code)
+    parts = []
+    for r in rows:
+        c, indicator = r.cell, r.indicator
+        shown = (
+            f"{_out(vn(c.shown, indicator.decimals))} {_out(indicator.unit_label)}"
+            if c.shown is not None
+            else "—"
+        )
+        label = c.coverage.label
+        covered = f'<span class="muted">{_out(label)}</span>' if label else "đủ"
+        parts.append(
+            "\n"
+            f'      <tr class="ind-row-{_out(c.colour)}" data-status="{_out(c.coverage.status)}" '
+            f'data-colour="{_out(c.colour)}">\n'
+            f'        <td><a href="?ky={period_code}&amp;chi_tieu={_out(indicator.code)}">'
+            f"{_out(indicator.name)}</a></td>\n"
+            f'        <td class="num">{shown}</td>\n'
+            f'        <td class="num">{_target_cell(c, inherited)}</td>\n'
+            f'        <td class="num">{_attained_cell(c)}</td>\n'
+            f"        <td>{covered}</td>\n"
+            f"        <td>{spark(get_item(sparks, indicator.pk))}</td>\n"
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped
+
+
+@register.simple_tag
+def score_rows(rows: Any, period: Any, shown_cells: Any) -> SafeString:
+    """The scorecard's rows of one group (``dashboards.ScoreRow``), their figure cells
+    included."""
+    url = _unit_url("indicators-dashboard")
+    query = f"?ky={_out(period.code)}"
+    parts = []
+    for r in rows:
+        unit = r.unit
+        on_time = f"{round(float(r.on_time) / 1.0 * 100)}%" if r.on_time is not None else "—"
+        attainment = f"{_out(vn(r.attainment))}%" if r.attainment is not None else "—"
+        parts.append(
+            "\n"
+            f'      <tr data-unit="{_out(unit.key)}">\n'
+            f'        <td class="num">{_out(r.rank) if r.rank else "—"}</td>\n'
+            f'        <td><a href="{_out(url(unit.key))}{query}">{_out(unit.name)}</a></td>\n'
+            f'        <td class="num"><strong>{_out(vn(r.score))}</strong></td>\n'
+            f'        <td class="num">{attainment}</td>\n'
+            f'        <td class="num">{on_time}</td>\n'
+            f'        <td class="num" data-testid="coverage">{_out(r.coverage_label)}</td>\n'
+            f"        {score_cells(shown_cells.get(unit.pk) if shown_cells else None)}\n"
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped

@@ -45,5 +45,6 @@ def test_the_tag_writes_what_the_template_wrote() -> None:
 def test_the_dashboard_draws_its_sparklines_with_the_tag() -> None:
     templates = Path(__file__).parents[2] / "web" / "templates" / "indicators"
     text = (templates / "dashboard.html").read_text(encoding="utf-8")
-    assert "{% spark sparks|get_item:r.indicator.pk %}" in text
+    # The indicator table's tag writes each row's sparkline with ``spark`` (test_table_rows).
+    assert "{% indicator_rows board.rows period sparks %}" in text
     assert not (templates / "_spark.html").exists()
