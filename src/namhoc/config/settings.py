@@ -200,6 +200,8 @@ PROXY_HOPS = env_int("NAMHOC_PROXY_HOPS", 0, minimum=0, maximum=5)
 SESSION_COOKIE_AGE = env_int("NAMHOC_SESSION_MAX_AGE", 12 * 3600, minimum=300)
 SESSION_IDLE_SECONDS = 60 * env_int("NAMHOC_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by one query written out (namhoc.accounts.session_store).
+SESSION_ENGINE = "namhoc.accounts.session_store"
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Language and time ----------------------------------------------------------------------
