@@ -483,9 +483,9 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
     try:
         pg.start()
         env = {k: v for k, v in os.environ.items() if not k.startswith("NAMHOC_")}
-        # As deployed, less TLS: DEBUG off (on, Django keeps every query's text and timing) and
-        # JSON log lines. Production mode itself would set Secure cookies, which a client on
-        # plain HTTP (locust) never sends back.
+        # As deployed, less TLS: JSON log lines, and DEBUG off in the setup, profile and check
+        # children too (``serve`` turns it off itself). Production mode would set Secure
+        # cookies, which a client on plain HTTP (locust) never sends back.
         env.update(
             NAMHOC_ENV="development",
             NAMHOC_DEBUG="0",

@@ -242,6 +242,7 @@ def _serve(args: argparse.Namespace) -> int:
         _metrics_folder(settings.DATA_DIR / f"metrics-{args.port}")
     if settings.PRODUCTION:
         call_command("collectstatic", interactive=False, verbosity=0)
+    _close_connections_before_fork()
     worker = jobs = None
     if not args.no_worker:
         worker = worker_supervisor(dev=args.dev)
@@ -261,6 +262,17 @@ def _serve(args: argparse.Namespace) -> int:
             if child is not None:
                 child.stop()
     return 0
+
+
+def _close_connections_before_fork() -> None:
+    """Close this process's database connections before gunicorn forks its workers: a child
+    inherits every open socket, and workers that used the one connection checking migrations
+    (gunicorn's sync worker, ``--threads 1``, serves in the thread that holds it) sent their
+    queries down one PostgreSQL session at once — answers crossed, and requests failed with 500
+    (issue 15's rush). Each worker opens its own connections."""
+    from django.db import connections
+
+    connections.close_all()
 
 
 def scheduler_supervisor(*, env: dict[str, str] | None = None, **options: Any) -> Any:

@@ -331,3 +331,43 @@ def test_signing_in_keeps_the_home_unit_for_the_log(people, password):
     client = Client()
     client.post("/dang-nhap/", {"username": "school_principal", "password": password})
     assert client.session[SESSION_UNIT] == "s-a1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_forks_its_workers_with_no_database_connection_open(monkeypatch) -> None:
+    """Workers inherit the serving process's sockets: a connection left open after the
+    migration check was shared by every worker of ``--threads 1`` (issue 15: answers crossed,
+    500s under the rush). gunicorn must start with none open."""
+    from django.db import connections
+
+    from namhoc import cli
+
+    seen: dict[str, Any] = {"steps": []}
+    close_all = connections.close_all
+
+    def closing() -> None:
+        seen["steps"].append("closed")
+        close_all()
+
+    def fake_gunicorn(**kwargs: Any) -> None:
+        seen["steps"].append("gunicorn")
+        # SQLite's in-memory test database is never closed (Django keeps it for the tests); a
+        # real database's connection is.
+        seen["open"] = [
+            c.alias
+            for c in connections.all()
+            if c.connection is not None and not (c.vendor == "sqlite" and c.is_in_memory_db())
+        ]
+        seen["kwargs"] = kwargs
+
+    monkeypatch.setattr(connections, "close_all", closing)
+    monkeypatch.setattr(cli, "_run_gunicorn", fake_gunicorn)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    code = cli.main(
+        ["serve", "--no-worker", "--no-scheduler", "--workers", "3", "--threads", "1",
+         "--port", str(_free_port())]
+    )  # fmt: skip
+    assert code == 0
+    assert seen["kwargs"]["threads"] == 1
+    assert seen["steps"][-2:] == ["closed", "gunicorn"]
+    assert seen["open"] == []
