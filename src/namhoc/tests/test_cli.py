@@ -2,11 +2,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from namhoc import __version__
+from namhoc import __version__, cli
 from namhoc.accounts.models import Membership, User
 from namhoc.cli import main
 from namhoc.core.models import AuditEvent
@@ -212,3 +213,41 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     # Then no traceback is printed
     assert "Traceback" not in process.stderr.read().decode()
     assert process.returncode in {0, 141}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_forks_its_workers_with_no_database_connection_open(monkeypatch) -> None:
+    """Workers inherit the serving process's sockets: a connection left open after the
+    migration check was shared by every worker of ``--threads 1`` (issue 15: answers crossed,
+    500s under the rush). gunicorn must start with none open."""
+    from django.db import connections
+
+    seen: dict[str, Any] = {"steps": []}
+    close_all = connections.close_all
+
+    def closing() -> None:
+        seen["steps"].append("closed")
+        close_all()
+
+    def fake_gunicorn(**kwargs: Any) -> None:
+        seen["steps"].append("gunicorn")
+        # SQLite's in-memory test database is never closed (Django keeps it for the tests); a
+        # real database's connection is.
+        seen["open"] = [
+            c.alias
+            for c in connections.all()
+            if c.connection is not None and not (c.vendor == "sqlite" and c.is_in_memory_db())
+        ]
+        seen["kwargs"] = kwargs
+
+    monkeypatch.setattr(connections, "close_all", closing)
+    monkeypatch.setattr(cli, "_run_gunicorn", fake_gunicorn)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    code = cli.main(
+        ["serve", "--no-worker", "--no-scheduler", "--workers", "3", "--threads", "1",
+         "--port", "8765"]
+    )  # fmt: skip
+    assert code == 0
+    assert seen["kwargs"]["threads"] == 1
+    assert seen["steps"][-2:] == ["closed", "gunicorn"]
+    assert seen["open"] == []
