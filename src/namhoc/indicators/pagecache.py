@@ -31,7 +31,8 @@ indicators and the periods. A child's own figures are stamped by the sum and the
 versions of its aggregate rows for the period (one grouped query for all children), which every
 write below it moves; so a save recomputes the one commune it is in, not the province. A school
 (a province runs some itself) has no aggregate rows: its stamp is its figures for the period
-themselves (one query for all of them), so its cells are kept until one of its figures changes.
+themselves, with their ids and versions (one query for all of them), so its cells are kept until
+one of its figures changes. No stamp ever comes back once a write has moved it (``_stamps``).
 
 Each process keeps its latest values as objects; a deployment that sets a shared cache
 (``CACHES``) gets them through it too. Django's default, local memory, is not used: it is this
@@ -218,7 +219,7 @@ SELECT unit_id, SUM(version), COUNT(*) FROM {table}
 WHERE period_id = %s AND unit_id IN ({units}) GROUP BY unit_id
 """
 _VALUES_SQL = (
-    "SELECT unit_id, element_id, value FROM {table} WHERE period_id = %s AND unit_id IN ({units})"
+    "SELECT unit_id, id, version, value FROM {table} WHERE period_id = %s AND unit_id IN ({units})"
 )
 
 
@@ -233,9 +234,15 @@ def _number(value: Any) -> Any:
 
 
 def _stamps(units: Sequence[OrgUnit], period_id: int) -> dict[int, tuple[Any, ...]]:
-    """What each unit's cells for the period read of its figures, in short: for an inner unit
-    the sum and the count of the versions of its aggregate rows (one grouped query: every write
-    below it moves them), for a school its figures themselves (one query); ``()`` for none."""
+    """What each unit's cells for the period read of its figures, in short (``()`` for none):
+    for an inner unit the sum and the count of the versions of its aggregate rows (one grouped
+    query: every write below it moves them), for a school its figures themselves with their ids
+    and versions (one query).
+
+    A stamp never comes back once a write has moved it — versions only grow, aggregate rows are
+    only added (a rebuild is in the context), and a figure's id is never given again (PostgreSQL's
+    sequences, SQLite's AUTOINCREMENT) — so cells computed while a write commits, and kept under
+    the stamp read just before it, are only ever served to requests that read that stamp too."""
     inner = [u.pk for u in units if u.kind not in LEAF_KINDS]
     leaves = [u.pk for u in units if u.kind in LEAF_KINDS]
     stamps: dict[int, tuple[Any, ...]] = {}
@@ -252,9 +259,9 @@ def _stamps(units: Sequence[OrgUnit], period_id: int) -> dict[int, tuple[Any, ..
                 _VALUES_SQL.format(table=DataValue._meta.db_table, units=_marks(leaves)),
                 [period_id, *leaves],
             )
-            values: dict[int, list[tuple[int, Any]]] = {}
-            for unit_id, element_id, value in cursor.fetchall():
-                values.setdefault(unit_id, []).append((element_id, _number(value)))
+            values: dict[int, list[tuple[int, int, Any]]] = {}
+            for unit_id, pk, version, value in cursor.fetchall():
+                values.setdefault(unit_id, []).append((pk, version, _number(value)))
             stamps.update((unit_id, tuple(sorted(rows))) for unit_id, rows in values.items())
     return stamps
 
