@@ -261,11 +261,11 @@ def cells_for(
     for the period change (``pagecache.unit_cells``)."""
     day = day or clock_today()
     catalogue = catalogue or Catalogue.load()
+    # Who must report, for the whole list of units (kept per tree: the same list every time).
+    expected = expected_reporters(units, catalogue, tree=tree)
     if context is None or figures is not None:
         return _cells(indicators, units, period, day=day, catalogue=catalogue, figures=figures,
-                      expected=expected_reporters(units, catalogue, tree=tree))  # fmt: skip
-    # Who must report is kept for the whole list of units (the same list every time).
-    expected = expected_reporters(units, catalogue, tree=tree)
+                      expected=expected)  # fmt: skip
     return pagecache.unit_cells(
         context,
         units,

@@ -286,7 +286,7 @@ def unit_cells(
     keys: dict[int, tuple[Any, ...]] = {}
     with _local_lock:
         for unit in units:
-            key = (context, which, unit.pk, unit.kind in LEAF_KINDS, stamps.get(unit.pk, ()))
+            key = (context, which, unit.pk, stamps.get(unit.pk, ()))
             found = _units.get(key)
             if found is None:
                 keys[unit.pk] = key

@@ -261,6 +261,15 @@ def _attained_cell(c: Any) -> str:
     return f'<span class="ind-badge {_out(c.colour)}">{inner}</span>'
 
 
+def _standing_cells(c: Any, inherited_note: str, covered: str) -> str:
+    """A dashboard row's target, attainment and coverage cells (both dashboard tables)."""
+    return (
+        f'        <td class="num">{_target_cell(c, inherited_note)}</td>\n'
+        f'        <td class="num">{_attained_cell(c)}</td>\n'
+        f"        <td>{covered}</td>\n"
+    )
+
+
 @register.simple_tag
 def child_rows(children: Any, period: Any, indicator: Any) -> SafeString:
     """The dashboard's table of the focus indicator by child unit (``(unit, Cell)`` pairs)."""
@@ -283,9 +292,7 @@ def child_rows(children: Any, period: Any, indicator: Any) -> SafeString:
             "\n      <tr>\n"
             f'        <td><a href="{_out(url(child.key))}{query}">{_out(child.name)}</a></td>\n'
             f'        <td class="num">{_out(vn(c.shown, indicator.decimals))}</td>\n'
-            f'        <td class="num">{_target_cell(c, inherited)}</td>\n'
-            f'        <td class="num">{_attained_cell(c)}</td>\n'
-            f"        <td>{covered}</td>\n"
+            f"{_standing_cells(c, inherited, covered)}"
             "      </tr>\n    "
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped
@@ -314,9 +321,7 @@ def indicator_rows(rows: Any, period: Any, sparks: Any) -> SafeString:
             f'        <td><a href="?ky={period_code}&amp;chi_tieu={_out(indicator.code)}">'
             f"{_out(indicator.name)}</a></td>\n"
             f'        <td class="num">{shown}</td>\n'
-            f'        <td class="num">{_target_cell(c, inherited)}</td>\n'
-            f'        <td class="num">{_attained_cell(c)}</td>\n'
-            f"        <td>{covered}</td>\n"
+            f"{_standing_cells(c, inherited, covered)}"
             f"        <td>{spark(get_item(sparks, indicator.pk))}</td>\n"
             "      </tr>\n    "
         )
@@ -326,13 +331,13 @@ def indicator_rows(rows: Any, period: Any, sparks: Any) -> SafeString:
 @register.simple_tag
 def score_rows(rows: Any, period: Any, shown_cells: Any) -> SafeString:
     """The scorecard's rows of one group (``dashboards.ScoreRow``), their figure cells
-    included."""
+    included; the task rate rounded as ``{% widthratio r.on_time 1 100 %}`` rounded it."""
     url = _unit_url("indicators-dashboard")
     query = f"?ky={_out(period.code)}"
     parts = []
     for r in rows:
         unit = r.unit
-        on_time = f"{round(float(r.on_time) / 1.0 * 100)}%" if r.on_time is not None else "—"
+        on_time = f"{round(float(r.on_time) * 100)}%" if r.on_time is not None else "—"
         attainment = f"{_out(vn(r.attainment))}%" if r.attainment is not None else "—"
         parts.append(
             "\n"
