@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from namhoc.core.sql import placeholders
 from namhoc.indicators.models import RollupEdge
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
@@ -44,7 +45,7 @@ def _chain(unit: OrgUnit, *, include_self: bool) -> None:
     sql = _CHAIN_SQL.format(
         unit=OrgUnit._meta.db_table,
         edge=RollupEdge._meta.db_table,
-        paths=", ".join(["%s"] * len(paths)) or "NULL",
+        paths=placeholders(paths),
     )
     with connection.cursor() as cursor:
         # Table names come from the models' metadata, every value is a parameter.

@@ -57,6 +57,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
+from namhoc.core.sql import placeholders
 from namhoc.indicators.coverage import Catalogue, forget_expected
 from namhoc.indicators.freshness import RollupFreshness
 from namhoc.indicators.models import Aggregate, DataValue, Indicator, Period, Target
@@ -223,10 +224,6 @@ _VALUES_SQL = (
 )
 
 
-def _marks(ids: Sequence[int]) -> str:
-    return ", ".join(["%s"] * len(ids))
-
-
 def _number(value: Any) -> Any:
     """A stored figure as one value whatever the driver gives (SQLite may give a float or text
     for a decimal column): what the stamp compares."""
@@ -250,13 +247,13 @@ def _stamps(units: Sequence[OrgUnit], period_id: int) -> dict[int, tuple[Any, ..
     with connection.cursor() as cursor:
         if inner:
             cursor.execute(
-                _STAMPS_SQL.format(table=Aggregate._meta.db_table, units=_marks(inner)),
+                _STAMPS_SQL.format(table=Aggregate._meta.db_table, units=placeholders(inner)),
                 [period_id, *inner],
             )
             stamps.update((unit_id, (int(v or 0), int(n))) for unit_id, v, n in cursor.fetchall())
         if leaves:
             cursor.execute(
-                _VALUES_SQL.format(table=DataValue._meta.db_table, units=_marks(leaves)),
+                _VALUES_SQL.format(table=DataValue._meta.db_table, units=placeholders(leaves)),
                 [period_id, *leaves],
             )
             values: dict[int, list[tuple[int, int, Any]]] = {}

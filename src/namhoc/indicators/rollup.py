@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from namhoc.core.sql import placeholders
 from namhoc.indicators.models import Aggregate, DataValue, RollupEdge
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.selectors import resolve_many
@@ -196,8 +197,8 @@ def _hold_rows(*, targets: list[int], period_id: int, elements: list[int]) -> se
     """The ``(unit, element)`` rows present among those a write moves, held until commit."""
     sql = _HOLD_SQL.format(
         table=Aggregate._meta.db_table,
-        units=", ".join(["%s"] * len(targets)),
-        elements=", ".join(["%s"] * len(elements)),
+        units=placeholders(targets),
+        elements=placeholders(elements),
         lock=" FOR UPDATE" if connection.features.has_select_for_update else "",
     )
     with connection.cursor() as cursor:
@@ -225,8 +226,8 @@ def _move_rows(
         table=Aggregate._meta.db_table,
         total_whens=" ".join(["WHEN %s THEN CAST(%s AS NUMERIC)"] * len(moving)),
         count_whens=" ".join(["WHEN %s THEN %s"] * len(moving)),
-        units=", ".join(["%s"] * len(targets)),
-        elements=", ".join(["%s"] * len(moving)),
+        units=placeholders(targets),
+        elements=placeholders(list(moving)),
     )
     params: list[int | Decimal | None] = []
     for element_id, (total, _) in moving.items():

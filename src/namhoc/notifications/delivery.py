@@ -31,11 +31,11 @@ from django.utils import timezone
 
 from namhoc.accounts.models import User
 from namhoc.core.models import Event
+from namhoc.core.sql import execute, table, when, yes
 from namhoc.notifications.kinds import KINDS, Mode
 from namhoc.notifications.models import ERROR_MAX, Delivery, Notice, NoticeSettings
 from namhoc.notifications.render import Told, describe
 from namhoc.notifications.signing import signed_headers
-from namhoc.notifications.sql import execute, table, when, yes
 from namhoc.orgunits.models import OrgUnit
 
 logger = logging.getLogger(__name__)

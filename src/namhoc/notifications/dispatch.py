@@ -19,10 +19,10 @@ from django.utils import timezone
 from namhoc.accounts.models import Membership, User
 from namhoc.core.events import object_type_of
 from namhoc.core.models import Event
+from namhoc.core.sql import execute, placeholders, table, when, yes
 from namhoc.directives.models import Directive
 from namhoc.notifications.kinds import KINDS, Mode
 from namhoc.notifications.models import Delivery, Notice, NoticeSettings, Preference, Webhook
-from namhoc.notifications.sql import execute, placeholders, table, when, yes
 from namhoc.orgunits.models import OrgUnit
 
 BATCH = 5000

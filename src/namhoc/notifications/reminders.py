@@ -19,9 +19,9 @@ from django.utils import timezone
 from namhoc.core.clock import today as local_today
 from namhoc.core.events import object_type_of
 from namhoc.core.models import Event
+from namhoc.core.sql import day, execute, table, when
 from namhoc.directives.models import Directive, DirectiveTask, TaskLink
 from namhoc.indicators.models import Period
-from namhoc.notifications.sql import day, execute, table, when
 from namhoc.tracking.models import Assignment
 
 # kind, first and last day before the deadline it covers (0 = due today).

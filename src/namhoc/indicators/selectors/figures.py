@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from namhoc.core.clock import today
 from namhoc.core.collation import collate_vi
 from namhoc.core.formats import format_number
+from namhoc.core.sql import placeholders
 from namhoc.indicators.calendar import current_period, periods
 from namhoc.indicators.formulas import parse
 from namhoc.indicators.models import (
@@ -144,7 +145,7 @@ def lock_of(
         _ONE_DATA_SET
         if ids is None
         else _ANY_DATA_SET_WITH.format(
-            member=DataSetElement._meta.db_table, elements=", ".join(["%s"] * len(ids))
+            member=DataSetElement._meta.db_table, elements=placeholders(ids)
         )
     )
     sql = _LOCK_SQL.format(
@@ -152,7 +153,7 @@ def lock_of(
         unit=OrgUnit._meta.db_table,
         edge=RollupEdge._meta.db_table,
         which=which,
-        paths=", ".join(["%s"] * len(paths)),
+        paths=placeholders(paths),
     )
     params: list[int | str] = [period.pk, *([data_set.pk] if ids is None else ids), *paths, unit.pk]
     with connection.cursor() as cursor:

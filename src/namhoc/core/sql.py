@@ -1,4 +1,5 @@
-"""The few helpers the set-based statements share: table names from the models, values the
+"""The few helpers the statements namhoc writes out share (notifications' set-based writes, the
+rush's hot lookups): table names from the models, values the
 way each database stores them, and ``INSERT … SELECT … ON CONFLICT DO NOTHING`` (the same
 text on SQLite ≥ 3.24 and PostgreSQL)."""
 
