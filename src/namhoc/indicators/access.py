@@ -27,6 +27,7 @@ from namhoc.core.errors import Conflict, DomainError, Forbidden, NotFound
 from namhoc.core.types import Actor
 from namhoc.indicators.calendar import current_period
 from namhoc.indicators.models import Approval, DataSet, Indicator, Period
+from namhoc.indicators.snapshot import CatalogueSnapshot
 from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
@@ -81,9 +82,15 @@ def period_by_code(code: object, all_periods: list[Period] | None = None) -> Per
     return period
 
 
-def data_set_by_code(code: object) -> DataSet:
-    """The data set (report form) with this code; NotFound with a message otherwise."""
-    data_set = DataSet.objects.filter(code=code).first() if isinstance(code, str) and code else None
+def data_set_by_code(code: object, catalogue: CatalogueSnapshot | None = None) -> DataSet:
+    """The data set (report form) with this code; NotFound with a message otherwise.
+    ``catalogue``: the snapshot to take it from instead of asking the database."""
+    if catalogue is not None:
+        data_set = catalogue.data_set(code)
+    elif isinstance(code, str) and code:
+        data_set = DataSet.objects.filter(code=code).first()
+    else:
+        data_set = None
     if data_set is None:
         raise NotFound("Không có biểu báo cáo này.")
     return data_set
@@ -106,17 +113,21 @@ def access_figures(
     period_code: object,
     data_set_code: object,
     all_periods: list[Period] | None = None,
+    catalogue: CatalogueSnapshot | None = None,
 ) -> Scope:
     """The unit (if ``actor`` sees it: else NotFound, as if it did not exist), the period (blank:
     the default one) and the data set of a figures request; an unknown period or data set is
-    NotFound too. ``all_periods`` as for :func:`period_by_code`."""
+    NotFound too. ``all_periods`` as for :func:`period_by_code`; ``catalogue``: the snapshot
+    (``indicators.snapshot``) the caller holds, to take the period and the data set from."""
     if not isinstance(unit_key, str) or not unit_key or len(unit_key) > 40:
         raise NotFound()
     unit = access_unit(actor, unit_key)
+    if catalogue is not None:
+        all_periods = list(catalogue.periods)
     return Scope(
         unit=unit,
         period=period_by_code(period_code, all_periods),
-        data_set=data_set_by_code(data_set_code),
+        data_set=data_set_by_code(data_set_code, catalogue),
     )
 
 

@@ -33,9 +33,10 @@ from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError
 from namhoc.core.spreadsheet import cell_text, safe_row, write_cell
 from namhoc.indicators.access import Scope
-from namhoc.indicators.models import DataSet, DataValue, Period, ValueType
+from namhoc.indicators.models import DataSet, DataSetElement, DataValue, Period, ValueType
 from namhoc.indicators.selectors import data_set_members, lock_of, reporting_units
 from namhoc.indicators.services.values import InvalidValues, StaleValues, values_write
+from namhoc.indicators.snapshot import CatalogueSnapshot, catalogue
 from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
@@ -106,9 +107,16 @@ def template_units(actor: Any, unit: OrgUnit, data_set: DataSet) -> list[OrgUnit
 
 
 def template_build(
-    *, unit: OrgUnit, data_set: DataSet, period: Period, units: Sequence[OrgUnit]
+    *,
+    unit: OrgUnit,
+    data_set: DataSet,
+    period: Period,
+    units: Sequence[OrgUnit],
+    members: list[DataSetElement] | None = None,
 ) -> bytes:
-    members = data_set_members(data_set)
+    """The template's workbook; ``members``: the data set's, when the caller has read them."""
+    if members is None:
+        members = data_set_members(data_set)
     values = {
         (u, e): (v, ver)
         for u, e, v, ver in DataValue.objects.filter(
@@ -350,10 +358,10 @@ def _versions(meta: list[tuple[Any, ...]]) -> dict[str, dict[str, int | None]]:
 
 
 def _columns(
-    header: tuple[Any, ...], header_row: int, data_set: DataSet, result: ImportResult
+    header: tuple[Any, ...], header_row: int, members: set[str], result: ImportResult
 ) -> dict[int, str]:
-    """``{column index: element code}`` from the code row; unknown codes become errors."""
-    members = {m.element.code for m in data_set_members(data_set)}
+    """``{column index: element code}`` from the code row (``members``: the data set's element
+    codes); unknown codes become errors."""
     columns: dict[int, str] = {}
     for index, raw_code in enumerate(header[2:], start=2):
         code = cell_text(raw_code)
@@ -420,6 +428,7 @@ def workbook_import(
     """
     require_role(actor, unit, Role.SPECIALIST)
     check_upload(content, max_bytes=max_bytes)
+    known = catalogue()  # the members and rules every row's write checks against: read once
     # Who may be written decides how far the file is read: known before opening it.
     allowed = {
         u.key: u
@@ -427,7 +436,8 @@ def workbook_import(
             pk__in=visible_units(actor, role=Role.SPECIALIST).values("pk")
         )
     }
-    bounds = Bounds.of(elements=len(data_set_members(data_set)), units=len(allowed))
+    members = known.members_of(data_set)
+    bounds = Bounds.of(elements=len(members), units=len(allowed))
     book = _load(content)
     try:
         data, meta = _rows(book, bounds)
@@ -449,14 +459,18 @@ def workbook_import(
             f"Không thấy dòng mã chỉ số (ô đầu là {KEY_HEADER}): hãy dùng mẫu tải từ namhoc."
         )
     result = ImportResult()
-    columns = _columns(data[header_index], header_index + 1, data_set, result)
+    columns = _columns(
+        data[header_index], header_index + 1, {m.element.code for m in members}, result
+    )
     versions = _versions(meta) if ours else {}
     rows = _data_rows(data, header_index + 1, columns, allowed, result)
     result.rows = len(rows)
     letters = {code: get_column_letter(index + 1) for index, code in columns.items()}
     with transaction.atomic():
         for offset, target, values in rows:
-            _save_row(actor, target, data_set, period, offset, values, versions, letters, result)
+            _save_row(
+                actor, target, data_set, period, offset, values, versions, letters, result, known
+            )
         if result.errors:
             result.created = result.updated = result.deleted = 0
             transaction.set_rollback(True)
@@ -473,6 +487,7 @@ def _save_row(  # noqa: PLR0917 - a private step of workbook_import
     versions: dict[str, dict[str, int | None]],
     letters: dict[str, str],
     result: ImportResult,
+    known: CatalogueSnapshot,
 ) -> None:
     lock = lock_of(target, data_set, period)
     if lock is not None:
@@ -484,14 +499,15 @@ def _save_row(  # noqa: PLR0917 - a private step of workbook_import
             )
         )
         return
-    known = versions.get(target.key)
+    seen = versions.get(target.key)
     try:
         with transaction.atomic():
             saved = values_write(
                 actor=actor,
                 scope=Scope(unit=target, period=period, data_set=data_set),
                 values=values,
-                versions={c: known.get(c) for c in values} if known is not None else None,
+                versions={c: seen.get(c) for c in values} if seen is not None else None,
+                catalogue=known,
             )
     except (InvalidValues, StaleValues) as exc:
         for code, messages in exc.errors.items():

@@ -24,7 +24,7 @@ from namhoc.core.errors import DomainError, NotFound
 from namhoc.core.parsing import parse_decimal, parse_school_year
 from namhoc.core.text import fold
 from namhoc.core.types import Actor
-from namhoc.indicators import dashboards, pagecache
+from namhoc.indicators import dashboards, pagecache, snapshot
 from namhoc.indicators.access import (
     Scope,
     access_figures,
@@ -59,7 +59,6 @@ from namhoc.indicators.selectors.figures import (
     approval_of,
     approved_above,
     current_period,
-    data_set_members,
     element_names,
     entry_form,
     formula_text,
@@ -296,7 +295,8 @@ def entry_page(
     """The entry page of a unit, data set and period. ``scope`` is the one a use case of this
     request has just loaded through ``access_figures`` for the same viewer and the same request
     values (the page after a save): the unit, period and data set are not loaded again."""
-    all_periods = periods()
+    known = snapshot.catalogue()  # the periods, the data set, its members, its rules: one query
+    all_periods = list(known.periods)
     if scope is None or (scope.unit.key, scope.period.code, scope.data_set.code) != (
         unit_key,
         period_code,
@@ -307,14 +307,14 @@ def entry_page(
             unit_key=unit_key,
             period_code=period_code,
             data_set_code=data_set_code,
-            all_periods=all_periods,
+            catalogue=known,
         )
     unit, data_set, period = scope.unit, scope.data_set, scope.period
     lock = lock_of(unit, data_set, period)
     refusal = enter_refusal(viewer, scope, lock=lock)
     reports = data_set.applies_to(unit)
-    members = data_set_members(data_set)
-    rules = list(data_set.rules.all())
+    members = known.members_of(data_set)
+    rules = known.rules_of(data_set)
     names = _rule_names(rules, members)
     common: dict[str, Any] = {
         "scope": scope,

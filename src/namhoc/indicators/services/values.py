@@ -27,9 +27,10 @@ from namhoc.core.parsing import parse_int
 from namhoc.core.types import Actor
 from namhoc.indicators.access import Scope, access_figures, enter_refusal, locked_error
 from namhoc.indicators.locking import hold_for_figures
-from namhoc.indicators.models import DataElement, DataSet, DataValue, Period
+from namhoc.indicators.models import DataElement, DataValue, Period, ValidationRule
 from namhoc.indicators.rollup import apply_deltas, rollup_targets
 from namhoc.indicators.selectors.figures import data_set_members, lock_of
+from namhoc.indicators.snapshot import CatalogueSnapshot, catalogue
 from namhoc.indicators.validation import InvalidValue, check_rules, parse_value
 from namhoc.orgunits.models import OrgUnit
 
@@ -142,8 +143,13 @@ def values_save(
     the user saw (blank: the figure did not exist), for the fields whose version the caller
     knows — a figure changed since raises :class:`StaleValues` (409) and saves nothing.
     """
+    known = catalogue()
     scope = access_figures(
-        actor, unit_key=unit_key, period_code=period_code, data_set_code=data_set_code
+        actor,
+        unit_key=unit_key,
+        period_code=period_code,
+        data_set_code=data_set_code,
+        catalogue=known,
     )
     refusal = enter_refusal(actor, scope)
     if refusal is not None:
@@ -156,6 +162,7 @@ def values_save(
             values=values,
             versions=seen,
             confirm_deletes=confirm_deletes,
+            catalogue=known,
         )
     result.scope = scope
     return result
@@ -189,15 +196,20 @@ def values_write(
     values: Mapping[str, object],
     versions: Mapping[str, int | None] | None = None,
     confirm_deletes: bool = True,
+    catalogue: CatalogueSnapshot | None = None,
 ) -> SaveResult:
     """The write itself, for a unit already loaded through ``access`` — ``values_save`` and the
     Excel import (one call per row, all rows in the import's transaction) use it. Checks the
-    refusal again, so no caller can skip it. Must run inside ``transaction.atomic()``."""
+    refusal again, so no caller can skip it. Must run inside ``transaction.atomic()``.
+    ``catalogue``: the snapshot the caller read this request (the members and rules from it)."""
     refusal = enter_refusal(actor, scope)
     if refusal is not None:
         raise refusal
     unit, data_set, period = scope.unit, scope.data_set, scope.period
-    members = data_set_members(data_set)
+    if catalogue is not None:
+        members, rules = catalogue.members_of(data_set), catalogue.rules_of(data_set)
+    else:
+        members, rules = data_set_members(data_set), list(data_set.rules.all())
     elements = {m.element.code: m.element for m in members}
     if len(values) > MAX_VALUES:
         raise DomainError("too_many_values", f"Tối đa {MAX_VALUES} số liệu mỗi lần lưu.")
@@ -229,7 +241,7 @@ def values_write(
         .filter(unit=unit, period=period, element__in=list(elements.values()))
         .order_by("pk")
     }
-    _check_state(data_set, current, parsed, errors)
+    _check_state(rules, current, parsed, errors)
     _check_versions(current, parsed, versions)
     if not confirm_deletes:
         _check_deletes(current, parsed)
@@ -254,7 +266,7 @@ def values_write(
 
 
 def _check_state(
-    data_set: DataSet,
+    rules: list[ValidationRule],
     current: Mapping[str, DataValue],
     parsed: Mapping[str, Decimal | None],
     errors: dict[str, list[str]],
@@ -266,7 +278,7 @@ def _check_state(
             state.pop(code, None)
         else:
             state[code] = value
-    for failure in check_rules(data_set.rules.all(), state):
+    for failure in check_rules(rules, state):
         if failure.field not in errors:
             errors.setdefault(failure.field, []).append(failure.message)
     if errors:

@@ -18,6 +18,7 @@ from namhoc.core.types import Actor
 from namhoc.indicators import excel
 from namhoc.indicators.access import access_figures, import_refusal
 from namhoc.indicators.selectors.figures import lock_of
+from namhoc.indicators.snapshot import catalogue
 
 __all__ = ["Download", "values_import", "values_template"]
 
@@ -34,8 +35,13 @@ def values_template(
 ) -> Download:
     """A template of the data set for the period, prefilled: the unit's own form, or one row for
     every reporting unit under it that ``actor`` sees."""
+    known = catalogue()
     scope = access_figures(
-        actor, unit_key=unit_key, period_code=period_code, data_set_code=data_set_code
+        actor,
+        unit_key=unit_key,
+        period_code=period_code,
+        data_set_code=data_set_code,
+        catalogue=known,
     )
     units = excel.template_units(actor, scope.unit, scope.data_set)
     if not units:
@@ -43,7 +49,11 @@ def values_template(
             "no_units", f"Không có đơn vị nào thuộc {scope.unit.name} báo cáo biểu này."
         )
     content = excel.template_build(
-        unit=scope.unit, data_set=scope.data_set, period=scope.period, units=units
+        unit=scope.unit,
+        data_set=scope.data_set,
+        period=scope.period,
+        units=units,
+        members=known.members_of(scope.data_set),
     )
     return Download(
         filename=f"{scope.data_set.code}_{scope.period.code}_{scope.unit.key}.xlsx",

@@ -1,0 +1,176 @@
+"""The catalogue snapshot (``indicators.snapshot``): one query while nothing changed, every
+change of any of its five tables seen at the next use, and rows read while the catalogue moved
+never kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from namhoc.indicators import snapshot
+from namhoc.indicators.models import (
+    DataElement,
+    DataSet,
+    DataSetElement,
+    Period,
+    ValidationRule,
+)
+from namhoc.indicators.services import InvalidValues
+from namhoc.indicators.tests.helpers import Figures, save_values
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> Any:
+    snapshot.forget()
+    yield
+    snapshot.forget()
+
+
+def _members(f: Figures) -> list[DataSetElement]:
+    return snapshot.catalogue().members_of(f.dn_th)
+
+
+def test_one_query_while_nothing_changed(figures: Figures) -> None:
+    first = snapshot.catalogue()
+    with CaptureQueriesContext(connection) as queries:
+        again = snapshot.catalogue()
+    assert again is first
+    assert len(queries.captured_queries) == 1
+    assert [p.code for p in first.periods] == [
+        p.code for p in Period.objects.order_by("as_of", "start", "pk")
+    ]
+    assert [m.element.code for m in first.members_of(figures.dn_th)] == [
+        m.element.code
+        for m in DataSetElement.objects.filter(data_set=figures.dn_th).order_by("order", "pk")
+    ]
+    assert {r.code for r in first.rules_of(figures.dn_th)} == set(
+        figures.dn_th.rules.values_list("code", flat=True)
+    )
+    assert first.data_set("DN_TH") == figures.dn_th
+    assert first.data_set("KHONG_CO") is None
+    assert first.data_set(["DN_TH"]) is None
+
+
+def _rename_period(f: Figures) -> Callable[[], object]:
+    Period.objects.filter(pk=f.start_2025.pk).update(name="Đầu năm học (đã sửa)")
+    return lambda: next(p.name for p in snapshot.catalogue().periods if p.pk == f.start_2025.pk)
+
+
+def _add_period(f: Figures) -> Callable[[], object]:
+    Period.objects.create(
+        code="2030-2031.DN",
+        school_year="2030-2031",
+        kind=Period.Kind.START,
+        name="Đầu năm học 2030-2031",
+        start=dt.date(2030, 9, 1),
+        end=dt.date(2030, 9, 30),
+        as_of=dt.date(2030, 9, 30),
+        due=dt.date(2030, 10, 15),
+    )
+    return lambda: snapshot.catalogue().periods[-1].code
+
+
+def _rename_data_set(f: Figures) -> Callable[[], object]:
+    DataSet.objects.filter(pk=f.dn_th.pk).update(name="Biểu đầu năm (đã sửa)")
+    return lambda: snapshot.catalogue().data_set("DN_TH").name  # type: ignore[union-attr]
+
+
+def _reorder_members(f: Figures) -> Callable[[], object]:
+    last = DataSetElement.objects.filter(data_set=f.dn_th).order_by("-order").first()
+    assert last is not None
+    DataSetElement.objects.filter(pk=last.pk).update(order=0, required=False)
+    return lambda: (_members(f)[0].element_id, _members(f)[0].required)
+
+
+def _rename_element(f: Figures) -> Callable[[], object]:
+    DataElement.objects.filter(code="TH_HS").update(name="Tổng số học sinh (đã sửa)")
+    return lambda: next(m.element.name for m in _members(f) if m.element.code == "TH_HS")
+
+
+def _blank_to_null_like_text(f: Figures) -> Callable[[], object]:
+    # A rule's message set to '-' (what a NULL is written as) must still read as a change.
+    ValidationRule.objects.filter(data_set=f.dn_th).update(message="-")
+    return lambda: {r.message for r in snapshot.catalogue().rules_of(f.dn_th)}
+
+
+def _drop_rules(f: Figures) -> Callable[[], object]:
+    ValidationRule.objects.filter(data_set=f.dn_th).delete()
+    return lambda: snapshot.catalogue().rules_of(f.dn_th)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_rename_period, "Đầu năm học (đã sửa)"),
+        (_add_period, "2030-2031.DN"),
+        (_rename_data_set, "Biểu đầu năm (đã sửa)"),
+        (_reorder_members, "first-moved"),
+        (_rename_element, "Tổng số học sinh (đã sửa)"),
+        (_blank_to_null_like_text, {"-"}),
+        (_drop_rules, []),
+    ],
+)
+def test_every_change_of_the_catalogue_is_read_at_once(
+    figures: Figures, change: Callable[[Figures], Callable[[], object]], expected: object
+) -> None:
+    before = snapshot.catalogue()
+    moved_member = DataSetElement.objects.filter(data_set=figures.dn_th).order_by("-order").first()
+    read = change(figures)
+    after = snapshot.catalogue()
+    assert after.digest != before.digest
+    if expected == "first-moved":
+        assert moved_member is not None
+        assert read() == (moved_member.element_id, False)
+    else:
+        assert read() == expected
+
+
+def test_rows_read_while_the_catalogue_moved_are_used_once_not_kept(figures: Figures) -> None:
+    with (
+        mock.patch.object(snapshot, "_digest", side_effect=["a", "b", "c", "c", "c"]),
+        mock.patch.object(snapshot, "_read", wraps=snapshot._read) as read,
+    ):
+        moving = snapshot.catalogue()  # digest "a" before the read, "b" after: not kept
+        assert moving.digest == "a"
+        assert snapshot._kept == {}
+        kept = snapshot.catalogue()  # "c" before and after: kept
+        assert snapshot.catalogue() is kept
+    assert read.call_count == 2
+
+
+def test_the_entry_page_and_a_save_follow_a_catalogue_change_at_once(
+    figures: Figures, client_of: Callable[[Any], Client]
+) -> None:
+    f = figures
+    client = client_of(f.people.school_principal)
+    url = f"/so-lieu/s-a1/ky/{f.start_2025.code}/bieu/DN_TH/"
+    assert "Học sinh được khảo sát" not in client.get(url).content.decode()
+    DataElement.objects.filter(code="TH_HS").update(name="Học sinh được khảo sát")
+    assert "Học sinh được khảo sát" in client.get(url).content.decode()
+    # A rule added after the page was read is checked by the next save.
+    ValidationRule.objects.create(
+        data_set=f.dn_th,
+        code="HS_TOI_DA",
+        left="TH_HS",
+        operator=ValidationRule.Operator.LE,
+        right="TH_HS_NU",
+        message="Tổng số học sinh ({left}) không được lớn hơn số học sinh nữ ({right}).",
+    )
+    with pytest.raises(InvalidValues) as caught:
+        save_values(
+            actor=f.people.school_principal,
+            unit=f.org.school_a1,
+            data_set=f.dn_th,
+            period=f.start_2025,
+            values={"TH_HS": 500, "TH_HS_NU": 200},
+        )
+    assert caught.value.errors["TH_HS"] == [
+        "Tổng số học sinh (500) không được lớn hơn số học sinh nữ (200)."
+    ]
