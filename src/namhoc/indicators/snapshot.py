@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Model
 
+from namhoc.indicators.calendar import periods
 from namhoc.indicators.models import DataElement, DataSet, DataSetElement, Period, ValidationRule
 
 __all__ = ["CatalogueSnapshot", "catalogue", "forget"]
@@ -113,7 +114,7 @@ def _read(digest: str) -> CatalogueSnapshot:
         rules[rule.data_set_id].append(rule)
     return CatalogueSnapshot(
         digest=digest,
-        periods=tuple(Period.objects.order_by("as_of", "start", "pk")),
+        periods=tuple(periods()),
         data_sets={data_set.code: data_set for data_set in DataSet.objects.all()},
         members={pk: tuple(rows) for pk, rows in members.items()},
         rules={pk: tuple(rows) for pk, rows in rules.items()},

@@ -25,6 +25,7 @@ from namhoc.indicators.access import Scope
 from namhoc.indicators.charts import bar_chart, trend_chart
 from namhoc.indicators.excel import ImportRefused, ImportResult
 from namhoc.indicators.services import ConfirmDeletes, InvalidValues, StaleValues
+from namhoc.indicators.snapshot import CatalogueSnapshot
 from namhoc.web import indicators_exports as exports
 from namhoc.web.access import attach_error, is_refusal, with_domain_errors
 from namhoc.web.exports import export_url, wants_xlsx, xlsx_download
@@ -67,6 +68,7 @@ def _entry(
     status: int = 200,
     partial: bool = False,
     scope: Scope | None = None,
+    catalogue: CatalogueSnapshot | None = None,
     **extra: Any,
 ) -> HttpResponse:
     page = selectors.entry_page(
@@ -75,6 +77,7 @@ def _entry(
         period_code=period_code,
         data_set_code=data_set_code,
         scope=scope,
+        catalogue=catalogue,
     )
     figures = extra.pop("figures_form", None)
     if figures is None and page.form is not None:
@@ -179,6 +182,7 @@ def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -
         data_set_code,
         partial=partial,
         scope=result.scope,
+        catalogue=result.catalogue,
         notice=notice,
     )
 

@@ -291,11 +291,13 @@ def entry_page(
     period_code: object,
     data_set_code: object,
     scope: Scope | None = None,
+    catalogue: snapshot.CatalogueSnapshot | None = None,
 ) -> EntryPage:
     """The entry page of a unit, data set and period. ``scope`` is the one a use case of this
     request has just loaded through ``access_figures`` for the same viewer and the same request
-    values (the page after a save): the unit, period and data set are not loaded again."""
-    known = snapshot.catalogue()  # the periods, the data set, its members, its rules: one query
+    values (the page after a save): the unit, period and data set are not loaded again;
+    ``catalogue`` the snapshot that use case read (else one query checks it here)."""
+    known = catalogue or snapshot.catalogue()  # the periods, data set, members and rules
     all_periods = list(known.periods)
     if scope is None or (scope.unit.key, scope.period.code, scope.data_set.code) != (
         unit_key,

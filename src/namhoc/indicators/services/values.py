@@ -29,7 +29,7 @@ from namhoc.indicators.access import Scope, access_figures, enter_refusal, locke
 from namhoc.indicators.locking import hold_for_figures
 from namhoc.indicators.models import DataElement, DataValue, Period, ValidationRule
 from namhoc.indicators.rollup import apply_deltas, rollup_targets
-from namhoc.indicators.selectors.figures import data_set_members, lock_of
+from namhoc.indicators.selectors.figures import lock_of
 from namhoc.indicators.snapshot import CatalogueSnapshot, catalogue
 from namhoc.indicators.validation import InvalidValue, check_rules, parse_value
 from namhoc.orgunits.models import OrgUnit
@@ -104,9 +104,11 @@ class SaveResult:
     deleted: int = 0
     versions: dict[str, int] = field(default_factory=dict)
     deleted_codes: list[str] = field(default_factory=list)
-    # What ``values_save`` loaded through ``access_figures`` for this actor: the page shown
-    # after the save reads it instead of loading the unit, period and data set again.
+    # What ``values_save`` loaded through ``access_figures`` for this actor, and the catalogue
+    # snapshot it read: the page shown after the save reads them instead of loading the unit,
+    # period and data set again and checking the catalogue a second time.
     scope: Scope | None = None
+    catalogue: CatalogueSnapshot | None = None
 
     @property
     def changed(self) -> int:
@@ -164,7 +166,7 @@ def values_save(
             confirm_deletes=confirm_deletes,
             catalogue=known,
         )
-    result.scope = scope
+    result.scope, result.catalogue = scope, known
     return result
 
 
@@ -196,20 +198,17 @@ def values_write(
     values: Mapping[str, object],
     versions: Mapping[str, int | None] | None = None,
     confirm_deletes: bool = True,
-    catalogue: CatalogueSnapshot | None = None,
+    catalogue: CatalogueSnapshot,
 ) -> SaveResult:
     """The write itself, for a unit already loaded through ``access`` — ``values_save`` and the
     Excel import (one call per row, all rows in the import's transaction) use it. Checks the
     refusal again, so no caller can skip it. Must run inside ``transaction.atomic()``.
-    ``catalogue``: the snapshot the caller read this request (the members and rules from it)."""
+    ``catalogue``: the snapshot the caller read (``indicators.snapshot``): members and rules."""
     refusal = enter_refusal(actor, scope)
     if refusal is not None:
         raise refusal
     unit, data_set, period = scope.unit, scope.data_set, scope.period
-    if catalogue is not None:
-        members, rules = catalogue.members_of(data_set), catalogue.rules_of(data_set)
-    else:
-        members, rules = data_set_members(data_set), list(data_set.rules.all())
+    members, rules = catalogue.members_of(data_set), catalogue.rules_of(data_set)
     elements = {m.element.code: m.element for m in members}
     if len(values) > MAX_VALUES:
         raise DomainError("too_many_values", f"Tối đa {MAX_VALUES} số liệu mỗi lần lưu.")

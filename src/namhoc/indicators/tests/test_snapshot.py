@@ -174,3 +174,17 @@ def test_the_entry_page_and_a_save_follow_a_catalogue_change_at_once(
     assert caught.value.errors["TH_HS"] == [
         "Tổng số học sinh (500) không được lớn hơn số học sinh nữ (200)."
     ]
+
+
+def test_a_save_and_the_form_it_renders_check_the_catalogue_once(
+    figures: Figures, client_of: Callable[[Any], Client]
+) -> None:
+    f = figures
+    client = client_of(f.people.school_principal)
+    url = f"/so-lieu/s-a1/ky/{f.start_2025.code}/bieu/DN_TH/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url + "luu/", {"TH_HS": "400"}, HTTP_HX_REQUEST="true")
+    assert "Đã lưu 1 số liệu." in response.content.decode()
+    digest = snapshot._digest_statement()
+    assert sum(q["sql"] == digest for q in queries.captured_queries) == 1
