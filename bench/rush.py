@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -c constraints.txt -e '.[bench]'      # locust, once
     .venv/bin/python bench/rush.py                               # ramp to 100 req/s, hold 2 min
-    .venv/bin/python bench/rush.py --rate 60 --hold 60 --workers 3 --threads 8
+    .venv/bin/python bench/rush.py --rate 60 --hold 60 --workers 2 --threads 4
 
 What it does, every time from nothing (nothing outside its temporary folder is touched):
 
@@ -49,6 +49,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from namhoc.cli import default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -528,7 +530,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
         port = _free_port()
         serve_cmd = [
             str(VENV_BIN / "namhoc"), "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(args.workers),
+            "--workers", str(args.workers or default_workers()),
         ]  # fmt: skip
         if args.threads:
             serve_cmd += ["--threads", str(args.threads)]
@@ -647,7 +649,9 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=GOAL_RATE, help="requests/s to ramp to")
     parser.add_argument("--ramp", type=int, default=60, help="seconds to reach the rate")
     parser.add_argument("--hold", type=int, default=120, help="seconds measured at the rate")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn worker processes (serve's default if 0)"
+    )
     parser.add_argument(
         "--threads", type=int, default=0, help="threads per worker (serve's default if 0)"
     )

@@ -72,6 +72,23 @@ def test_serve_refuses_an_impossible_port(capsys: pytest.CaptureFixture[str]) ->
     assert "Error: invalid port 70000." in err
 
 
+@pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--threads", "65")])
+def test_serve_refuses_an_impossible_process_or_thread_count(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", option, value, "--no-worker", "--no-scheduler"]) == 2
+    err = capsys.readouterr().err
+    assert f"Lỗi: {option} {value} không hợp lệ." in err
+    assert f"Error: invalid {option} {value}." in err
+
+
+def test_default_workers_follow_the_cpus_this_process_may_use(monkeypatch) -> None:
+    """2 x CPUs + 1 (gunicorn's rule), at most 9: 5 on the two-core machine of the rush."""
+    for cpus, workers in ((1, 3), (2, 5), (4, 9), (64, 9)):
+        monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
+        assert cli.default_workers() == workers
+
+
 def test_manage_passes_through(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["manage", "check"]) == 0
     assert "System check identified no issues" in capsys.readouterr().out
@@ -243,11 +260,11 @@ def test_serve_forks_its_workers_with_no_database_connection_open(monkeypatch) -
     monkeypatch.setattr(connections, "close_all", closing)
     monkeypatch.setattr(cli, "_run_gunicorn", fake_gunicorn)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
-    code = cli.main(
-        ["serve", "--no-worker", "--no-scheduler", "--workers", "3", "--threads", "1",
-         "--port", "8765"]
-    )  # fmt: skip
+    monkeypatch.setattr(cli, "default_workers", lambda: 5)
+    code = cli.main(["serve", "--no-worker", "--no-scheduler", "--port", "8765"])
     assert code == 0
+    # By default one thread per process (gunicorn's sync worker), the processes from the CPUs.
     assert seen["kwargs"]["threads"] == 1
+    assert seen["kwargs"]["workers"] == 5
     assert seen["steps"][-2:] == ["closed", "gunicorn"]
     assert seen["open"] == []

@@ -261,9 +261,11 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.mark.slow
-def test_serve_adds_up_the_figures_of_every_worker_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_serve_adds_up_the_figures_of_every_worker_process(tmp_path: Path, threads: str) -> None:
     """``namhoc serve --workers 3``: requests land on different processes, /metrics counts them
-    all (prometheus-client's multiprocess mode), and logs one JSON line per request."""
+    all (prometheus-client's multiprocess mode), and logs one JSON line per request; with
+    gunicorn's sync worker (one thread, the default) and with its threaded one."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NAMHOC_")}
     env.update(NAMHOC_ENV="development", NAMHOC_DATA_DIR=str(tmp_path), NAMHOC_LOG_FORMAT="json")
@@ -272,7 +274,7 @@ def test_serve_adds_up_the_figures_of_every_worker_process(tmp_path: Path) -> No
         serve = subprocess.Popen(
             [
                 sys.executable, "-m", "namhoc.cli", "serve", "--port", str(port),
-                "--workers", "3", "--threads", "2", "--no-worker", "--no-scheduler",
+                "--workers", "3", "--threads", threads, "--no-worker", "--no-scheduler",
             ],
             env=env,
             stdout=out,
