@@ -268,3 +268,23 @@ def test_serve_forks_its_workers_with_no_database_connection_open(monkeypatch) -
     assert seen["kwargs"]["workers"] == 5
     assert seen["steps"][-2:] == ["closed", "gunicorn"]
     assert seen["open"] == []
+
+
+def test_gunicorn_forks_with_the_loaded_app_frozen_for_the_collector(monkeypatch) -> None:
+    """The workers' full garbage collections skip what the serving process loaded (ADR 0010)."""
+    import gc
+
+    from gunicorn.app.base import BaseApplication
+
+    seen: dict[str, int] = {}
+
+    def run(_app: object) -> None:
+        seen["frozen"] = gc.get_freeze_count()
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    gc.unfreeze()
+    try:
+        cli._run_gunicorn(host="127.0.0.1", port=8765, workers=1)
+    finally:
+        gc.unfreeze()
+    assert seen["frozen"] > 10_000
