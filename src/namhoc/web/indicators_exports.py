@@ -431,7 +431,11 @@ def entry_tables(page: EntryPage) -> list[Table]:
                 sheet="Số liệu",
                 lines=[
                     *lines,
-                    f"Đã nhập {page.form.filled}/{page.form.required} số liệu bắt buộc.",
+                    *(
+                        [f"Đã nhập {page.form.filled}/{page.form.required} số liệu bắt buộc."]
+                        if page.collected
+                        else []
+                    ),
                 ],
                 columns=[
                     Column("Mục", width=30),

@@ -283,6 +283,12 @@ class EntryPage:
     def data_set(self) -> DataSet:
         return self.scope.data_set
 
+    @property
+    def collected(self) -> bool:
+        """The data set is collected in this period: only then are figures due (a count of
+        the required figures entered means nothing for a period the form is not sent in)."""
+        return self.period.kind in self.data_set.period_kinds
+
 
 def entry_page(
     viewer: Actor | None,

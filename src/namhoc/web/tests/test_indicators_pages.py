@@ -67,6 +67,31 @@ def test_the_entry_page_shows_fields_values_and_versions(
     assert "Tổng số học sinh tiểu học" in html
 
 
+def test_the_filled_count_shows_only_in_a_period_the_form_is_collected_in(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    """The start-of-year form opened for the end of the year: nothing is due then, so the page
+    says why the figures cannot be entered and counts no "required figures entered"."""
+    f = figures
+    client = client_of(f.people.school_principal)
+    due = client.get(entry_url(f)).content.decode()
+    assert "Đã nhập 0/" in due
+    url = f"/so-lieu/s-a1/ky/{f.end_2025.code}/bieu/DN_TH/"
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"không báo cáo vào kỳ “{f.end_2025.name}”" in html
+    assert "Đã nhập" not in html
+    assert "số liệu bắt buộc" not in html
+    sheet = client.get(url + "?xuat=xlsx")
+    assert sheet.status_code == 200
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(sheet.content))
+    texts = [str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value]
+    assert not any("số liệu bắt buộc" in t for t in texts)
+
+
 def test_the_entry_page_states_its_rules_in_element_names(
     figures: Figures, client_of: ClientOf
 ) -> None:
