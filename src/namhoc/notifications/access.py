@@ -8,12 +8,14 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from namhoc.accounts.access import admin_refusal, admin_units, has_role, is_staff_superuser
 from namhoc.accounts.models import Role
 from namhoc.core.errors import DomainError, Forbidden, NotFound
 from namhoc.core.parsing import parse_id
+from namhoc.core.sql import table
 from namhoc.core.types import Actor
 from namhoc.notifications.models import Delivery, Notice, Webhook
 from namhoc.orgunits.models import OrgUnit
@@ -26,6 +28,7 @@ __all__ = [
     "deliveries_visible_to",
     "notices_of",
     "notices_refusal",
+    "unread_of",
     "webhook_refusal",
     "webhooks_refusal",
     "webhooks_visible_to",
@@ -52,6 +55,23 @@ def notices_of(viewer: Actor | None) -> QuerySet[Notice]:
         return Notice.objects.none()
     assert viewer is not None
     return Notice.objects.filter(user_id=viewer.pk)
+
+
+def unread_of(viewer: Actor | None, *, cap: int) -> int:
+    """How many of the viewer's own notices are unread, counted up to ``cap``: the bell on
+    every page, written out (one statement on the partial index; the ORM's compilation of the
+    same count cost ~1 ms of a page's CPU in the rush, ADR 0010). The rule is ``notices_of``'s."""
+    if not _signed_in(viewer):
+        return 0
+    assert viewer is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table(Notice)} "  # noqa: S608 (names from models)
+            "WHERE user_id = %s AND read_at IS NULL LIMIT %s) AS capped",
+            [viewer.pk, cap],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def access_notice(actor: Actor | None, notice_id: object) -> Notice:

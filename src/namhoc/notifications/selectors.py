@@ -15,6 +15,7 @@ from namhoc.notifications.access import (
     deliveries_visible_to,
     notices_of,
     notices_refusal,
+    unread_of,
     webhooks_refusal,
     webhooks_visible_to,
 )
@@ -30,9 +31,7 @@ UNREAD_CAP = 99
 def unread_count(viewer: Actor | None) -> int:
     """How many unread notices the viewer has, counted up to ``UNREAD_CAP + 1`` (the bell shows
     "99+"): one cheap query on the partial index, whatever the backlog."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return 0
-    return notices_of(viewer).filter(read_at__isnull=True)[: UNREAD_CAP + 1].count()
+    return unread_of(viewer, cap=UNREAD_CAP + 1)
 
 
 def notices(viewer: Actor | None, *, unread_only: bool = False) -> QuerySet[Notice]:

@@ -52,6 +52,32 @@ def test_the_bell_costs_one_query(told, people, client_of, django_assert_num_que
     assert html == "2 2 2"
 
 
+def test_the_bell_counts_only_ones_own_unread_notices_and_caps_at_99(told, people, client_of):
+    """Another person's notices and read ones are not counted; past 99 the bell says "99+"."""
+    from django.utils import timezone
+
+    from namhoc.core.models import Event
+
+    mine = Notice.objects.filter(user=people.commune_officer)
+    first = mine.first()
+    assert first is not None
+    events = Event.objects.bulk_create(
+        Event(kind=first.event.kind, key=f"test.bell:{n}", payload=first.event.payload)
+        for n in range(121)
+    )
+    Notice.objects.create(
+        user=people.province_officer, event=events[0], kind=first.kind, email="inapp"
+    )
+    mine.filter(pk=first.pk).update(read_at=timezone.now())
+    client = client_of(people.commune_officer)
+    assert 'data-testid="bell-count">1</span>' in client.get("/").content.decode()
+    Notice.objects.bulk_create(
+        Notice(user=people.commune_officer, event=e, kind=first.kind, email="inapp")
+        for e in events[1:]
+    )
+    assert 'data-testid="bell-count">99+</span>' in client.get("/").content.decode()
+
+
 def test_the_list_reads_in_words_and_marks_read(told, people, plan, client_of):
     client = client_of(people.commune_officer)
     page = client.get(reverse("notifications:list"))
