@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
@@ -235,6 +236,8 @@ def _out(value: object) -> str:
     """What ``{{ value }}`` writes (localized, escaped unless safe)."""
     if type(value) is str:  # not a SafeString: escaped
         return _esc(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize writes for an int then, without its ~10 µs of lookups
     shown = localize(value)
     return conditional_escape(shown if isinstance(shown, str) else str(shown))
 

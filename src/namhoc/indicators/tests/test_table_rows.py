@@ -179,3 +179,15 @@ def test_the_pages_write_their_rows_with_the_tags() -> None:
     assert "{% score_rows group.rows period page.shown_cells %}" in scorecard
     assert "{% for child, c in page.children %}" not in dashboard
     assert "{% for r in group.rows %}" not in scorecard
+
+
+def test_a_number_is_written_as_the_template_writes_it(settings: Any) -> None:
+    """The rows' writer takes a shortcut for whole numbers: it must keep following the
+    thousand-separator setting as ``{{ value }}`` does."""
+    from namhoc.indicators.templatetags.figures import _out
+
+    variable = Template("{{ value }}")
+    for grouping in (False, True):
+        settings.USE_THOUSAND_SEPARATOR = grouping
+        for value in (0, 7, -12, 1234567, True, Decimal("1234.5"), 2.5, "a<b"):
+            assert _out(value) == variable.render(Context({"value": value})), (grouping, value)
