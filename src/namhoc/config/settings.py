@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "namhoc.web.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "namhoc.web.middleware.RequestSizeLimitMiddleware",
+    "namhoc.web.middleware.RefuseNulInAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

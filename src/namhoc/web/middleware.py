@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -49,4 +50,21 @@ class RequestSizeLimitMiddleware:
                     {"code": "too_large", "message": message, "field": None}, status=413
                 )
             return render(request, "413.html", {"message": message}, status=413)
+        return self.get_response(request)
+
+
+class RefuseNulInAddressMiddleware:
+    """A NUL character in the address or its query string is a 400 before any view reads it: no
+    unit key, code or search can hold one, PostgreSQL refuses it in a text value (a 500 once a
+    view looked it up), and the forms already refuse it in a field."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL in the address")
         return self.get_response(request)

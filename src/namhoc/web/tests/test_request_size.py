@@ -37,3 +37,25 @@ def test_a_body_within_the_limit_reaches_the_view(province_officer: User) -> Non
     client.force_login(province_officer)
     response = client.get("/van-ban/tai-len/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/so-lieu/a%00b/ky/x/bieu/y/",
+        "/so-lieu/a%00b/tong-quan/",
+        "/don-vi/a%00b/",
+        "/so-lieu/?ky=2025%00",
+        "/api/units/a%00b",
+    ],
+)
+def test_a_nul_in_the_address_is_a_400_in_vietnamese(path: str, province_officer: User) -> None:
+    """PostgreSQL refuses NUL in a text value: looked up as a unit key it was a 500."""
+    client = Client()
+    client.force_login(province_officer)
+    response = client.get(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["message"] == "Yêu cầu không hợp lệ."
+    else:
+        assert "Yêu cầu không hợp lệ" in response.content.decode()
