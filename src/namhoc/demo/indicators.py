@@ -284,7 +284,7 @@ def load_demo_approvals(*, actor: User, province_key: str) -> int:
         for commune in communes:
             for data_set in data_sets:
                 for period in periods:
-                    if period.kind not in data_set.period_kinds:
+                    if not data_set.collected_in(period):
                         continue
                     if (commune.pk, data_set.pk, period.pk) in decided:
                         continue

@@ -223,9 +223,7 @@ def _indicator_value(
 
 
 def _compute(unit: OrgUnit, period: Period) -> PublicFigures:
-    candidates = [
-        ds for ds in DataSet.objects.order_by("code") if period.kind in (ds.period_kinds or [])
-    ]
+    candidates = [ds for ds in DataSet.objects.order_by("code") if ds.collected_in(period)]
     relevant = _reporting_here(unit, candidates)
     approvals = _nearest_approvals(unit, period, relevant)
     locked = [ds for ds in relevant if ds.pk in approvals]

@@ -147,7 +147,7 @@ def _reporting_refusal(unit: OrgUnit, data_set: DataSet, period: Period) -> Doma
         return DomainError(
             "not_reporting_unit", f"{unit.name} không báo cáo biểu “{data_set.name}”."
         )
-    if period.kind not in data_set.period_kinds:
+    if not data_set.collected_in(period):
         return DomainError(
             "wrong_period", f"Biểu “{data_set.name}” không báo cáo vào kỳ “{period.name}”."
         )
@@ -180,7 +180,7 @@ def import_refusal(
         return Forbidden(
             f"Chỉ chuyên viên của {scope.unit.name} mới nhập được số liệu bằng tệp Excel."
         )
-    if scope.period.kind not in scope.data_set.period_kinds:
+    if not scope.data_set.collected_in(scope.period):
         return DomainError(
             "wrong_period",
             f"Biểu “{scope.data_set.name}” không báo cáo vào kỳ “{scope.period.name}”.",
@@ -208,7 +208,7 @@ def approve_refusal(
     unit, data_set, period = scope.unit, scope.data_set, scope.period
     if not has_role(actor, unit, Role.APPROVER):
         return Forbidden(f"Chỉ người có quyền phê duyệt của {unit.name} mới phê duyệt được.")
-    if period.kind not in data_set.period_kinds:
+    if not data_set.collected_in(period):
         return DomainError(
             "wrong_period", f"Biểu “{data_set.name}” không báo cáo vào kỳ “{period.name}”."
         )

@@ -136,6 +136,10 @@ class DataSet(models.Model):
             return False
         return not self.school_levels or unit.school_level in self.school_levels
 
+    def collected_in(self, period: Period) -> bool:
+        """The form is sent in for ``period`` (its kind is one of the form's period kinds)."""
+        return period.kind in (self.period_kinds or ())
+
 
 class DataSetElement(models.Model):
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="members")

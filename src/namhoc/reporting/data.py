@@ -605,7 +605,7 @@ def situation(unit: OrgUnit, school_year: str, kinds: Sequence[str], day: dt.dat
     states = []
     for data_set in DataSet.objects.order_by("code"):
         if (
-            chosen.kind not in data_set.period_kinds
+            not data_set.collected_in(chosen)
             or not data_set.elements.filter(code__in=codes).exists()
         ):
             continue

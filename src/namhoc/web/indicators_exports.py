@@ -425,18 +425,12 @@ def entry_tables(page: EntryPage) -> list[Table]:
     tables: list[Table] = []
     if page.form is not None:
         fields = page.form.fields
+        filled = f"Đã nhập {page.form.filled}/{page.form.required} số liệu bắt buộc."
         tables.append(
             Table(
                 title=f"{page.data_set.name} — {page.unit.name}",
                 sheet="Số liệu",
-                lines=[
-                    *lines,
-                    *(
-                        [f"Đã nhập {page.form.filled}/{page.form.required} số liệu bắt buộc."]
-                        if page.collected
-                        else []
-                    ),
-                ],
+                lines=[*lines, filled] if page.collected else lines,
                 columns=[
                     Column("Mục", width=30),
                     Column("Chỉ số", width=50),

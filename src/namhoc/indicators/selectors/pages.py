@@ -228,7 +228,7 @@ def index_page(viewer: Actor | None, *, period_code: object = "") -> IndexPage:
         for unit in tops:
             scope |= subtree_q(unit.path)
         for data_set in DataSet.objects.order_by("code"):
-            if period.kind not in data_set.period_kinds:
+            if not data_set.collected_in(period):
                 continue
             query = Q(kind=data_set.unit_kind, valid_to__isnull=True)
             if data_set.school_levels:
@@ -287,7 +287,7 @@ class EntryPage:
     def collected(self) -> bool:
         """The data set is collected in this period: only then are figures due (a count of
         the required figures entered means nothing for a period the form is not sent in)."""
-        return self.period.kind in self.data_set.period_kinds
+        return self.data_set.collected_in(self.period)
 
 
 def entry_page(

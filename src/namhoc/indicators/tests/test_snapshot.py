@@ -145,12 +145,16 @@ def test_rows_read_while_the_catalogue_moved_are_used_once_not_kept(figures: Fig
     assert read.call_count == 2
 
 
+def _principal_on_entry_page(f: Figures, client_of: Callable[[Any], Client]) -> tuple[Client, str]:
+    """The school principal's client and the URL of the school's start-of-year entry page."""
+    return client_of(f.people.school_principal), f"/so-lieu/s-a1/ky/{f.start_2025.code}/bieu/DN_TH/"
+
+
 def test_the_entry_page_and_a_save_follow_a_catalogue_change_at_once(
     figures: Figures, client_of: Callable[[Any], Client]
 ) -> None:
     f = figures
-    client = client_of(f.people.school_principal)
-    url = f"/so-lieu/s-a1/ky/{f.start_2025.code}/bieu/DN_TH/"
+    client, url = _principal_on_entry_page(f, client_of)
     assert "Học sinh được khảo sát" not in client.get(url).content.decode()
     DataElement.objects.filter(code="TH_HS").update(name="Học sinh được khảo sát")
     assert "Học sinh được khảo sát" in client.get(url).content.decode()
@@ -179,9 +183,7 @@ def test_the_entry_page_and_a_save_follow_a_catalogue_change_at_once(
 def test_a_save_and_the_form_it_renders_check_the_catalogue_once(
     figures: Figures, client_of: Callable[[Any], Client]
 ) -> None:
-    f = figures
-    client = client_of(f.people.school_principal)
-    url = f"/so-lieu/s-a1/ky/{f.start_2025.code}/bieu/DN_TH/"
+    client, url = _principal_on_entry_page(figures, client_of)
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.post(url + "luu/", {"TH_HS": "400"}, HTTP_HX_REQUEST="true")
