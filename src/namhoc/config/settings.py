@@ -161,6 +161,15 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     )
     _database["CONN_MAX_AGE"] = 0
     _database["CONN_HEALTH_CHECKS"] = False
+elif env_bool("NAMHOC_DB_PREPARED", True):
+    # PostgreSQL: values bound by the server, and a statement run five times on a connection
+    # prepared and planned once for the connection's life (CONN_MAX_AGE): planning was about
+    # half of PostgreSQL's CPU per request (issue 15, ADR 0010). Bulk statements plan for the
+    # data as it is (core.sql.planned_for_the_data_now). Django turns prepared statements off
+    # for transaction-pooling proxies (PgBouncer before 1.21); NAMHOC_DB_PREPARED=0 does too.
+    _database.setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,7 +6,8 @@ text on SQLite ≥ 3.24 and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -28,6 +29,22 @@ def day(value: dt.date) -> Any:
 
 def yes() -> Any:
     return True
+
+
+@contextmanager
+def planned_for_the_data_now() -> Iterator[None]:
+    """For the rest of the current transaction, PostgreSQL plans each statement for the tables
+    as they are now instead of reusing a plan it made earlier on this connection.
+
+    The web's statements are prepared once per connection (settings: ``prepare_threshold``), so
+    PostgreSQL may keep a generic plan made when a table was small. That suits the short lookups
+    of a request, not a bulk statement run after a load: a roll-up rebuild once ran for minutes
+    on a nested loop planned for empty tables. Bulk paths (rebuilds, edge rewrites) run inside
+    this; it changes nothing outside a transaction or on SQLite."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    yield
 
 
 def placeholders(values: Sequence[object]) -> str:

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from namhoc.core.sql import placeholders
+from namhoc.core.sql import placeholders, planned_for_the_data_now
 from namhoc.indicators.models import Aggregate, DataValue, RollupEdge
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.selectors import resolve_many
@@ -120,7 +120,7 @@ def edges_sync(units: Iterable[OrgUnit] | None = None) -> int:
 
     Does not touch aggregates: callers that change edges of units with values must rebuild.
     """
-    with transaction.atomic():
+    with transaction.atomic(), planned_for_the_data_now():
         if units is None:
             queryset = OrgUnit.objects.only("pk", "kind", "path", "valid_to")
             RollupEdge.objects.all().delete()
@@ -254,7 +254,7 @@ def rollup_rebuild(*, period_ids: Iterable[int] | None = None, sync_edges: bool 
     For bulk loads and after a change to the tree. Returns the number of aggregate rows.
     """
     periods = list(period_ids) if period_ids is not None else None
-    with transaction.atomic():
+    with transaction.atomic(), planned_for_the_data_now():
         if sync_edges:
             edges_sync()
         stale = Aggregate.objects.all()
