@@ -441,6 +441,29 @@ def _cpu_parts(pid: int) -> dict[str, float]:
     return parts
 
 
+def machine_speed() -> float:
+    """Milliseconds this machine takes for a fixed piece of pure-Python work (JSON, sorting,
+    string formatting, dict traffic — what a request does between its statements), best of
+    seven. The VM's speed varies from day to day by a third or more (the same code gave 93.5
+    req/s one day and 64 the next): compare rush figures across runs by this, not by date."""
+    import random as _random
+
+    data = [
+        {"code": f"E{n:04d}", "value": n * 7 % 1000, "name": f"Trường số {n}"} for n in range(4000)
+    ]
+    best = float("inf")
+    for _ in range(7):
+        started = time.process_time()
+        text = json.dumps(data, ensure_ascii=False)
+        rows = json.loads(text)
+        rows.sort(key=lambda r: (r["value"], r["code"]))
+        index = {r["code"]: r for r in rows}
+        total = sum(index[f"E{n:04d}"]["value"] for n in range(4000))
+        _random.Random(total).shuffle(rows)
+        best = min(best, (time.process_time() - started) * 1000)
+    return best
+
+
 def _stats(prefix: Path) -> list[dict[str, str]]:
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -498,6 +521,12 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
         )
         env.update(dict(item.split("=", 1) for item in args.env))
         plan_path = work / "plan.json"
+        speed = machine_speed()
+        print(
+            f"rush: this machine's fixed Python work: {speed:.1f} ms (lower is faster; runs "
+            "compare by it)",
+            flush=True,
+        )
         print(
             f"rush: loading province {args.province} into PostgreSQL on 127.0.0.1:{pg.port}…",
             flush=True,
@@ -616,6 +645,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
         )
         print(
             f"\nRESULT: {total.get('rate', 0):.1f} req/s, p95 {total.get('p95', 0):.0f} ms, "
+            f"machine {speed:.1f} ms, "
             f"p99 {total.get('p99', 0):.0f} ms, {status.get('5xx', 0)} 5xx, roll-ups "
             f"{'equal' if check['differ'] == 0 else 'DIFFER'} — goal {GOAL_RATE:.0f} req/s at "
             f"p95 <= {GOAL_P95_MS:.0f} ms: {'met' if ok else 'NOT met'}"

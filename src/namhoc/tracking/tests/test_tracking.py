@@ -433,3 +433,84 @@ def test_assign_every_school_of_one_level(org, people, plan):
             level="commune:thcs",
         )
     assert (bad.value.code, bad.value.message) == ("bad_school_level", "Cấp học không hợp lệ.")
+
+
+def _rates_by_the_orm(unit: OrgUnit, school_year: str, day: dt.date) -> OnTimeRate:
+    """The rule as the ORM says it (``status_q`` over published work in the subtree)."""
+    from django.db.models import Count
+
+    from namhoc.directives.models import Directive
+    from namhoc.orgunits.tree import subtree_q
+
+    counts = (
+        Assignment.objects.filter(
+            school_year=school_year, task__directive__status=Directive.Status.PUBLISHED
+        )
+        .filter(subtree_q(unit.path, field="unit__path"))
+        .aggregate(
+            **{s.value: Count("pk", filter=selectors.status_q(s, day)) for s in AssignmentStatus}
+        )
+    )
+    return OnTimeRate(
+        done_on_time=counts[AssignmentStatus.DONE_ON_TIME],
+        done_late=counts[AssignmentStatus.DONE_LATE],
+        overdue=counts[AssignmentStatus.OVERDUE],
+        in_progress=counts[AssignmentStatus.IN_PROGRESS],
+    )
+
+
+def test_the_written_out_counts_follow_the_orm_rule_at_every_edge(org, people, plan):
+    """``on_time_rates``, ``by_child_unit`` and ``by_task`` read one written-out statement
+    (issue 15); it counts exactly what ``status_q`` says, on the deadline day itself too, and
+    leaves out drafts and other school years."""
+    tasks = list(plan.tasks.order_by("position"))
+    today = dt.date(2026, 2, 1)
+    cases = [
+        (org.commune_a1, today, today),  # finished on the deadline: on time
+        (org.commune_a1, today - dt.timedelta(days=1), today),  # a day late
+        (org.school_a1, today, None),  # due today: still in progress
+        (org.school_a1, today - dt.timedelta(days=1), None),  # due yesterday: overdue
+        (org.commune_a2, None, today),  # no deadline, finished: on time
+        (org.school_a2, None, None),  # no deadline, open: in progress
+    ]
+    for index, (unit, deadline, done) in enumerate(cases):
+        made = assign(
+            actor=people.province_officer,
+            task=tasks[index % len(tasks)],
+            unit=unit,
+            deadline=deadline,
+        )
+        if done:
+            Assignment.objects.filter(pk=made.pk).update(
+                completed_on=done,
+                completed_at=dt.datetime.combine(done, dt.time(9), tzinfo=VN),
+                percent=100,
+            )
+    # work of another province on the same task (written directly: assigning refuses it)
+    Assignment.objects.create(
+        task=tasks[0], unit=org.commune_b1, school_year="2025-2026", deadline=dt.date(2026, 1, 1)
+    )
+    units = [org.province_a, org.commune_a1, org.commune_a2, org.school_a1, org.province_b]
+    rates = on_time_rates(unit_ids=[u.pk for u in units], school_year="2025-2026", on=today)
+    for unit in units:
+        assert rates[unit.pk] == _rates_by_the_orm(unit, "2025-2026", today), unit.key
+    assert rates[org.province_b.pk] == OnTimeRate(overdue=1)
+    assert rates[org.province_a.pk] == OnTimeRate(
+        done_on_time=2, done_late=1, overdue=1, in_progress=2
+    )
+    children = selectors.by_child_unit(org.province_a, school_year="2025-2026", on=today)
+    assert [(c.key, f) for c, f in children] == [
+        (c.key, _rates_by_the_orm(c, "2025-2026", today)) for c, _ in children
+    ]
+    per_task = selectors.by_task(org.province_a, school_year="2025-2026", on=today)
+    assert sum(t.figures.due + t.figures.in_progress for t in per_task) == 6
+    assert [t.directive_number for t in per_task] == [plan.number] * len(per_task)
+    assert on_time_rates(unit_ids=[org.province_a.pk], school_year="2024-2025", on=today) == {
+        org.province_a.pk: OnTimeRate()
+    }
+    # a directive taken back to draft carries no work
+    type(plan).objects.filter(pk=plan.pk).update(status="draft")
+    assert on_time_rates(unit_ids=[org.province_a.pk], school_year="2025-2026", on=today) == {
+        org.province_a.pk: OnTimeRate()
+    }
+    assert selectors.by_task(org.province_a, school_year="2025-2026", on=today) == []
