@@ -444,8 +444,10 @@ def _cpu_parts(pid: int) -> dict[str, float]:
 def machine_speed() -> float:
     """Milliseconds this machine takes for a fixed piece of pure-Python work (JSON, sorting,
     string formatting, dict traffic — what a request does between its statements), best of
-    seven. The VM's speed varies from day to day by a third or more (the same code gave 93.5
-    req/s one day and 64 the next): compare rush figures across runs by this, not by date."""
+    seven, printed before and after a run. The VM's speed varies from day to day by a third or
+    more (the same code gave 93.5 req/s one day and 64 the next) and even within minutes (this
+    figure read 11–24 ms in one quarter of an hour): read runs against it, and compare code by
+    runs close in time, not by runs on different days."""
     import random as _random
 
     data = [
@@ -643,9 +645,14 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
             and not status.get("5xx")
             and check["differ"] == 0
         )
+        speed_after = machine_speed()
+        print(
+            f"this machine's fixed Python work after the run: {speed_after:.1f} ms (before: "
+            f"{speed:.1f} ms)"
+        )
         print(
             f"\nRESULT: {total.get('rate', 0):.1f} req/s, p95 {total.get('p95', 0):.0f} ms, "
-            f"machine {speed:.1f} ms, "
+            f"machine {speed:.1f}/{speed_after:.1f} ms, "
             f"p99 {total.get('p99', 0):.0f} ms, {status.get('5xx', 0)} 5xx, roll-ups "
             f"{'equal' if check['differ'] == 0 else 'DIFFER'} — goal {GOAL_RATE:.0f} req/s at "
             f"p95 <= {GOAL_P95_MS:.0f} ms: {'met' if ok else 'NOT met'}"
