@@ -239,6 +239,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 UPLOAD_MAX_BYTES = env_int("NAMHOC_UPLOAD_MAX_MB", 20, minimum=1, maximum=1024) * 1024 * 1024
+# An Excel import of figures that runs longer stops, saving nothing, with a message to split the
+# file: a request must end well before gunicorn's 120 s and nginx's 130 s (issue 15).
+IMPORT_MAX_SECONDS = env_int("NAMHOC_IMPORT_MAX_SECONDS", 60, minimum=5, maximum=110)
 # Reading an uploaded directive (namhoc.ingest.ReadLimits; issue 9): beyond any of these the
 # read stops with a Vietnamese message on the source page.
 READ_MAX_PAGES = env_int("NAMHOC_READ_MAX_PAGES", 500, minimum=1, maximum=100_000)

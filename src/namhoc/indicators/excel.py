@@ -20,8 +20,10 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from time import monotonic
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -288,6 +290,18 @@ def _too_long(bounds: Bounds, found: int | None) -> ImportRefused:
     )
 
 
+def _too_slow(*, rows: int, done: int, budget: float) -> ImportRefused:
+    """An import longer than a request may last (``IMPORT_MAX_SECONDS``, well inside the
+    server's 120 s and nginx's 130 s: past those the worker is killed and the person sees a bare
+    error page) stops cleanly instead: all or nothing, so nothing of it is saved."""
+    return ImportRefused(
+        f"Tệp có {_count(rows)} dòng đơn vị, quá nhiều để nhập trong một lần: sau "
+        f"{budget:.0f} giây mới kiểm tra và ghi được {_count(done)} dòng. Chưa có số liệu nào "
+        "được lưu. Hãy tải mẫu cho từng đơn vị cấp dưới (ví dụ từng xã, phường hoặc từng tỉnh) "
+        "và nhập từng tệp."
+    )
+
+
 def _sheet_size_ok(book: Any, sheet: Any, bounds: Bounds) -> bool:
     """The sheet's XML is no larger than its bounded grid could need (a file declaring a small
     size while holding millions of cells is refused before the parser walks them)."""
@@ -426,6 +440,7 @@ def workbook_import(
     roles, locks, rules, versions) inside one transaction; if any cell is wrong the
     transaction is rolled back and every error is returned.
     """
+    started = monotonic()
     require_role(actor, unit, Role.SPECIALIST)
     check_upload(content, max_bytes=max_bytes)
     known = catalogue()  # the members and rules every row's write checks against: read once
@@ -466,8 +481,11 @@ def workbook_import(
     rows = _data_rows(data, header_index + 1, columns, allowed, result)
     result.rows = len(rows)
     letters = {code: get_column_letter(index + 1) for index, code in columns.items()}
+    budget = float(settings.IMPORT_MAX_SECONDS)
     with transaction.atomic():
-        for offset, target, values in rows:
+        for done, (offset, target, values) in enumerate(rows):
+            if monotonic() - started > budget:
+                raise _too_slow(rows=len(rows), done=done, budget=budget)  # rolls back
             _save_row(
                 actor, target, data_set, period, offset, values, versions, letters, result, known
             )

@@ -514,3 +514,60 @@ def test_after_a_merge_the_pages_say_so_and_the_rebuild_is_enqueued_once(
     assert STALE not in again
     assert "Xã An Hòa" in again
     assert callbacks == []
+
+
+def test_an_import_too_long_for_one_request_stops_and_saves_nothing(
+    figures: Figures, client_of: ClientOf, settings: Any
+) -> None:
+    """Past ``IMPORT_MAX_SECONDS`` (well inside the server's 120 s) an import stops with a
+    message to split the file, rolls back the rows it had written, and keeps what was saved
+    before; the same file, in time, goes in (issue 15)."""
+    from unittest import mock
+
+    from conftest import _unit
+
+    from namhoc.orgunits.models import OrgUnit
+
+    f = figures
+    _unit(
+        "s-a1b", "Trường Tiểu học Lạc Long", OrgUnit.Kind.SCHOOL, f.org.commune_a1, 3,
+        school_level=OrgUnit.SchoolLevel.PRIMARY, ownership=OrgUnit.Ownership.PUBLIC,
+    )  # fmt: skip
+    save_values(
+        actor=f.people.school_principal,
+        unit=f.org.school_a1,
+        data_set=f.dn_th,
+        period=f.start_2025,
+        values={"TH_HS": 300},
+    )
+    client = client_of(f.people.commune_officer)
+    book = load_workbook(io.BytesIO(client.get(entry_url(f, "c-a1", "mau.xlsx")).content))
+    sheet = book["So lieu"]
+    assert [sheet["A5"].value, sheet["A6"].value] == ["s-a1", "s-a1b"]
+    sheet["D5"], sheet["D6"] = 400, 250
+    filled = io.BytesIO()
+    book.save(filled)
+
+    def upload() -> io.BytesIO:
+        copy = io.BytesIO(filled.getvalue())
+        copy.name = "mau.xlsx"
+        return copy
+
+    settings.IMPORT_MAX_SECONDS = 60
+    # the clock (a process boundary): the file opened at 0 s, the first unit written at 1 s,
+    # the second due at 61 s
+    with mock.patch("namhoc.indicators.excel.monotonic", side_effect=[0.0, 1.0, 61.0]):
+        refused = client.post(entry_url(f, "c-a1", "nhap-excel/"), {"file": upload()})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Tệp có 2 dòng đơn vị, quá nhiều để nhập trong một lần" in page
+    assert "sau 60 giây mới kiểm tra và ghi được 1 dòng. Chưa có số liệu nào được lưu." in page
+    assert "Hãy tải mẫu cho từng đơn vị cấp dưới" in page
+    assert dict(DataValue.objects.values_list("unit__key", "value")) == {"s-a1": Decimal(300)}
+    assert aggregate(f.org.commune_a1, "TH_HS", f.start_2025) == (Decimal(300), 1)
+
+    accepted = client.post(entry_url(f, "c-a1", "nhap-excel/"), {"file": upload()})
+    assert accepted.status_code == 302
+    assert dict(
+        DataValue.objects.filter(element__code="TH_HS").values_list("unit__key", "value")
+    ) == {"s-a1": Decimal(400), "s-a1b": Decimal(250)}
