@@ -69,7 +69,8 @@ def _free_port() -> int:
 
 
 class Postgres:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, statements: bool = False) -> None:
+        self.statements = statements
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
         if not found:
             sys.exit("PostgreSQL server binaries not found (apt-get install postgresql)")
@@ -94,6 +95,8 @@ class Postgres:
             f"-k {self.folder} -p {self.port} -c listen_addresses=127.0.0.1 "
             "-c max_connections=200 -c shared_buffers=256MB"
         )
+        if self.statements:
+            options += " -c shared_preload_libraries=pg_stat_statements"
         self._as_postgres(
             str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "log"), "-w",
             "-o", options, "start",
@@ -104,6 +107,37 @@ class Postgres:
             f"postgres://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
         ) as conn:
             conn.execute("CREATE DATABASE namhoc")
+        if self.statements:
+            with psycopg.connect(self.url, autocommit=True) as conn:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+
+    def reset_statements(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("SELECT pg_stat_statements_reset()")
+
+    def top_statements(self, limit: int = 12) -> list[tuple[float, int, float, str]]:
+        """PostgreSQL's own time per statement since the reset: ``(total ms, calls, ms per
+        call, the statement's first words)``, costliest first."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT total_exec_time + total_plan_time, calls, query "
+                "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
+                "WHERE datname = 'namhoc') ORDER BY 1 DESC LIMIT %s",
+                [limit],
+            ).fetchall()
+        return [
+            (
+                float(total),
+                int(calls),
+                float(total) / max(int(calls), 1),
+                " ".join(query.split())[:110],
+            )
+            for total, calls, query in rows
+        ]
 
     def postmaster(self) -> int:
         return int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
@@ -496,7 +530,7 @@ def _print_stats(rows: list[dict[str, str]], hold: float) -> dict[str, Any]:
     return total
 
 
-def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by step
+def run(args: argparse.Namespace) -> int:  # noqa: PLR0912, PLR0915 - one run, step by step
     locust = VENV_BIN / "locust"
     if not locust.exists():
         sys.exit(
@@ -504,7 +538,7 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
         )
     work = Path(tempfile.mkdtemp(prefix="namhoc-rush-"))
     os.chmod(work, 0o755)
-    pg = Postgres(work / "pg")
+    pg = Postgres(work / "pg", statements=args.pg_statements)
     (work / "pg").mkdir()
     serve: subprocess.Popen[bytes] | None = None
     try:
@@ -594,6 +628,8 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
             stderr=open(work / "locust.log", "wb"),  # noqa: SIM115
         )  # fmt: skip
         time.sleep(args.ramp + 2)
+        if args.pg_statements:
+            pg.reset_statements()
         cpu_start = _cpu(serve.pid), _cpu(pg.postmaster()), _cpu(load.pid), time.monotonic()
         parts_start = _cpu_parts(serve.pid)
         load_start = os.getloadavg()[0]
@@ -617,6 +653,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one run, step by st
                 for part in parts_end
             )
             print(f"  namhoc's part by process: {split}")
+        if args.pg_statements:
+            print("\nPostgreSQL's time by statement over the hold (ms in all, calls, ms each):")
+            for total_ms, calls, each, text in pg.top_statements():
+                print(f"{total_ms:>9.0f}{calls:>8}{each:>7.2f}  {text}")
         status = (
             json.loads((work / "status.json").read_text())
             if (work / "status.json").exists()
@@ -697,6 +737,11 @@ def main() -> int:
         "--profile-rounds", type=int, default=15, help="each kind alone, CPU and queries (0: skip)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--pg-statements",
+        action="store_true",
+        help="load pg_stat_statements and print PostgreSQL's costliest statements of the hold",
+    )
     return run(parser.parse_args())
 
 

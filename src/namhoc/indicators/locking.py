@@ -24,17 +24,23 @@ from __future__ import annotations
 
 from django.db import connection
 
-from namhoc.core.sql import placeholders
 from namhoc.indicators.models import RollupEdge
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.tree import ancestor_paths
 
 __all__ = ["hold_for_approval", "hold_for_figures"]
 
+# Each branch of the chain is found through its own index (the paths through the unique path
+# index, the edges through theirs), then the rows are locked by id. Written as one filter with
+# OR, PostgreSQL read every unit of the table for each save (a sequential scan: 2,376 units of
+# one province in ~1.5 ms; a whole country's ~65,000 in tens of milliseconds; issue 15).
 _CHAIN_SQL = """
 SELECT id FROM {unit}
-WHERE (path IN ({paths}) OR id IN (SELECT target_id FROM {edge} WHERE unit_id = %s))
-  AND id <> %s
+WHERE id IN (
+    SELECT id FROM {unit} WHERE path = ANY(%s)
+    UNION
+    SELECT target_id FROM {edge} WHERE unit_id = %s
+) AND id <> %s
 ORDER BY path, id FOR KEY SHARE
 """
 _ONE_SQL = "SELECT id FROM {unit} WHERE id = %s FOR UPDATE"
@@ -42,14 +48,10 @@ _ONE_SQL = "SELECT id FROM {unit} WHERE id = %s FOR UPDATE"
 
 def _chain(unit: OrgUnit, *, include_self: bool) -> None:
     paths = [*ancestor_paths(unit.path)] + ([unit.path] if include_self else [])
-    sql = _CHAIN_SQL.format(
-        unit=OrgUnit._meta.db_table,
-        edge=RollupEdge._meta.db_table,
-        paths=placeholders(paths),
-    )
+    sql = _CHAIN_SQL.format(unit=OrgUnit._meta.db_table, edge=RollupEdge._meta.db_table)
     with connection.cursor() as cursor:
         # Table names come from the models' metadata, every value is a parameter.
-        cursor.execute(sql, [*paths, unit.pk, 0 if include_self else unit.pk])
+        cursor.execute(sql, [paths, unit.pk, 0 if include_self else unit.pk])
 
 
 def hold_for_figures(unit: OrgUnit) -> None:

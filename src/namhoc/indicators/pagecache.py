@@ -222,6 +222,17 @@ WHERE period_id = %s AND unit_id IN ({units}) GROUP BY unit_id
 _VALUES_SQL = (
     "SELECT unit_id, id, version, value FROM {table} WHERE period_id = %s AND unit_id IN ({units})"
 )
+# PostgreSQL: one index probe per school (the unique index on unit, period, element). Given the
+# list, its planner read the whole period's figures through the period index and kept the ones
+# asked for: ~3–17 ms for a province's 123 schools against ~0.5 ms (issue 15, pg_stat_statements
+# in the rush). ``OFFSET 0`` keeps the subquery from being merged back into that plan.
+_VALUES_SQL_PG = """
+SELECT w.unit_id, v.id, v.version, v.value FROM unnest(%s::bigint[]) AS w(unit_id)
+CROSS JOIN LATERAL (
+    SELECT id, version, value FROM {table} d
+    WHERE d.unit_id = w.unit_id AND d.period_id = %s OFFSET 0
+) v
+"""
 
 
 def _number(value: Any) -> Any:
@@ -251,11 +262,16 @@ def _stamps(units: Sequence[OrgUnit], period_id: int) -> dict[int, tuple[Any, ..
                 [period_id, *inner],
             )
             stamps.update((unit_id, (int(v or 0), int(n))) for unit_id, v, n in cursor.fetchall())
-        if leaves:
+        if leaves and connection.vendor == "postgresql":
+            cursor.execute(
+                _VALUES_SQL_PG.format(table=DataValue._meta.db_table), [leaves, period_id]
+            )
+        elif leaves:
             cursor.execute(
                 _VALUES_SQL.format(table=DataValue._meta.db_table, units=placeholders(leaves)),
                 [period_id, *leaves],
             )
+        if leaves:
             values: dict[int, list[tuple[int, int, Any]]] = {}
             for unit_id, pk, version, value in cursor.fetchall():
                 values.setdefault(unit_id, []).append((pk, version, _number(value)))
