@@ -29,7 +29,8 @@ from django.db.models.functions import Substr
 
 from namhoc.core.formats import format_date
 from namhoc.indicators.formulas import parse
-from namhoc.indicators.models import DataElement, DataSet, DataSetElement, Indicator, Period
+from namhoc.indicators.models import DataSet, Indicator, Period
+from namhoc.indicators.snapshot import catalogue
 from namhoc.orgunits.models import OrgUnit
 
 __all__ = [
@@ -82,7 +83,9 @@ def _codes_of(numerator: str, denominator: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Catalogue:
     """Which data sets collect which elements in which kinds of period, and the elements' ids
-    and names (three small queries, once per page)."""
+    and names: taken from the process's catalogue snapshot (``snapshot.catalogue``: one
+    digest statement when nothing changed, instead of three ORM reads on every province page;
+    issue 15)."""
 
     data_sets: list[DataSet]
     elements: dict[int, set[str]]  # data set id -> element codes
@@ -91,16 +94,16 @@ class Catalogue:
 
     @classmethod
     def load(cls) -> Catalogue:
-        data_sets = list(DataSet.objects.order_by("code"))
-        elements: dict[int, set[str]] = defaultdict(set)
-        for data_set_id, code in DataSetElement.objects.values_list("data_set_id", "element__code"):
-            elements[data_set_id].add(code)
-        ids: dict[str, int] = {}
-        names: dict[str, str] = {}
-        for pk, code, name in DataElement.objects.values_list("pk", "code", "name"):
-            ids[code] = pk
-            names[code] = name
-        return cls(data_sets=data_sets, elements=dict(elements), element_ids=ids, names=names)
+        known = catalogue()
+        data_sets = sorted(known.data_sets.values(), key=lambda data_set: data_set.code)
+        elements = {
+            pk: {member.element.code for member in members}
+            for pk, members in known.members.items()
+            if members
+        }
+        ids = {code: element.pk for code, element in known.elements.items()}
+        names = {code: element.name for code, element in known.elements.items()}
+        return cls(data_sets=data_sets, elements=elements, element_ids=ids, names=names)
 
     def collecting(self, code: str, kind: str) -> list[DataSet]:
         return [

@@ -42,6 +42,7 @@ class CatalogueSnapshot:
     data_sets: Mapping[str, DataSet]  # by code
     members: Mapping[int, tuple[DataSetElement, ...]]  # by data set id, in form order
     rules: Mapping[int, tuple[ValidationRule, ...]]  # by data set id, by id
+    elements: Mapping[str, DataElement]  # every element, collected or not, by code
 
     def data_set(self, code: object) -> DataSet | None:
         return self.data_sets.get(code) if isinstance(code, str) else None
@@ -118,6 +119,7 @@ def _read(digest: str) -> CatalogueSnapshot:
         data_sets={data_set.code: data_set for data_set in DataSet.objects.all()},
         members={pk: tuple(rows) for pk, rows in members.items()},
         rules={pk: tuple(rows) for pk, rows in rules.items()},
+        elements={element.code: element for element in DataElement.objects.all()},
     )
 
 

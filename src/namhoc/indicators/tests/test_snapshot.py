@@ -190,3 +190,31 @@ def test_a_save_and_the_form_it_renders_check_the_catalogue_once(
     assert "Đã lưu 1 số liệu." in response.content.decode()
     digest = snapshot._digest_statement()
     assert sum(q["sql"] == digest for q in queries.captured_queries) == 1
+
+
+def test_the_province_pages_catalogue_comes_from_the_snapshot(figures: Figures) -> None:
+    """``coverage.Catalogue`` (which data sets collect which elements, every element's id and
+    name) is built from the snapshot: what the three ORM reads it replaced gave, an element in
+    no data set included, and a renamed element seen at once (issue 15)."""
+    from namhoc.indicators.coverage import Catalogue
+
+    loose = DataElement.objects.create(
+        code="ZZ_CHUA_THU", name="Chỉ tiêu chưa thu", short_name="Chưa thu"
+    )
+    first = Catalogue.load()
+    assert [d.code for d in first.data_sets] == list(
+        DataSet.objects.order_by("code").values_list("code", flat=True)
+    )
+    by_orm: dict[int, set[str]] = {}
+    for data_set_id, code in DataSetElement.objects.values_list("data_set_id", "element__code"):
+        by_orm.setdefault(data_set_id, set()).add(code)
+    assert first.elements == by_orm
+    assert first.element_ids == dict(DataElement.objects.values_list("code", "pk"))
+    assert first.names == dict(DataElement.objects.values_list("code", "name"))
+    assert first.element_ids["ZZ_CHUA_THU"] == loose.pk
+    assert first.collecting("ZZ_CHUA_THU", Period.Kind.START) == []
+    with CaptureQueriesContext(connection) as queries:
+        Catalogue.load()
+    assert len(queries.captured_queries) == 1  # the digest
+    DataElement.objects.filter(pk=loose.pk).update(name="Chỉ tiêu đổi tên")
+    assert Catalogue.load().names["ZZ_CHUA_THU"] == "Chỉ tiêu đổi tên"
