@@ -180,6 +180,11 @@ def sqlite_install(staged: Path, database: dict[str, Any]) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     os.replace(staged, target)
+    # Back to WAL now, from this one connection: left to the server, its workers' first
+    # connections would race to switch the file's mode, and the losers get "database is
+    # locked" at once, without waiting (SQLite does not wait on that switch).
+    with closing(sqlite3.connect(target)) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------

@@ -340,3 +340,25 @@ def test_the_snapshot_is_consistent_while_another_connection_writes(tmp_path):
     backup_restore(out, site=target)
     assert len(_rows(target)) == 10
     assert len(_rows(site)) == 11
+
+
+def test_a_restored_sqlite_file_is_put_back_in_wal_mode(tmp_path: Path) -> None:
+    """The archive's copy is a standalone file (rollback journal); restoring puts it back in
+    WAL mode before any server opens it. Left to the server, its workers' first connections
+    race to switch the mode and the losers get "database is locked" at once (seen in the race
+    tests' copies of the test database)."""
+    from namhoc.ops.databases import sqlite_install
+
+    staged = tmp_path / "staged.sqlite3"
+    with sqlite3.connect(staged) as conn:
+        conn.execute("CREATE TABLE t (x INTEGER)")
+        conn.execute("INSERT INTO t VALUES (1)")
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+    target = tmp_path / "data" / "namhoc.sqlite3"
+    sqlite_install(staged, {"ENGINE": "django.db.backends.sqlite3", "NAME": str(target)})
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT x FROM t").fetchall() == [(1,)]
+    conn.close()
+    assert not staged.exists()
