@@ -262,16 +262,15 @@ def _stamps(units: Sequence[OrgUnit], period_id: int) -> dict[int, tuple[Any, ..
                 [period_id, *inner],
             )
             stamps.update((unit_id, (int(v or 0), int(n))) for unit_id, v, n in cursor.fetchall())
-        if leaves and connection.vendor == "postgresql":
-            cursor.execute(
-                _VALUES_SQL_PG.format(table=DataValue._meta.db_table), [leaves, period_id]
-            )
-        elif leaves:
-            cursor.execute(
-                _VALUES_SQL.format(table=DataValue._meta.db_table, units=placeholders(leaves)),
-                [period_id, *leaves],
-            )
         if leaves:
+            table = DataValue._meta.db_table
+            if connection.vendor == "postgresql":
+                cursor.execute(_VALUES_SQL_PG.format(table=table), [leaves, period_id])
+            else:
+                cursor.execute(
+                    _VALUES_SQL.format(table=table, units=placeholders(leaves)),
+                    [period_id, *leaves],
+                )
             values: dict[int, list[tuple[int, int, Any]]] = {}
             for unit_id, pk, version, value in cursor.fetchall():
                 values.setdefault(unit_id, []).append((pk, version, _number(value)))
