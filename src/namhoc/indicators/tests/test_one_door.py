@@ -507,3 +507,29 @@ def test_every_indicator_formula_is_explained_by_element_names(
         f"100 × ({names['TH_GV_CHUAN']}) / ({names['TH_GV']})" in text
     )
     assert Indicator.objects.count() == text.split('data-testid="formulas"', 1)[1].count("<li>")
+
+
+def test_an_import_too_long_for_one_request_is_refused_alike_by_the_api(
+    figures: Figures, client_of: ClientOf, settings: Any
+) -> None:
+    """The API calls the same import: past ``IMPORT_MAX_SECONDS`` it answers 400 with the same
+    Vietnamese message and saves nothing (issue 15)."""
+    from unittest import mock
+
+    client = client_of(figures.people.commune_officer)
+    template = client.get(f"{API}/units/c-a1/template?data_set=DN_TH&period=2025-2026.DN")
+    book = load_workbook(io.BytesIO(template.content))
+    book["So lieu"]["D5"] = 400
+    filled = io.BytesIO()
+    book.save(filled)
+    settings.IMPORT_MAX_SECONDS = 60
+    with mock.patch("namhoc.indicators.excel.monotonic", side_effect=[0.0, 61.0]):
+        refused = _import(client, filled.getvalue())
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "import_refused"
+    assert refused.json()["message"].startswith(
+        "Tệp có 1 dòng đơn vị, quá nhiều để nhập trong một lần: sau 60 giây mới kiểm tra và "
+        "ghi được 0 dòng. Chưa có số liệu nào được lưu."
+    )
+    assert not DataValue.objects.exists()
+    assert _import(client, filled.getvalue()).status_code == 200
