@@ -13,6 +13,7 @@ import datetime as dt
 import decimal
 import functools
 import importlib
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
+from django.utils import timezone
 
 from namhoc.core.models_audit import AuditEvent
 from namhoc.core.types import Actor
@@ -196,7 +198,59 @@ def audit_record_many(*, actor: Actor | None, entries: Iterable[AuditEntry]) -> 
         )
         for e in entries
     ]
-    return AuditEvent.objects.bulk_create(events) if events else []
+    if not events:
+        return []
+    if connection.vendor != "postgresql":
+        return AuditEvent.objects.bulk_create(events)
+    _insert_as_json(events)
+    return events
+
+
+# The rows of a batch as one JSON parameter: what they share (time, actor, context) once, the
+# rest per row. ``bulk_create`` sent 13 arrays, and psycopg checked and quoted every element
+# of each: ~2.3 ms of CPU for a save's 11 rows, a fifth of saving figures in a deadline rush;
+# this costs one ``json.dumps`` (issue 15). ``jsonb_to_recordset`` yields the rows in the
+# array's order, so the ids come back in the order given (as Django's own UNNEST relies on).
+_INSERT_SQL = """
+INSERT INTO {table}
+  (occurred_at, actor_id, actor_label, source, ip, request_id,
+   action, content_type_id, object_id, object_repr, unit_id, changes, note)
+SELECT CAST(%s AS timestamptz), CAST(%s AS bigint), %s, %s, CAST(%s AS inet), %s,
+       r.action, r.content_type_id, r.object_id, r.object_repr, r.unit_id, r.changes, r.note
+FROM jsonb_to_recordset(CAST(%s AS jsonb)) AS r(
+  action text, content_type_id integer, object_id text, object_repr text, unit_id bigint,
+  changes jsonb, note text)
+RETURNING id
+"""
+
+
+def _insert_as_json(events: list[AuditEvent]) -> None:
+    """Write ``events`` (made by :func:`_event`, one batch: one actor, one context) in one
+    INSERT on PostgreSQL, setting their ids and time as ``bulk_create`` does."""
+    first = events[0]
+    now = timezone.now()
+    rows = json.dumps(
+        [
+            {
+                "action": e.action,
+                "content_type_id": e.content_type_id,
+                "object_id": e.object_id,
+                "object_repr": e.object_repr,
+                "unit_id": e.unit_id,
+                "changes": e.changes,
+                "note": e.note,
+            }
+            for e in events
+        ],
+        ensure_ascii=False,
+    )
+    params = [now, first.actor_id, first.actor_label, first.source, first.ip, first.request_id]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL.format(table=AuditEvent._meta.db_table), [*params, rows])
+        ids = [row[0] for row in cursor.fetchall()]
+    for event, pk in zip(events, ids, strict=True):
+        event.pk, event.occurred_at = pk, now
+        event._state.adding, event._state.db = False, connection.alias
 
 
 def _event(

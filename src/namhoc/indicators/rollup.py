@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from namhoc.core.sql import placeholders, planned_for_the_data_now
+from namhoc.core.sql import placeholders, planned_for_the_data_now, table
 from namhoc.indicators.models import Aggregate, DataValue, RollupEdge
 from namhoc.orgunits.models import OrgUnit
 from namhoc.orgunits.selectors import resolve_many
@@ -151,13 +151,22 @@ def _write_edges(units: list[OrgUnit]) -> int:
 
 def rollup_targets(unit: OrgUnit) -> list[int]:
     """The ids of the units ``unit``'s values count toward (creating its edges on first use)."""
-    targets = list(RollupEdge.objects.filter(unit_id=unit.pk).values_list("target_id", flat=True))
+    targets = _targets_of(unit.pk)
     if not targets:
         _write_edges([unit])
-        targets = list(
-            RollupEdge.objects.filter(unit_id=unit.pk).values_list("target_id", flat=True)
-        )
+        targets = _targets_of(unit.pk)
     return targets
+
+
+_TARGETS_SQL = "SELECT target_id FROM {edge} WHERE unit_id = %s"
+
+
+def _targets_of(unit_id: int) -> list[int]:
+    # Read by every save (issue 15): written out, the ORM's composing cost twice the read.
+    sql = _TARGETS_SQL.format(edge=table(RollupEdge))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def apply_deltas(

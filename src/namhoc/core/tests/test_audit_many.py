@@ -28,6 +28,8 @@ CHANGES: list[dict[str, Any] | None] = [
     None,
     {"tên": ["Trường Tiểu học Đồng Hòa", "Trường Tiểu học Đồng Hoà"], "ngày": [None, "x"]},
     {"nested": {"a": [1, 2, {"b": None}]}, "when": [None, "2026-12-04"]},
+    # What a JSON text must escape (PostgreSQL writes the batch as one JSON parameter).
+    {"ghi chú": ['trích "Chỉ thị" \\ số 1\ndòng hai', "tab\there / ' ; --"], "số": [1.5, -0]},
 ]
 
 
@@ -42,9 +44,11 @@ def test_many_writes_the_rows_one_at_a_time_writes(ip: str | None, signed_in: bo
     actor = User.objects.create(username="kiemtra", full_name="Người kiểm tra")
     if not signed_in:
         actor = None
-    targets = [User.objects.create(username=f"doi-tuong-{n}") for n in range(len(CHANGES))]
+    targets = [User.objects.create(username=f'doi-tuong-{n} "\\') for n in range(len(CHANGES))]
     entries = [
-        AuditEntry("accounts.user_update", target, changes, unit_id=n or None, note=f"ghi chú {n}")
+        AuditEntry(
+            "accounts.user_update", target, changes, unit_id=n or None, note=f'ghi chú {n} "\n'
+        )
         for n, (target, changes) in enumerate(zip(targets, CHANGES, strict=True))
     ]
     with audit_context(source="web", ip=ip, request_id="r-1"), transaction.atomic():

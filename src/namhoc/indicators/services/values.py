@@ -29,7 +29,7 @@ from namhoc.indicators.access import Scope, access_figures, enter_refusal, locke
 from namhoc.indicators.locking import hold_for_figures
 from namhoc.indicators.models import DataElement, DataValue, Period, ValidationRule
 from namhoc.indicators.rollup import apply_deltas, rollup_targets
-from namhoc.indicators.selectors.figures import lock_of
+from namhoc.indicators.selectors.figures import lock_of, unit_figures
 from namhoc.indicators.snapshot import CatalogueSnapshot, catalogue
 from namhoc.indicators.validation import InvalidValue, check_rules, parse_value
 from namhoc.orgunits.models import OrgUnit
@@ -235,10 +235,8 @@ def values_write(
     # The unit's figures of this data set, held until commit: the versions compared below are
     # the ones the batched writes then replace (on SQLite the transaction already runs alone).
     current = {
-        by_id[row.element_id]: row
-        for row in DataValue.objects.select_for_update()
-        .filter(unit=unit, period=period, element__in=list(elements.values()))
-        .order_by("pk")
+        by_id[element_id]: row
+        for element_id, row in unit_figures(unit, period, by_id, for_update=True).items()
     }
     _check_state(rules, current, parsed, errors)
     _check_versions(current, parsed, versions)

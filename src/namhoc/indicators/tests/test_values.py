@@ -332,3 +332,35 @@ def test_rollups_equal_a_recomputation_from_raw_values_after_random_writes(
         }
         assert by_id == recompute_from_raw()
         transaction.set_rollback(True)
+
+
+def test_the_written_out_figures_read_equals_the_orm(figures: Figures) -> None:
+    """``unit_figures`` (every entry page and save reads through it) gives the ORM's rows:
+    the same values as Decimals of the column's scale, versions, only this unit, period and
+    these elements, in id order."""
+    from namhoc.indicators.models import DataElement
+    from namhoc.indicators.selectors.figures import unit_figures
+
+    f = figures
+    save(f, {"TH_HS": "1.250", "TH_HS_NU": "600"})
+    save(f, {"TH_HS": "1251"})
+    save(f, {"TH_HS": "8"}, period=f.start_2024)
+    by_code = {e.code: e.pk for e in DataElement.objects.filter(code__in=["TH_HS", "TH_HS_NU"])}
+    DataValue.objects.create(  # another school's figure (written directly: only read here)
+        unit=f.org.school_a2, period=f.start_2025, element_id=by_code["TH_HS"], value=7
+    )
+    ids = [*by_code.values(), 10**9]
+    with transaction.atomic():
+        read = unit_figures(f.org.school_a1, f.start_2025, ids, for_update=True)
+    orm = DataValue.objects.filter(
+        unit=f.org.school_a1, period=f.start_2025, element_id__in=ids
+    ).order_by("pk")
+    assert [(k, r.pk, r.value, str(r.value), r.version) for k, r in read.items()] == [
+        (r.element_id, r.pk, r.value, str(r.value), r.version) for r in orm
+    ]
+    shown = {k: (str(r.value), r.version) for k, r in read.items()}
+    assert shown == {by_code["TH_HS"]: ("1251.00", 2), by_code["TH_HS_NU"]: ("600.00", 1)}
+    assert all(isinstance(r.value, Decimal) for r in read.values())
+    assert unit_figures(f.org.school_a1, f.start_2025, []) == {}
+    only = unit_figures(f.org.school_a1, f.start_2024, ids)
+    assert [(str(r.value), r.unit_id) for r in only.values()] == [("8.00", f.org.school_a1.pk)]
