@@ -22,11 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
     (``accounts.selectors.home_unit``: the same unit every page defaults to)."""
     facts = accounts_selectors.home(request.user)
     units, first = facts.units, facts.unit
-    today = tracking_selectors.today()
     work = (
-        [(a, a.status_on(today)) for a in tracking_selectors.open_work(first)[:HOME_OPEN_WORK]]
-        if first is not None
-        else []
+        tracking_selectors.work_due_next(first, limit=HOME_OPEN_WORK) if first is not None else []
     )
     return render(
         request, "web/home.html", {"units": units, "first_unit": first, "open_work": work}

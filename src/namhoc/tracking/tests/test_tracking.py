@@ -514,3 +514,53 @@ def test_the_written_out_counts_follow_the_orm_rule_at_every_edge(org, people, p
         org.province_a.pk: OnTimeRate()
     }
     assert selectors.by_task(org.province_a, school_year="2025-2026", on=today) == []
+
+
+def test_work_due_next_is_open_work_in_the_same_order(org, people, plan):
+    """The home page's ``work_due_next`` (one written-out statement, issue 15) gives the first
+    rows of ``open_work`` in its order: returned work first (by its last review only), then
+    the earliest deadline, no deadline last, ties by age; finished work, other units' work and
+    drafts' work left out."""
+    tasks = list(plan.tasks.order_by("position"))
+    today = dt.date(2026, 2, 1)
+    deadlines = [
+        dt.date(2026, 3, 1), None, dt.date(2026, 1, 15), dt.date(2026, 3, 1), None,
+        dt.date(2026, 2, 1),
+    ]  # fmt: skip
+    made = [
+        assign(actor=people.province_officer, task=tasks[n % len(tasks)], unit=org.commune_a1,
+               deadline=deadline)
+        for n, deadline in enumerate(deadlines)
+    ]  # fmt: skip
+    assign(actor=people.province_officer, task=tasks[0], unit=org.commune_a2)
+    Assignment.objects.filter(pk=made[5].pk).update(
+        completed_on=today, completed_at=dt.datetime(2026, 2, 1, 9, tzinfo=VN), percent=100
+    )
+
+    def returned(assignment, review):
+        ProgressUpdate.objects.create(
+            assignment=assignment, text="Báo cáo", percent=10, review=review,
+            created_at=dt.datetime(2026, 1, 10, 9, tzinfo=VN),
+        )  # fmt: skip
+
+    returned(made[3], ProgressUpdate.Review.RETURNED)  # returned: first
+    returned(made[1], ProgressUpdate.Review.RETURNED)
+    ProgressUpdate.objects.create(  # returned, then accepted later: no longer first
+        assignment=made[1], text="Báo cáo lại", percent=20, review=ProgressUpdate.Review.ACCEPTED,
+        created_at=dt.datetime(2026, 1, 11, 9, tzinfo=VN),
+    )  # fmt: skip
+    orm = list(selectors.open_work(org.commune_a1))
+    for limit in (1, 3, 8):
+        due = selectors.work_due_next(org.commune_a1, limit=limit, on=today)
+        assert [w.id for w in due] == [a.pk for a in orm[:limit]]
+    due = selectors.work_due_next(org.commune_a1, limit=8, on=today)
+    assert [w.id for w in due] == [made[3].pk, made[2].pk, made[0].pk, made[1].pk, made[4].pk]
+    assert [(w.deadline, w.percent, w.status) for w in due] == [
+        (a.deadline, a.percent, a.status_on(today)) for a in orm
+    ]
+    assert [(w.task_label, w.task_title, w.directive_number) for w in due] == [
+        (a.task.label, a.task.title, a.task.directive.number) for a in orm
+    ]
+    assert due[1].status == AssignmentStatus.OVERDUE
+    type(plan).objects.filter(pk=plan.pk).update(status="draft")
+    assert selectors.work_due_next(org.commune_a1, limit=8, on=today) == []
