@@ -175,6 +175,21 @@ def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -
     )
     if result.deleted:
         notice += f" Trong đó {result.deleted} số liệu đã lưu được xóa theo xác nhận của bạn."
+    if partial and result.scope is not None and result.catalogue is not None:
+        # htmx swaps the form alone: only what it shows is read again.
+        part = selectors.entry_form_part(
+            request.user, scope=result.scope, catalogue=result.catalogue
+        )
+        context = {
+            "page": part,
+            "unit": part.scope.unit,
+            "period": part.scope.period,
+            "data_set": part.scope.data_set,
+            "figures": FiguresForm(figures=part.form),
+            "errors": {},
+            "notice": notice,
+        }
+        return render(request, "indicators/_entry_form.html", context)
     return _entry(
         request,
         key,

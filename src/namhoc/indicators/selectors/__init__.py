@@ -36,6 +36,7 @@ from namhoc.indicators.selectors.figures import (
 )
 from namhoc.indicators.selectors.pages import (
     DashboardPage,
+    EntryFormPart,
     EntryPage,
     IndexPage,
     ScorecardPage,
@@ -46,6 +47,7 @@ from namhoc.indicators.selectors.pages import (
     crumbs,
     dashboard_page,
     default_period,
+    entry_form_part,
     entry_page,
     figures_read,
     index_page,
@@ -59,6 +61,7 @@ __all__ = [
     "DashboardPage",
     "EntryField",
     "EntryForm",
+    "EntryFormPart",
     "EntryPage",
     "IndexPage",
     "RollupFreshness",
@@ -82,6 +85,7 @@ __all__ = [
     "default_period",
     "element_names",
     "entry_form",
+    "entry_form_part",
     "entry_page",
     "expression_text",
     "figures_read",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -147,6 +148,32 @@ def test_a_second_save_shows_the_new_figures_and_versions_and_moves_the_rollups(
     assert aggregate(f.org.province_a, "TH_HS_NU", f.start_2025) == (Decimal(600), 1)
     assert aggregates_now() == recompute_from_raw()
     assert DataValue.objects.get(element__code="TH_HS").updated_by == f.people.school_principal
+
+
+def test_the_form_an_htmx_save_returns_is_the_form_the_page_shows(
+    figures: Figures, client_of: ClientOf
+) -> None:
+    """A successful htmx save reads only the form again (issue 15): what it sends is the form
+    of the page opened right after, but for the notice and the per-request CSRF token."""
+    f = figures
+    client = client_of(f.people.school_principal)
+    answer = client.post(
+        entry_url(f, suffix="luu/"),
+        {"TH_HS": "1.250", "v-TH_HS": "", "TH_HS_NU": "", "v-TH_HS_NU": ""},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    page = client.get(entry_url(f)).content.decode()
+    form = page[page.index('<form id="entry-form"') :]
+    form = form[: form.index("</form>") + len("</form>")]
+
+    def same(html: str) -> str:
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return re.sub(r'<p class="message message-success"[^>]*>[^<]*</p>', "", html).strip()
+
+    assert "Đã lưu 1 số liệu." in answer
+    assert same(answer) == same(form)
+    assert 'name="v-TH_HS" value="1"' in answer
+    assert "Đã nhập 1/" in answer
 
 
 def test_htmx_save_returns_the_form_with_per_field_messages(
