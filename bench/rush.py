@@ -443,6 +443,46 @@ def _cpu(pid: int) -> float:
     return total
 
 
+def _print_server_cpu(routes: dict[str, tuple[int, float]], *, web_ms: float) -> None:
+    """Each route's CPU per request inside Django under the load, and what the web workers
+    spent outside the requests (gunicorn, the WSGI layer, writing the answers and log lines)."""
+    requests = sum(count for count, _ in routes.values())
+    inside = sum(cpu for _, cpu in routes.values())
+    if not requests:
+        return
+    print(
+        f"\nnamhoc's CPU by route under the load (the server's request lines: cpu_ms, over the "
+        f"hold)\n{'route':<32}{'requests':>9}{'ms each':>9}{'share':>7}"
+    )
+    for route, (count, cpu) in sorted(routes.items(), key=lambda item: -item[1][1]):
+        print(f"{route:<32}{count:>9}{cpu / count:>9.1f}{cpu / inside:>7.0%}")
+    outside = max(0.0, web_ms - inside)
+    print(
+        f"inside Django {inside / requests:.1f} ms per request; the web workers' other CPU "
+        f"(gunicorn, WSGI, writing answers) {outside / requests:.1f} ms per request"
+    )
+
+
+def _server_cpu(log: Path, start: int, end: int) -> dict[str, tuple[int, float]]:
+    """``{route: (requests, CPU ms in all)}`` from the server's JSON request lines written
+    between byte offsets ``start`` and ``end`` of its log (``cpu_ms``: the request thread's own
+    CPU, from the first middleware to the last)."""
+    routes: dict[str, tuple[int, float]] = {}
+    with open(log, "rb") as handle:
+        handle.seek(start)
+        chunk = handle.read(max(0, end - start))
+    for raw in chunk.splitlines():
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(line, dict) or "cpu_ms" not in line:
+            continue
+        count, cpu = routes.get(line.get("route", "?"), (0, 0.0))
+        routes[line.get("route", "?")] = (count + 1, cpu + float(line["cpu_ms"]))
+    return routes
+
+
 def _cpu_parts(pid: int) -> dict[str, float]:
     """CPU seconds so far of ``namhoc serve``'s parts: the gunicorn workers (web), the
     background worker (tasks: notices, reads), the scheduler and the serving process itself
@@ -632,10 +672,12 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0912, PLR0915 - one run, s
             pg.reset_statements()
         cpu_start = _cpu(serve.pid), _cpu(pg.postmaster()), _cpu(load.pid), time.monotonic()
         parts_start = _cpu_parts(serve.pid)
+        log_start = (work / "serve.log").stat().st_size
         load_start = os.getloadavg()[0]
         time.sleep(max(0, args.hold - 4))
         cpu_end = _cpu(serve.pid), _cpu(pg.postmaster()), _cpu(load.pid), time.monotonic()
         parts_end = _cpu_parts(serve.pid)
+        log_end = (work / "serve.log").stat().st_size
         load.wait()
         total = _print_stats(_stats(prefix), args.hold)
         span = cpu_end[3] - cpu_start[3]
@@ -653,6 +695,10 @@ def run(args: argparse.Namespace) -> int:  # noqa: PLR0912, PLR0915 - one run, s
                 for part in parts_end
             )
             print(f"  namhoc's part by process: {split}")
+            _print_server_cpu(
+                _server_cpu(work / "serve.log", log_start, log_end),
+                web_ms=(parts_end["web"] - parts_start["web"]) * 1000,
+            )
         if args.pg_statements:
             print("\nPostgreSQL's time by statement over the hold (ms in all, calls, ms each):")
             for total_ms, calls, each, text in pg.top_statements():

@@ -70,6 +70,7 @@ def test_a_change_is_logged_and_audited_under_one_request_id(org, people, client
     assert line["unit"] == "c-a1"
     assert line["ip"] == "127.0.0.1"
     assert isinstance(line["duration_ms"], float)
+    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 1  # the thread's own CPU of the request
     assert line["message"].startswith(f"POST {url} 302 ")
     event = AuditEvent.objects.get(action="progress.post")
     assert event.request_id == request_id
