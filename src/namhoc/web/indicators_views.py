@@ -79,9 +79,7 @@ def _entry(
         scope=scope,
         catalogue=catalogue,
     )
-    figures = extra.pop("figures_form", None)
-    if figures is None and page.form is not None:
-        figures = FiguresForm(figures=page.form)
+    figures = extra.pop("figures_form", None)  # what was typed, when a save is refused
     context = {
         "page": page,
         "unit": page.unit,
@@ -185,7 +183,7 @@ def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -
             "unit": part.scope.unit,
             "period": part.scope.period,
             "data_set": part.scope.data_set,
-            "figures": FiguresForm(figures=part.form),
+            "figures": None,
             "errors": {},
             "notice": notice,
         }

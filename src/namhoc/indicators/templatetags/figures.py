@@ -184,14 +184,19 @@ _KEEP_TITLE = "; để trống ô này sẽ xóa số liệu đã lưu (namhoc h
 @register.simple_tag
 def entry_field(entry: Any, form: Any, errors: Any, can_enter: bool) -> SafeString:
     """One box of the figures entry form (a ``selectors.EntryField``, its bound field in
-    ``form``, its messages in ``errors``): what the form's loop wrote, whitespace included,
+    ``form`` — None when nothing typed is shown again: the saved figure then, as the unbound
+    form showed it, without building one per request — its messages in ``errors``): what the
+    form's loop wrote, whitespace included,
     built here because the entry page is the rush's most asked page and its boxes were most of
     its rendering (issue 15)."""
     element = entry.element
     code = _esc(element.code)
     messages = errors.get(element.code) if errors else None
-    box = field(form, element.code)
-    shown = conditional_escape(vn_input_or_text(box.value() if box is not None else None))
+    if form is None:  # nothing typed to show again: the saved figure, as an unbound form shows it
+        shown = conditional_escape(vn_input_or_text(entry.value))
+    else:
+        box = field(form, element.code)
+        shown = conditional_escape(vn_input_or_text(box.value() if box is not None else None))
     unit = (
         f' <span class="muted">({conditional_escape(element.unit_label)})</span>'
         if element.unit_label

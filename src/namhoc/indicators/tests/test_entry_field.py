@@ -77,7 +77,6 @@ def test_the_tag_writes_what_the_loop_wrote() -> None:
             "errors": {"TH_HS": ["Không đọc được “1.3OO” là một số."], "TH_TL": ["a & b", "c"]},
             "can_enter": True,
         },
-        {"figures": None, "errors": None, "can_enter": True},
     ]
     for case in cases:
         context = {
@@ -87,6 +86,22 @@ def test_the_tag_writes_what_the_loop_wrote() -> None:
             "page": {"can_enter": case["can_enter"]},
         }
         assert _render(TAG, **context) == _render(LOOP, **context)
+
+
+def test_without_a_form_the_boxes_show_the_saved_figures_as_an_unbound_form_did() -> None:
+    """Pages that show nothing typed (the page, the form after a save) pass no form: the tag
+    writes what the loop wrote with the unbound form the views used to build (issue 15)."""
+    figures: Any = SimpleNamespace(fields=FIELDS)
+    for can_enter in (True, False):
+        for errors in (None, {}):
+            page = {"can_enter": can_enter}
+            written = _render(TAG, fields=FIELDS, figures=None, errors=errors, page=page)
+            unbound = FiguresForm(figures=figures)
+            assert written == _render(
+                LOOP, fields=FIELDS, figures=unbound, errors=errors, page=page
+            )
+            assert 'value="1.250"' in written
+            assert 'value="97,5"' in written
 
 
 def test_the_entry_form_writes_its_boxes_with_the_tag() -> None:
