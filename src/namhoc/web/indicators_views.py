@@ -87,12 +87,11 @@ def _entry(
         "data_set": page.data_set,
         "figures": figures,
         "errors": {},
-        "approve_form": ApproveForm(),
-        "revoke_form": RevokeForm(),
-        "import_form": ImportForm(),
         "rollups_stale": page.rollups_stale,
         "export_url": reverse("indicators-entry", args=[key, period_code, data_set_code])
         + "?xuat=xlsx",
+        # the approval forms show on the page of a unit above the reporting ones only
+        **({} if page.reports else {"approve_form": ApproveForm(), "revoke_form": RevokeForm()}),
         **extra,
     }
     if partial:
