@@ -439,3 +439,23 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"tổng hợp theo cây {self.marker or '—'}"
+
+
+class CatalogueVersion(models.Model):
+    """One row (id 1): a token that database triggers rewrite, in the writing transaction, on
+    every change of the figures catalogue's tables — periods, data sets, their members,
+    elements, rules — whoever makes it (namhoc, the admin, a shell, a data migration). The
+    catalogue snapshot (``indicators.snapshot``) is kept under it (migration 0005)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField("phiên bản danh mục", max_length=64)
+
+    class Meta:
+        verbose_name = "phiên bản danh mục số liệu"
+        verbose_name_plural = "phiên bản danh mục số liệu"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="catalogueversion_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"danh mục {self.token[:8]}"

@@ -5,13 +5,15 @@ its members with their elements, and its rules: four ORM queries per page, twice
 use case, then the page it renders), ~3.8 ms of a school's ~13 ms entry page on the deadline
 rush's server (issue 15). The catalogue changes a few times a year.
 
-:func:`catalogue` reads one digest of every row of those five tables (one statement: each
-column of each row, written out with its length, so no two different catalogues read alike)
-and returns the snapshot built for that digest, rebuilding it when the digest moved. Nothing is
-ever served that the database does not hold at that moment: a change made by another process,
-or earlier in this request's transaction, moves the digest and is read at once. A snapshot is
-kept only if the digest was the same before and after its rows were read, so rows read while
-someone else changed the catalogue are used for that one call and not kept.
+:func:`catalogue` reads the catalogue's version token (``CatalogueVersion``: one row, which
+database triggers rewrite in the writing transaction on every change of those five tables,
+whoever writes — migration 0005) and returns the snapshot built under that token, rebuilding it
+when the token moved. Nothing is ever served that the database does not hold at that moment: a
+change made by another process, or earlier in this request's transaction, moves the token and
+is read at once. A snapshot is kept only if the token was the same before and after its rows
+were read, so rows read while someone else changed the catalogue are used for that one call and
+not kept. (Until issue 15's rush the token was a digest of every row of the five tables, read
+on every request: PostgreSQL's costliest statement of the rush.)
 
 The model instances are shared by every thread of the process: callers read them, never change
 them (nothing in namhoc writes to a catalogue instance it did not create itself).
@@ -19,20 +21,24 @@ them (nothing in namhoc writes to a catalogue instance it did not create itself)
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Model
 
 from namhoc.indicators.calendar import periods
-from namhoc.indicators.models import DataElement, DataSet, DataSetElement, Period, ValidationRule
+from namhoc.indicators.models import (
+    CatalogueVersion,
+    DataElement,
+    DataSet,
+    DataSetElement,
+    Period,
+    ValidationRule,
+)
 
 __all__ = ["CatalogueSnapshot", "catalogue", "forget"]
-
-_TABLES: tuple[type[Model], ...] = (Period, DataSet, DataSetElement, DataElement, ValidationRule)
 
 
 @dataclass(frozen=True)
@@ -55,53 +61,22 @@ class CatalogueSnapshot:
 
 
 _kept: dict[str, CatalogueSnapshot] = {}  # by database alias
-_digest_sql: dict[str, str] = {}  # by database vendor
 
 
-def _row_text(model: type[Model], alias: str) -> str:
-    """One row as text: a tag, then each column as its length, ':' and its text ('-' for NULL)
-    — columns from the model's metadata, so a new column is in the digest by itself."""
-    quote = connection.ops.quote_name
-    parts = [f"'{model._meta.db_table}'"]
-    for field in model._meta.concrete_fields:
-        value = f"CAST({alias}.{quote(field.column or field.attname)} AS TEXT)"
-        parts.append(
-            f"(CASE WHEN {value} IS NULL THEN '-' ELSE LENGTH({value}) || ':' || {value} END)"
-        )
-    return " || '|' || ".join(parts)
+_VERSION_SQL = "SELECT token FROM {table} WHERE id = 1"
 
 
-def _digest_statement() -> str:
-    """Names come from the models' metadata; the statement has no parameter. PostgreSQL writes
-    a whole row as text itself (a record's text form quotes what needs quoting)."""
-    vendor = connection.vendor
-    if vendor not in _digest_sql:
-        quote = connection.ops.quote_name
-        if vendor == "postgresql":
-            names = [model._meta.db_table for model in _TABLES]
-            rows = " UNION ALL ".join(
-                f"SELECT '{name}' || t::text AS r FROM {quote(name)} t"  # noqa: S608
-                for name in names
-            )
-            statement = f"SELECT md5(string_agg(r, chr(10) ORDER BY r)) FROM ({rows}) x"  # noqa: S608
-        else:  # SQLite: each column written out, the rows joined in order, hashed here
-            rows = " UNION ALL ".join(
-                f"SELECT {_row_text(model, 't')} AS r FROM {quote(model._meta.db_table)} t"  # noqa: S608
-                for model in _TABLES
-            )
-            statement = f"SELECT group_concat(r, char(10)) FROM (SELECT r FROM ({rows}) ORDER BY r)"  # noqa: S608
-        _digest_sql[vendor] = statement
-    return _digest_sql[vendor]
+def _token_statement() -> str:
+    return _VERSION_SQL.format(table=connection.ops.quote_name(CatalogueVersion._meta.db_table))
 
 
 def _digest() -> str:
+    """The catalogue's version token; without its row (a test database emptied table by table)
+    a value never seen before, so that nothing is kept or served from the past."""
     with connection.cursor() as cursor:
-        cursor.execute(_digest_statement())
-        (value,) = cursor.fetchone()
-    text = value or ""
-    if connection.vendor == "postgresql":
-        return text
-    return hashlib.sha256(text.encode()).hexdigest()
+        cursor.execute(_token_statement())
+        found = cursor.fetchone()
+    return str(found[0]) if found else f"none-{uuid.uuid4().hex}"
 
 
 def _read(digest: str) -> CatalogueSnapshot:

@@ -188,7 +188,7 @@ def test_a_save_and_the_form_it_renders_check_the_catalogue_once(
     with CaptureQueriesContext(connection) as queries:
         response = client.post(url + "luu/", {"TH_HS": "400"}, HTTP_HX_REQUEST="true")
     assert "Đã lưu 1 số liệu." in response.content.decode()
-    digest = snapshot._digest_statement()
+    digest = snapshot._token_statement()
     assert sum(q["sql"] == digest for q in queries.captured_queries) == 1
 
 
@@ -218,3 +218,51 @@ def test_the_province_pages_catalogue_comes_from_the_snapshot(figures: Figures) 
     assert len(queries.captured_queries) == 1  # the digest
     DataElement.objects.filter(pk=loose.pk).update(name="Chỉ tiêu đổi tên")
     assert Catalogue.load().names["ZZ_CHUA_THU"] == "Chỉ tiêu đổi tên"
+
+
+def test_any_writer_moves_the_version_in_its_own_transaction(figures: Figures) -> None:
+    """The token is the database's: a statement written by hand (a shell, a script) moves it
+    as the ORM does, the writer's transaction sees it at once, and a rollback takes it back
+    with the change."""
+    from django.db import transaction
+
+    kept = snapshot.catalogue()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE indicators_dataelement SET name = %s WHERE code = %s",
+                ["Đổi bằng tay", "TH_HS"],
+            )
+        inside = snapshot.catalogue()
+        assert inside.digest != kept.digest
+        assert inside.elements["TH_HS"].name == "Đổi bằng tay"
+        transaction.set_rollback(True)
+    after = snapshot.catalogue()
+    assert after.digest == kept.digest
+    assert after.elements["TH_HS"].name == kept.elements["TH_HS"].name
+
+
+def test_without_its_version_row_nothing_is_kept(figures: Figures) -> None:
+    """A database emptied table by table (tests) may lose the row: every call then reads the
+    catalogue, and nothing read then is ever served again."""
+    from namhoc.indicators.models import CatalogueVersion
+
+    CatalogueVersion.objects.all().delete()
+    first = snapshot.catalogue()
+    assert snapshot.catalogue() is not first
+    assert snapshot._kept == {}
+    DataElement.objects.filter(code="TH_HS").update(name="Sau khi mất dòng")
+    assert CatalogueVersion.objects.count() == 1  # the next change writes it again
+    assert snapshot.catalogue().elements["TH_HS"].name == "Sau khi mất dòng"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_emptying_a_table_moves_the_version(figures: Figures) -> None:
+    before = snapshot.catalogue()
+    assert before.rules_of(figures.dn_th)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's rows' checks, done now
+        cursor.execute("TRUNCATE indicators_validationrule")
+    after = snapshot.catalogue()
+    assert after.digest != before.digest
+    assert after.rules_of(figures.dn_th) == []
