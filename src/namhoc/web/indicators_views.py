@@ -59,6 +59,19 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- entry, approval, Excel ----------------------------------------------------------------
 
 
+def _form_context(page: Any, figures: FiguresForm | None) -> dict[str, Any]:
+    """What ``indicators/_entry_form.html`` reads, from an ``EntryPage`` or an
+    ``EntryFormPart``; ``figures``: the form holding what was typed, when it is shown again."""
+    return {
+        "page": page,
+        "unit": page.unit,
+        "period": page.period,
+        "data_set": page.data_set,
+        "figures": figures,
+        "errors": {},
+    }
+
+
 def _entry(
     request: HttpRequest,
     key: str,
@@ -81,12 +94,7 @@ def _entry(
     )
     figures = extra.pop("figures_form", None)  # what was typed, when a save is refused
     context = {
-        "page": page,
-        "unit": page.unit,
-        "period": page.period,
-        "data_set": page.data_set,
-        "figures": figures,
-        "errors": {},
+        **_form_context(page, figures),
         "rollups_stale": page.rollups_stale,
         "export_url": reverse("indicators-entry", args=[key, period_code, data_set_code])
         + "?xuat=xlsx",
@@ -177,15 +185,7 @@ def save(request: HttpRequest, key: str, period_code: str, data_set_code: str) -
         part = selectors.entry_form_part(
             request.user, scope=result.scope, catalogue=result.catalogue
         )
-        context = {
-            "page": part,
-            "unit": part.scope.unit,
-            "period": part.scope.period,
-            "data_set": part.scope.data_set,
-            "figures": None,
-            "errors": {},
-            "notice": notice,
-        }
+        context = {**_form_context(part, None), "notice": notice}
         return render(request, "indicators/_entry_form.html", context)
     return _entry(
         request,

@@ -93,3 +93,14 @@ def test_outside_a_transaction_it_refuses() -> None:
     target = User.objects.create(username="doi-tuong")
     with pytest.raises(RuntimeError):
         audit_record_many(actor=None, entries=[AuditEntry("x.y", target)])
+
+
+def test_the_postgresql_statement_writes_every_column_of_the_model() -> None:
+    """PostgreSQL writes a batch through a statement of its own (``_INSERT_SQL``): a column
+    added to ``AuditEvent`` must be added there too, or its rows would lose it."""
+    from namhoc.core.audit import _INSERT_SQL
+
+    head = _INSERT_SQL.split("SELECT", 1)[0]
+    named = {name.strip() for name in head.split("(", 1)[1].split(")", 1)[0].split(",")}
+    columns = {f.column for f in AuditEvent._meta.concrete_fields if not f.primary_key}
+    assert named == columns

@@ -373,6 +373,18 @@ class EntryFormPart:
     can_enter: bool
 
     @property
+    def unit(self) -> OrgUnit:
+        return self.scope.unit
+
+    @property
+    def period(self) -> Period:
+        return self.scope.period
+
+    @property
+    def data_set(self) -> DataSet:
+        return self.scope.data_set
+
+    @property
     def collected(self) -> bool:
         return self.scope.data_set.collected_in(self.scope.period)
 
