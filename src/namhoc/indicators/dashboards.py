@@ -462,11 +462,7 @@ def dashboard(
         rows.append(Row(cell=cells[(c.indicator.pk, unit.pk)], trend=trend))
     if focus is None:
         focus = next((r.indicator for r in rows if r.cell.shown is not None), None)
-    children = list(
-        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
-            collate_vi("name"), "pk"
-        )
-    )
+    children = pagecache.current_children(unit, tree)
     breakdown: list[tuple[OrgUnit, Cell]] = []
     if focus is not None and children:
         child_cells = cells_for(
@@ -631,11 +627,7 @@ def scorecard_figures(
     context: str | None = None,
 ) -> ScorecardFigures:
     """``unit``'s current children in Vietnamese order and every indicator at each."""
-    children = list(
-        OrgUnit.objects.filter(parent=unit, valid_to__isnull=True).order_by(
-            collate_vi("name"), "pk"
-        )
-    )
+    children = pagecache.current_children(unit, tree)
     cells = cells_for(
         indicators, children, period, day=day, catalogue=catalogue, tree=tree, context=context
     )

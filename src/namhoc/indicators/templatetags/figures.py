@@ -3,6 +3,9 @@ fields by name, the links that sort a table by one of its columns, and a scoreca
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from html import escape as _html_escape
@@ -90,6 +93,44 @@ def vn_input_or_text(value: object) -> str:
     if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         return format_number(value)
     return str(value)
+
+
+class _Kept:
+    """HTML written for objects that never change once made — the cells a process keeps per
+    child unit (``pagecache.unit_cells``) and the children it keeps per tree — kept by the
+    objects' identity. An entry holds its objects, so while it is kept no other object can take
+    their ids: the same ids then mean the same objects, hence the same HTML. Under a deadline
+    rush every save moves a province's page key, and its ~240 rows were written again on every
+    view though only the few children a save moved had new cells (issue 15)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def html(
+        self, objects: tuple[Any, ...], extra: tuple[Any, ...], write: Callable[[], str]
+    ) -> str:
+        key = (*map(id, objects), *extra)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found[1]
+        written = write()
+        with self._lock:
+            self._entries[key] = (objects, written)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return written
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# A few provinces' pages: ~240 rows each for the scorecard and the dashboard.
+_kept_rows = _Kept(4096)
 
 
 @register.simple_tag
@@ -288,22 +329,30 @@ def child_rows(children: Any, period: Any, indicator: Any) -> SafeString:
     url = _unit_url("indicators-dashboard")
     query = f"?ky={_out(period.code)}&amp;chi_tieu={_out(indicator.code)}"
     inherited = ' <span class="muted">(kế thừa)</span>'
-    parts = []
-    for child, c in children:
+    decimals = indicator.decimals
+
+    def row(child: Any, c: Any) -> str:
         coverage = c.coverage
         covered = (
             _out(coverage.label)
             if coverage.label
             else f"đủ ({_out(coverage.reported)}/{_out(coverage.expected)} đơn vị)"
         )
-        parts.append(
+        return (
             "\n      <tr>\n"
             f'        <td><a href="{_out(url(child.key))}{query}">{_out(child.name)}</a></td>\n'
-            f'        <td class="num">{_out(vn(c.shown, indicator.decimals))}</td>\n'
+            f'        <td class="num">{_out(vn(c.shown, decimals))}</td>\n'
             f"{_standing_cells(c, inherited, covered)}"
             "      </tr>\n    "
         )
-    return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped
+
+    extra = ("child_rows", query, decimals, url(""))
+    return mark_safe(  # noqa: S308 - every value in it escaped
+        "".join(
+            _kept_rows.html((child, c), extra, functools.partial(row, child, c))
+            for child, c in children
+        )
+    )
 
 
 @register.simple_tag
@@ -342,12 +391,12 @@ def score_rows(rows: Any, period: Any, shown_cells: Any) -> SafeString:
     included; the task rate rounded as ``{% widthratio r.on_time 1 100 %}`` rounded it."""
     url = _unit_url("indicators-dashboard")
     query = f"?ky={_out(period.code)}"
-    parts = []
-    for r in rows:
+
+    def row(r: Any, cells: Any) -> str:
         unit = r.unit
         on_time = f"{round(float(r.on_time) * 100)}%" if r.on_time is not None else "—"
         attainment = f"{_out(vn(r.attainment))}%" if r.attainment is not None else "—"
-        parts.append(
+        return (
             "\n"
             f'      <tr data-unit="{_out(unit.key)}">\n'
             f'        <td class="num">{_out(r.rank) if r.rank else "—"}</td>\n'
@@ -356,7 +405,21 @@ def score_rows(rows: Any, period: Any, shown_cells: Any) -> SafeString:
             f'        <td class="num">{attainment}</td>\n'
             f'        <td class="num">{on_time}</td>\n'
             f'        <td class="num" data-testid="coverage">{_out(r.coverage_label)}</td>\n'
-            f"        {score_cells(shown_cells.get(unit.pk) if shown_cells else None)}\n"
+            f"        {score_cells(cells)}\n"
             "      </tr>\n    "
         )
+
+    head = url("")
+    parts = []
+    for r in rows:
+        # A row is kept by its unit and its cells (the same objects while the child's figures
+        # stay as they were) and by what the scorecard computes again on every view, as text
+        # (Decimal("97.5") == Decimal("97.50"), but they are written apart).
+        cells = shown_cells.get(r.unit.pk) if shown_cells else None
+        shown = tuple(cells) if cells is not None else ()
+        extra = (
+            "score_row", cells is None, len(shown), r.rank, str(r.score), str(r.attainment),
+            repr(r.on_time), r.coverage_label, query, head,
+        )  # fmt: skip
+        parts.append(_kept_rows.html((r.unit, *shown), extra, functools.partial(row, r, cells)))
     return mark_safe("".join(parts))  # noqa: S308 - every value in it escaped

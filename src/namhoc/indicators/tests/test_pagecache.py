@@ -371,6 +371,51 @@ def test_a_change_of_the_org_tree_and_the_rebuild_show_at_once(
 
 
 @pytest.mark.parametrize("read", PAGES)
+def test_a_renamed_child_shows_at_once(figures: Figures, read: Callable[..., Any]) -> None:
+    from namhoc.orgunits.services import orgunit_rename
+
+    f = figures
+    officer = f.people.province_officer
+    _save(f, TH_FIGURES)
+    _save(f, THCS_FIGURES, unit=f.org.school_a2, data_set=f.dn_thcs)
+
+    def names(page: Any) -> list[str]:
+        if hasattr(page, "board"):
+            return [u.name for u, _ in page.board.breakdown]
+        return [r.unit.name for r in page.card.rows]
+
+    old = f.org.commune_a1.name
+    assert old in names(read(officer))
+    orgunit_rename(
+        actor=f.people.superuser, unit=f.org.commune_a1, name="Xã Yên Lạc", date=f.start_2025.start
+    )
+    after = read(officer)
+    assert "Xã Yên Lạc" in names(after)
+    assert old not in names(after)
+    assert _seen(after) == _fresh(lambda: read(officer))
+
+
+def test_a_units_children_are_read_once_per_tree(figures: Figures) -> None:
+    f = figures
+    tree = rollups_freshness().tree
+    first = pagecache.current_children(f.org.province_a, tree)
+    assert [u.key for u in first] == ["c-a2", "c-a1"]  # Vietnamese order of their names
+    with CaptureQueriesContext(connection) as captured:
+        again = pagecache.current_children(f.org.province_a, tree)
+    assert len(captured.captured_queries) == 0
+    assert again == first
+    again.clear()  # the caller's list is its own
+    assert pagecache.current_children(f.org.province_a, tree) == first
+    added = add_school(f.org.province_a, 90, "s-p-a", "Trường THPT An Bình", "thpt")
+    moved = rollups_freshness().tree
+    assert moved != tree
+    assert added in pagecache.current_children(f.org.province_a, moved)
+    with CaptureQueriesContext(connection) as captured:
+        pagecache.current_children(f.org.province_a, None)  # no marker: read every time
+    assert len(captured.captured_queries) == 1
+
+
+@pytest.mark.parametrize("read", PAGES)
 def test_one_units_cached_page_never_reaches_another_unit_or_an_outsider(
     figures: Figures, read: Callable[..., Any]
 ) -> None:

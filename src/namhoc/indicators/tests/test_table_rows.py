@@ -4,6 +4,7 @@ rows; names that need escaping, targets inherited or not, an empty table."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,61 @@ def test_a_number_is_written_as_the_template_writes_it(settings: Any) -> None:
         settings.USE_THOUSAND_SEPARATOR = grouping
         for value in (0, 7, -12, 1234567, True, Decimal("1234.5"), 2.5, "a<b"):
             assert _out(value) == variable.render(Context({"value": value})), (grouping, value)
+
+
+def _tables(html: str) -> list[str]:
+    return re.findall(r"<tbody.*?</tbody>", html, flags=re.DOTALL)
+
+
+def test_rows_kept_by_their_cells_are_written_anew_when_a_save_moves_them(
+    figures: Figures, client_of: Any
+) -> None:
+    """The rows' HTML is kept by the identity of the cells and units it shows (``_Kept``): a
+    view after a save equals the same view with every cache emptied, and moved."""
+    from django.core.cache import cache
+
+    from namhoc.indicators import pagecache
+    from namhoc.indicators.templatetags import figures as tags
+
+    f = figures
+    _province_with_figures(f)
+    officer = client_of(f.people.province_officer)
+    for url in (
+        f"/so-lieu/p-a/tong-quan/?ky={PERIOD}&chi_tieu=TH_HS_LOP",
+        f"/so-lieu/p-a/xep-hang/?ky={PERIOD}",
+    ):
+        first = _tables(officer.get(url).content.decode())
+        assert first
+        assert _tables(officer.get(url).content.decode()) == first
+        save_values(actor=f.people.superuser, unit=f.org.school_a1, data_set=f.dn_th,
+                    period=f.start_2025, values={"TH_HS": 480, "TH_LOP": 10})  # fmt: skip
+        after = _tables(officer.get(url).content.decode())
+        cache.clear()
+        pagecache.forget_local()
+        tags._kept_rows.clear()
+        assert after == _tables(officer.get(url).content.decode())
+        assert after != first
+        save_values(actor=f.people.superuser, unit=f.org.school_a1, data_set=f.dn_th,
+                    period=f.start_2025, values=TH_FIGURES)  # fmt: skip
+
+
+def test_kept_html_follows_the_objects_identity_and_its_size() -> None:
+    from namhoc.indicators.templatetags.figures import _Kept
+
+    kept = _Kept(2)
+    written: list[str] = []
+
+    def write(text: str) -> Any:
+        def writer() -> str:
+            written.append(text)
+            return text
+
+        return writer
+
+    a, b = [1], [1]  # equal, not the same object
+    assert kept.html((a,), ("x",), write("a")) == "a"
+    assert kept.html((a,), ("x",), write("again")) == "a"  # the same object: kept
+    assert kept.html((b,), ("x",), write("b")) == "b"  # an equal one is written
+    assert kept.html((a,), ("y",), write("a-y")) == "a-y"  # other arguments
+    assert written == ["a", "b", "a-y"]
+    assert kept.html((a,), ("x",), write("a2")) == "a2"  # the oldest of three went
