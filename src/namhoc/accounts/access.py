@@ -36,7 +36,7 @@ from namhoc.accounts.models import Membership, Role, User
 from namhoc.core.errors import DomainError, Forbidden, NotFound
 from namhoc.core.models_audit import AuditEvent
 from namhoc.core.parsing import ID_MAX, parse_id
-from namhoc.core.sql import table
+from namhoc.core.sql import columns_of, fetch_models, table
 from namhoc.core.types import Actor
 from namhoc.orgunits.models import OrgUnit, OrgUnitSuccession
 from namhoc.orgunits.tree import ancestor_paths, path_upper, subtree_q
@@ -260,12 +260,11 @@ def require_role(user: Actor | None, unit: OrgUnit, role: Role | None) -> None:
 
 def _unit_where(column: str, value: int | str) -> OrgUnit | None:
     """The unit whose (unique) ``column`` is ``value``: written out, as every figures and
-    tracking page starts here (0.25 ms instead of the ORM's 0.7 ms to build the same query)."""
-    found = OrgUnit.objects.raw(
-        f"SELECT * FROM {table(OrgUnit)} WHERE {column} = %s",  # noqa: S608 (fixed names)
-        [value],
-    )
-    return next(iter(found), None)
+    tracking page starts here (0.25 ms instead of the ORM's 0.7 ms to build the same query;
+    ``fetch_models`` rather than ``raw``, which matched the columns to the fields every time)."""
+    sql = f"SELECT {columns_of(OrgUnit)} FROM {table(OrgUnit)} WHERE {column} = %s"  # noqa: S608
+    found = fetch_models(OrgUnit, sql, [value])  # fixed names above, the value a parameter
+    return found[0] if found else None
 
 
 def access_unit(

@@ -12,10 +12,11 @@ from django.http import HttpRequest
 
 from namhoc.accounts import throttle
 from namhoc.accounts.http import client_ip
+from namhoc.core.sql import columns_of, fetch_models
 
 LOCKOUT_ATTRIBUTE = "namhoc_signin_lockout"
 # Table and column names come from the user model's metadata, the value is a parameter.
-_USER_SQL = "SELECT * FROM {table} WHERE {pk} = %s"
+_USER_SQL = "SELECT {columns} FROM {table} WHERE {pk} = %s"
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -63,9 +64,11 @@ class ThrottledModelBackend(ModelBackend):
             return None
         quote = connections[router.db_for_read(model)].ops.quote_name
         sql = _USER_SQL.format(
-            table=quote(model._meta.db_table), pk=quote(str(model._meta.pk.column))
+            columns=columns_of(model),
+            table=quote(model._meta.db_table),
+            pk=quote(str(model._meta.pk.column)),
         )
-        found = list(model._default_manager.raw(sql, [pk]))
+        found = fetch_models(model, sql, [pk])
         if not found:
             return None
         user = found[0]

@@ -250,12 +250,11 @@ def by_child_unit(
 ) -> list[tuple[OrgUnit, OnTimeRate]]:
     """The unit's current children with their subtree figures, in path order. Two queries."""
     day = on or today()
-    children = list(
-        OrgUnit.objects.raw(
-            f"SELECT * FROM {OrgUnit._meta.db_table} "  # noqa: S608 - no user text
-            "WHERE parent_id = %s AND valid_to IS NULL ORDER BY path",
-            [unit.pk],
-        )
+    children = sql.fetch_models(
+        OrgUnit,
+        f"SELECT {sql.columns_of(OrgUnit)} FROM {sql.table(OrgUnit)} "  # noqa: S608 - no user text
+        "WHERE parent_id = %s AND valid_to IS NULL ORDER BY path",
+        [unit.pk],
     )
     length = len(unit.path) + 4
     rows = _status_counts(

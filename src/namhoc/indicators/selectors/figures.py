@@ -18,7 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from namhoc.core.clock import today
 from namhoc.core.collation import collate_vi
 from namhoc.core.formats import format_number
-from namhoc.core.sql import one_of, placeholders, table
+from namhoc.core.sql import columns_of, fetch_models, one_of, placeholders, table
 from namhoc.indicators.calendar import current_period, periods
 from namhoc.indicators.formulas import parse
 from namhoc.indicators.models import (
@@ -407,13 +407,15 @@ def unit_figures(
         return {}
     which, params = one_of("element_id", ids)
     held = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
-    sql = _FIGURES_SQL.format(table=table(DataValue), which=which, held=held)
-    rows = DataValue.objects.raw(sql, [unit.pk, period.pk, *params])
+    columns = columns_of(DataValue, _FIGURE_FIELDS)
+    sql = _FIGURES_SQL.format(columns=columns, table=table(DataValue), which=which, held=held)
+    rows = fetch_models(DataValue, sql, [unit.pk, period.pk, *params], fields=_FIGURE_FIELDS)
     return {row.element_id: row for row in rows}
 
 
+_FIGURE_FIELDS = ("id", "unit_id", "element_id", "period_id", "value", "version")
 _FIGURES_SQL = (
-    "SELECT id, unit_id, element_id, period_id, value, version FROM {table} "
+    "SELECT {columns} FROM {table} "
     "WHERE unit_id = %s AND period_id = %s AND {which} ORDER BY id{held}"
 )
 
