@@ -104,7 +104,7 @@ def _build_parser(extra_commands: Sequence[str]) -> _Parser:
         "--workers",
         type=int,
         default=None,
-        help=f"gunicorn worker processes (default: 2 x CPUs + 1, here {default_workers()})",
+        help=f"gunicorn worker processes (default: CPUs + 1, here {default_workers()})",
     )
     serve.add_argument(
         "--threads",
@@ -355,8 +355,14 @@ def worker_supervisor(
 
 
 def default_workers() -> int:
-    """gunicorn's processes when ``--workers`` is not given: 2 x the CPUs this process may use
-    + 1 (gunicorn's own rule), at most 9. With one thread each (gunicorn's sync worker) a process
+    """gunicorn's processes when ``--workers`` is not given: the CPUs this process may use + 1,
+    at most 9. namhoc's requests are CPU-bound (PostgreSQL answers its short statements in well
+    under a millisecond), so more processes than cores only add switching — and each process
+    keeps its own page caches (a province's cells, its rows' HTML), so every extra process
+    computes again what a save changed. Measured in the deadline rush on two cores: 3 workers
+    11.4 ms of namhoc's CPU per request, p95 240 ms; 5 workers (gunicorn's 2 x CPUs + 1)
+    11.9–12.9 ms, p95 260–900 ms (ADR 0010, session 11). A deployment whose requests wait on
+    something slow raises ``--workers``. With one thread each (gunicorn's sync worker) a process
     takes a connection from the shared socket only when it is free, so the load spreads evenly;
     threaded workers accept eagerly and one of them ends up holding most connections while the
     other idles (ADR 0010: 66.6 req/s with 5 x 1 against 57.7 with 2 x 4 on two cores)."""
@@ -364,7 +370,7 @@ def default_workers() -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cpus = os.cpu_count() or 1
-    return min(2 * cpus + 1, 9)
+    return min(cpus + 1, 9)
 
 
 def _metrics_folder(folder: Any) -> None:

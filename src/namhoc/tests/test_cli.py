@@ -83,8 +83,8 @@ def test_serve_refuses_an_impossible_process_or_thread_count(
 
 
 def test_default_workers_follow_the_cpus_this_process_may_use(monkeypatch) -> None:
-    """2 x CPUs + 1 (gunicorn's rule), at most 9: 5 on the two-core machine of the rush."""
-    for cpus, workers in ((1, 3), (2, 5), (4, 9), (64, 9)):
+    """CPUs + 1, at most 9: 3 on the two-core machine of the rush."""
+    for cpus, workers in ((1, 2), (2, 3), (4, 5), (8, 9), (64, 9)):
         monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
         assert cli.default_workers() == workers
 
