@@ -245,8 +245,32 @@ def index_page(viewer: Actor | None, *, period_code: object = "") -> IndexPage:
 # --- entry and approval ---------------------------------------------------------------------
 
 
+class _InScope:
+    """What a page of one unit, data set and period says of its ``scope``."""
+
+    scope: Scope
+
+    @property
+    def unit(self) -> OrgUnit:
+        return self.scope.unit
+
+    @property
+    def period(self) -> Period:
+        return self.scope.period
+
+    @property
+    def data_set(self) -> DataSet:
+        return self.scope.data_set
+
+    @property
+    def collected(self) -> bool:
+        """The data set is collected in this period: only then are figures due (a count of
+        the required figures entered means nothing for a period the form is not sent in)."""
+        return self.data_set.collected_in(self.period)
+
+
 @dataclass(frozen=True)
-class EntryPage:
+class EntryPage(_InScope):
     """A unit's page for a data set and period: its own form if it reports the data set, else
     the children's status, the rolled-up totals and the approval."""
 
@@ -270,24 +294,6 @@ class EntryPage:
     can_revoke: bool = False
     history: list[ApprovalEvent] = field(default_factory=list)
     rollups_stale: bool = False
-
-    @property
-    def unit(self) -> OrgUnit:
-        return self.scope.unit
-
-    @property
-    def period(self) -> Period:
-        return self.scope.period
-
-    @property
-    def data_set(self) -> DataSet:
-        return self.scope.data_set
-
-    @property
-    def collected(self) -> bool:
-        """The data set is collected in this period: only then are figures due (a count of
-        the required figures entered means nothing for a period the form is not sent in)."""
-        return self.data_set.collected_in(self.period)
 
 
 def entry_page(
@@ -363,7 +369,7 @@ def entry_page(
 
 
 @dataclass(frozen=True)
-class EntryFormPart:
+class EntryFormPart(_InScope):
     """The entry form alone, as a save answers an htmx request: the figures with their
     versions, whether they may be entered, whether the data set is collected in the period
     (what ``EntryPage`` says of them)."""
@@ -371,22 +377,6 @@ class EntryFormPart:
     scope: Scope
     form: EntryForm
     can_enter: bool
-
-    @property
-    def unit(self) -> OrgUnit:
-        return self.scope.unit
-
-    @property
-    def period(self) -> Period:
-        return self.scope.period
-
-    @property
-    def data_set(self) -> DataSet:
-        return self.scope.data_set
-
-    @property
-    def collected(self) -> bool:
-        return self.scope.data_set.collected_in(self.scope.period)
 
 
 def entry_form_part(
